@@ -1,0 +1,303 @@
+"""The API client: wraps `openai.AsyncOpenAI`, yields typed stream events, classifies errors.
+
+This is the only module that imports `openai`. It does no HTTP, SSE parsing or retrying of its
+own (the SDK does all three); it turns the SDK's chunks into `TextDelta`/`StreamFinished` and the
+SDK's exceptions, once, into a `ChatError` that says what happened and what to do. No text it
+produces ever contains the API key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from desktop_chat.domain import (
+    OFFICIAL_BASE_URL,
+    ChatError,
+    ChatTurn,
+    ErrorKind,
+    Parameters,
+    StreamEvent,
+    StreamFinished,
+    TextDelta,
+)
+
+if TYPE_CHECKING:
+    import httpx2
+    import openai
+
+# Parsing a burst of buffered chunks never awaits real I/O, so without this the loop would not
+# get a turn (to paint, or to handle Stop) until the whole burst was parsed.
+YIELD_EVERY_SECONDS = 0.008
+NO_KEY_PLACEHOLDER = "no-key-needed"  # the SDK insists on a key; local servers ignore it
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    base_url: str = OFFICIAL_BASE_URL
+    api_key: str | None = field(default=None, repr=False)
+    organization: str | None = None
+    project: str | None = None
+    timeout_seconds: float = 60.0
+    max_retries: int = 2
+
+    @property
+    def is_official(self) -> bool:
+        return self.base_url.rstrip("/").startswith("https://api.openai.com")
+
+    @classmethod
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, stored_key: str | None = None
+    ) -> ProviderConfig:
+        """`OPENAI_BASE_URL` and `OPENAI_API_KEY` override the stored profile, as in the SDK."""
+        env = os.environ if environ is None else environ
+        return cls(
+            base_url=env.get("OPENAI_BASE_URL") or OFFICIAL_BASE_URL,
+            api_key=env.get("OPENAI_API_KEY") or stored_key,
+            organization=env.get("OPENAI_ORG_ID") or None,
+            project=env.get("OPENAI_PROJECT_ID") or None,
+        )
+
+
+class ChatFailure(Exception):
+    """Raised by the client with an already classified, user-facing `ChatError`."""
+
+    def __init__(self, error: ChatError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class ChatClient:
+    """One per event loop: the SDK's HTTP client is bound to the loop it first ran on."""
+
+    def __init__(
+        self, config: ProviderConfig, http_client: httpx2.AsyncClient | None = None
+    ) -> None:
+        self.config = config
+        self._http_client = http_client
+        self._sdk: openai.AsyncOpenAI | None = None
+
+    def _client(self) -> openai.AsyncOpenAI:
+        if self._sdk is None:
+            import openai  # imported late so that the window paints before this 0.6 s import
+
+            key = self.config.api_key
+            headers: dict[str, Any] = {}
+            if not key:
+                if self.config.is_official:
+                    raise ChatFailure(no_key_error())
+                key = NO_KEY_PLACEHOLDER
+                headers["Authorization"] = openai.Omit()  # send no Authorization at all
+            self._sdk = openai.AsyncOpenAI(
+                api_key=key,
+                base_url=self.config.base_url,
+                organization=self.config.organization,
+                project=self.config.project,
+                timeout=self.config.timeout_seconds,
+                max_retries=self.config.max_retries,
+                default_headers=headers or None,
+                http_client=self._http_client,
+            )
+        return self._sdk
+
+    async def close(self) -> None:
+        if self._sdk is not None:
+            await self._sdk.close()
+            self._sdk = None
+
+    async def list_models(self) -> list[str]:
+        try:
+            page = await self._client().models.list()
+            ids = [model.id async for model in page]
+        except ChatFailure:
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key)) from error
+        return sorted(set(ids))
+
+    async def stream_chat(
+        self, model: str, turns: Sequence[ChatTurn], parameters: Parameters
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream an answer. Cancelling the consumer closes the HTTP response for real."""
+        messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
+        try:
+            stream = await self._client().chat.completions.create(
+                model=model, messages=messages, stream=True, **parameters.as_request_kwargs()
+            )
+        except ChatFailure:
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key)) from error
+        finish_reason: str | None = None
+        answered_model: str | None = None
+        last_yield = time.monotonic()
+        try:
+            async with stream:
+                async for chunk in stream:
+                    answered_model = chunk.model or answered_model
+                    for choice in chunk.choices:
+                        if choice.index != 0:
+                            continue
+                        if choice.delta and choice.delta.content:
+                            yield TextDelta(choice.delta.content)
+                        finish_reason = choice.finish_reason or finish_reason
+                    now = time.monotonic()
+                    if now - last_yield > YIELD_EVERY_SECONDS:
+                        await asyncio.sleep(0)
+                        last_yield = time.monotonic()
+        except (ChatFailure, asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key, mid_stream=True)) from error
+        yield StreamFinished(finish_reason=finish_reason, model=answered_model)
+
+
+# --- error classification ----------------------------------------------------------------
+
+_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_*\-]{3,})")
+
+
+def redact(text: str, api_key: str | None) -> str:
+    """Remove the key, and anything shaped like one, from text shown to the user."""
+    if api_key:
+        text = text.replace(api_key, "[redacted]")
+    return _KEY_PATTERN.sub("sk-…[redacted]", text)
+
+
+def no_key_error() -> ChatError:
+    return ChatError(
+        ErrorKind.NO_API_KEY,
+        "No API key is set for the OpenAI endpoint.",
+        "Set the OPENAI_API_KEY environment variable and restart, or point OPENAI_BASE_URL at "
+        "a local OpenAI-compatible server (Ollama, LM Studio, llama.cpp) that needs no key.",
+        retryable=False,
+    )
+
+
+def _server_message(error: Exception) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, Mapping):
+        inner = body.get("error", body)
+        if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+    return ""
+
+
+def classify(
+    error: BaseException, api_key: str | None = None, mid_stream: bool = False
+) -> ChatError:
+    """Map an SDK (or transport) exception to what the user reads. Called once per failure."""
+    import openai
+
+    detail = redact(_server_message(error) if isinstance(error, Exception) else "", api_key)
+    suffix = f" The server said: {detail}" if detail else ""
+    status = getattr(error, "status_code", None)
+
+    if isinstance(error, openai.AuthenticationError):
+        return ChatError(
+            ErrorKind.AUTHENTICATION,
+            "The server rejected the API key (401)." + suffix,
+            "Check the key in OPENAI_API_KEY (or the profile's key) and that it is still active.",
+            status,
+            retryable=False,
+        )
+    if isinstance(error, openai.PermissionDeniedError):
+        return ChatError(
+            ErrorKind.PERMISSION,
+            "This key is not allowed to use that model or endpoint (403)." + suffix,
+            "Choose another model, or check the key's project and permissions.",
+            status,
+            retryable=False,
+        )
+    if isinstance(error, openai.NotFoundError):
+        return ChatError(
+            ErrorKind.MODEL_NOT_FOUND,
+            "The server does not know this model or endpoint (404)." + suffix,
+            "Pick a model from the list, or check that the base URL ends in /v1.",
+            status,
+        )
+    if isinstance(error, openai.RateLimitError):
+        return ChatError(
+            ErrorKind.RATE_LIMITED,
+            "Rate limit or quota reached (429)." + suffix,
+            "Wait a moment and retry; if it persists, check your plan's quota and billing.",
+            status,
+        )
+    if isinstance(error, openai.InternalServerError):
+        return ChatError(
+            ErrorKind.SERVER,
+            f"The server had a problem ({status})." + suffix,
+            "This is usually temporary: retry in a moment.",
+            status,
+        )
+    if isinstance(error, openai.BadRequestError | openai.UnprocessableEntityError):
+        return ChatError(
+            ErrorKind.BAD_REQUEST,
+            f"The server refused the request ({status})." + suffix,
+            "Check the model and parameters (temperature, max tokens, stop sequences).",
+            status,
+        )
+    if isinstance(error, openai.APIStatusError):
+        return ChatError(
+            ErrorKind.SERVER if (status or 0) >= 500 else ErrorKind.UNKNOWN,
+            f"The server answered with an error ({status})." + suffix,
+            "Retry; if it persists, check the server and its logs.",
+            status,
+        )
+    if isinstance(error, openai.APITimeoutError):
+        return ChatError(
+            ErrorKind.TIMEOUT,
+            "The server took too long to answer.",
+            "Retry; a large model on a local server may need a longer timeout.",
+        )
+    if isinstance(error, openai.APIConnectionError):
+        if mid_stream:
+            return _dropped()
+        return ChatError(
+            ErrorKind.CONNECTION,
+            "Could not connect to the server.",
+            "Check your network, and that the base URL is right and the server is running.",
+        )
+    if isinstance(error, json.JSONDecodeError | openai.APIResponseValidationError):
+        return ChatError(
+            ErrorKind.MALFORMED,
+            "The server sent data that is not a valid OpenAI-compatible stream.",
+            "Check that the base URL points at an OpenAI-compatible /v1 endpoint; then retry.",
+        )
+    if isinstance(error, openai.APIError):
+        return ChatError(
+            ErrorKind.SERVER if mid_stream else ErrorKind.UNKNOWN,
+            "The server reported an error." + suffix,
+            "Retry; if it persists, check the server.",
+        )
+    if mid_stream and _is_transport_error(error):
+        return _dropped()
+    return ChatError(
+        ErrorKind.UNKNOWN,
+        f"Unexpected error: {redact(type(error).__name__, api_key)}.",
+        "Retry; if it persists, please report it.",
+    )
+
+
+def _dropped() -> ChatError:
+    return ChatError(
+        ErrorKind.STREAM_DROPPED,
+        "The connection dropped while the answer was streaming.",
+        "The partial answer is kept. Retry to ask again.",
+    )
+
+
+def _is_transport_error(error: BaseException) -> bool:
+    """Errors of the HTTP library itself, which the SDK lets through while streaming."""
+    module = type(error).__module__ or ""
+    return module.split(".")[0] in {"httpx2", "httpx", "httpcore", "h11", "anyio"} or isinstance(
+        error, ConnectionError | OSError
+    )

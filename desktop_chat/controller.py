@@ -1,0 +1,315 @@
+"""ChatController: the one place where Qt meets asyncio.
+
+It runs every request as a task on the qasync loop, persists each turn through the store, and
+tells the UI what happens through Qt signals (started, delta, finished, failed). Deltas are
+coalesced to one emission per frame per conversation, so the UI's cost does not grow with the
+server's chunk rate. Stop cancels the task, which closes the HTTP stream (the SDK's stream
+context manager awaits `response.aclose()`); the partial answer is kept as interrupted.
+
+Widgets never import `openai` or `sqlite3`; they call this controller and read the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_chat.api import ChatClient, ChatFailure, ProviderConfig
+from desktop_chat.domain import (
+    FALLBACK_MODELS,
+    ChatError,
+    ChatTurn,
+    ErrorKind,
+    Message,
+    MessageStatus,
+    Parameters,
+    Role,
+    StreamFinished,
+    TextDelta,
+    request_history,
+    title_from_prompt,
+)
+from desktop_chat.store import ConversationStore, StoreError
+
+log = logging.getLogger(__name__)
+
+FRAME_SECONDS = 0.016
+SAVE_EVERY_SECONDS = 1.0
+DEFAULT_TITLE = "New chat"
+
+
+@dataclass(slots=True)
+class _Run:
+    conversation_id: str
+    message: Message
+    task: asyncio.Task[None] | None = None
+    chunks: list[str] = field(default_factory=list)  # everything received, joined lazily
+    pending: list[str] = field(default_factory=list)  # received but not yet shown
+    saved_at: float = field(default_factory=time.monotonic)
+    saved_length: int = 0
+    length: int = 0
+
+    def text(self) -> str:
+        if len(self.chunks) > 1:
+            self.chunks[:] = ["".join(self.chunks)]
+        return self.chunks[0] if self.chunks else ""
+
+
+class ChatController(QObject):
+    started = Signal(str, object)  # conversation id, the (empty) assistant Message
+    delta = Signal(str, str)  # conversation id, text appended since the last emission
+    finished = Signal(str, object)  # conversation id, the final assistant Message
+    failed = Signal(str, object, object)  # conversation id, ChatError, kept partial Message|None
+    conversation_changed = Signal(str)  # title, model or messages changed in the store
+    models_loaded = Signal(list, bool)  # model ids, True if the server listed them
+    storage_error = Signal(str)
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        config: ProviderConfig,
+        client_factory: Callable[[ProviderConfig], ChatClient] = ChatClient,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.config = config
+        self._client_factory = client_factory
+        self._client: ChatClient | None = None
+        self._runs: dict[str, _Run] = {}
+        self._model_task: asyncio.Task[None] | None = None
+        self.models: list[str] = list(FALLBACK_MODELS)
+        self.models_from_server = False
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(int(FRAME_SECONDS * 1000))
+        self._flush_timer.timeout.connect(self._flush)
+
+    # --- queries ----------------------------------------------------------------------------
+
+    @property
+    def needs_api_key(self) -> bool:
+        return not self.config.api_key and self.config.is_official
+
+    def is_streaming(self, conversation_id: str) -> bool:
+        return conversation_id in self._runs
+
+    def live_message(self, conversation_id: str) -> Message | None:
+        """The answer streaming now, with everything received so far (for a reopened tab)."""
+        run = self._runs.get(conversation_id)
+        if run is None:
+            return None
+        return run.message.with_content(run.text())
+
+    def streaming_count(self) -> int:
+        return len(self._runs)
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def send(self, conversation_id: str, text: str) -> Message | None:
+        """Save the prompt (committed before the request goes out), then stream an answer."""
+        if not text.strip() or self.is_streaming(conversation_id):
+            return None
+        try:
+            conversation = self.store.get_conversation(conversation_id)
+            parent = conversation.last_message
+            user = self.store.add_message(
+                conversation_id, parent.id if parent else None, Role.USER, text
+            )
+            if conversation.title == DEFAULT_TITLE and not conversation.messages:
+                self.store.update_conversation(conversation_id, title=title_from_prompt(text))
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+            return None
+        self.conversation_changed.emit(conversation_id)
+        self._start(conversation_id, user)
+        return user
+
+    def retry(self, conversation_id: str) -> None:
+        """Ask again for the last prompt of the active branch (after a failure)."""
+        conversation = self.store.get_conversation(conversation_id)
+        prompt = next((m for m in reversed(conversation.messages) if m.role is Role.USER), None)
+        if prompt is not None and not self.is_streaming(conversation_id):
+            self._start(conversation_id, prompt)
+
+    def regenerate(self, conversation_id: str, answer_id: str | None = None) -> None:
+        """A new answer to the same prompt; the old answer stays as an alternative branch."""
+        if answer_id is None:
+            self.retry(conversation_id)
+            return
+        answer = self.store.get_message(answer_id)
+        if answer.parent_id is None or self.is_streaming(conversation_id):
+            return
+        self._start(conversation_id, self.store.get_message(answer.parent_id))
+
+    def edit_message(self, message_id: str, text: str) -> Message | None:
+        """Edit as a new alternative (the old text stays as a branch); resend if it's a prompt."""
+        original = self.store.get_message(message_id)
+        if self.is_streaming(original.conversation_id):
+            return None
+        try:
+            edited = self.store.add_message(
+                original.conversation_id,
+                original.parent_id,
+                original.role,
+                text,
+                model=original.model,
+            )
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+            return None
+        self.conversation_changed.emit(original.conversation_id)
+        if edited.role is Role.USER:
+            self._start(original.conversation_id, edited)
+        return edited
+
+    def select_alternative(self, message_id: str, step: int) -> None:
+        siblings = self.store.siblings(message_id)
+        index = siblings.index(message_id) + step
+        if 0 <= index < len(siblings) and not self.is_streaming(
+            self.store.get_message(message_id).conversation_id
+        ):
+            self.store.select_branch(siblings[index])
+            self.conversation_changed.emit(self.store.get_message(message_id).conversation_id)
+
+    def stop(self, conversation_id: str) -> None:
+        run = self._runs.get(conversation_id)
+        if run is not None and run.task is not None:
+            run.task.cancel()
+
+    async def shutdown(self) -> None:
+        """Stop every stream (partial answers are saved as interrupted) and close the client."""
+        tasks = [run.task for run in self._runs.values() if run.task is not None]
+        for task in tasks:
+            task.cancel()
+        if self._model_task is not None:
+            self._model_task.cancel()
+            tasks.append(self._model_task)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    def load_models(self) -> None:
+        if self._model_task is None or self._model_task.done():
+            self._model_task = asyncio.ensure_future(self._load_models())
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _chat_client(self) -> ChatClient:
+        if self._client is None:
+            self._client = self._client_factory(self.config)
+        return self._client
+
+    async def _load_models(self) -> None:
+        try:
+            models = await self._chat_client().list_models()
+        except ChatFailure as failure:
+            log.info("Model list unavailable (%s); using the built-in list", failure.error.kind)
+            models = []
+        if models:
+            self.models, self.models_from_server = models, True
+        else:
+            self.models, self.models_from_server = list(FALLBACK_MODELS), False
+        self.models_loaded.emit(self.models, self.models_from_server)
+
+    def _start(self, conversation_id: str, prompt: Message) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        try:
+            answer = self.store.add_message(
+                conversation_id,
+                prompt.id,
+                Role.ASSISTANT,
+                "",
+                model=conversation.model,
+                status=MessageStatus.STREAMING,
+            )
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+            return
+        history = request_history(conversation, upto=prompt)
+        run = _Run(conversation_id, answer)
+        self._runs[conversation_id] = run
+        run.task = asyncio.ensure_future(
+            self._stream(run, conversation.model, history, conversation.parameters)
+        )
+        self.started.emit(conversation_id, answer)
+
+    async def _stream(
+        self, run: _Run, model: str, history: list[ChatTurn], parameters: Parameters
+    ) -> None:
+        status = MessageStatus.COMPLETE
+        error: ChatError | None = None
+        try:
+            async for event in self._chat_client().stream_chat(model, history, parameters):
+                if isinstance(event, TextDelta):
+                    run.chunks.append(event.text)
+                    run.pending.append(event.text)
+                    run.length += len(event.text)
+                    if not self._flush_timer.isActive():
+                        self._flush_timer.start()
+                elif isinstance(event, StreamFinished) and event.finish_reason == "length":
+                    log.info("Answer cut at max_tokens")
+        except asyncio.CancelledError:
+            status = MessageStatus.INTERRUPTED
+        except ChatFailure as failure:
+            status, error = MessageStatus.ERROR, failure.error
+        except Exception as unexpected:  # a bug; still keep the partial answer and tell the user
+            log.exception("Streaming failed unexpectedly")
+            status = MessageStatus.ERROR
+            error = ChatError(
+                ErrorKind.UNKNOWN,
+                f"Unexpected error: {type(unexpected).__name__}.",
+                "Retry; if it persists, please report it.",
+            )
+        finally:
+            self._finish(run, status, error)
+
+    def _flush(self) -> None:
+        now = time.monotonic()
+        for run in list(self._runs.values()):
+            if run.pending:
+                text = "".join(run.pending)
+                run.pending.clear()
+                self.delta.emit(run.conversation_id, text)
+            if now - run.saved_at >= SAVE_EVERY_SECONDS and run.length != run.saved_length:
+                self._save(run, None)
+
+    def _save(self, run: _Run, status: MessageStatus | None) -> bool:
+        run.saved_at = time.monotonic()
+        try:
+            self.store.update_message(run.message.id, run.text(), status)
+        except StoreError as error:
+            # The text stays in memory and is written again at the next save.
+            self.storage_error.emit(str(error))
+            return False
+        run.saved_length = run.length
+        return True
+
+    def _finish(self, run: _Run, status: MessageStatus, error: ChatError | None) -> None:
+        self._runs.pop(run.conversation_id, None)
+        if run.pending:
+            self.delta.emit(run.conversation_id, "".join(run.pending))
+            run.pending.clear()
+        text = run.text()
+        conversation_id = run.conversation_id
+        if error is not None and not text:
+            # Errors are never stored as messages: drop the empty answer, keep the prompt.
+            with contextlib.suppress(StoreError):
+                self.store.delete_message(run.message.id)
+            self.failed.emit(conversation_id, error, None)
+            self.conversation_changed.emit(conversation_id)
+            return
+        self._save(run, status)
+        final = run.message.with_content(text, status)
+        if error is not None:
+            self.failed.emit(conversation_id, error, final)
+        else:
+            self.finished.emit(conversation_id, final)
+        self.conversation_changed.emit(conversation_id)

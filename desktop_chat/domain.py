@@ -1,0 +1,191 @@
+"""Plain value types shared by every layer: conversations, messages, parameters, stream events.
+
+This module owns the vocabulary of the app. It must never import Qt, sqlite3 or openai, so
+that the store, the API client and the UI can all depend on it without depending on each other.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+FALLBACK_MODELS: tuple[str, ...] = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo-preview")
+DEFAULT_MODEL = "gpt-4"
+OFFICIAL_BASE_URL = "https://api.openai.com/v1"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(enum.StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageStatus(enum.StrEnum):
+    COMPLETE = "complete"
+    STREAMING = "streaming"  # only while a request runs; found after a crash -> interrupted
+    INTERRUPTED = "interrupted"  # stopped by the user, or the app died mid-stream
+    ERROR = "error"  # the request failed after part of the answer had arrived
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """Sampling parameters sent with every request; None means "not sent" (server default)."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    stop: tuple[str, ...] = ()
+
+    def as_request_kwargs(self) -> dict[str, object]:
+        kwargs: dict[str, object] = {}
+        for name in ("temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty"):
+            value = getattr(self, name)
+            if value is not None:
+                kwargs[name] = value
+        if self.stop:
+            kwargs["stop"] = list(self.stop)
+        return kwargs
+
+    def to_dict(self) -> dict[str, object]:
+        return self.as_request_kwargs()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Parameters:
+        def number(name: str) -> float | None:
+            value = data.get(name)
+            return float(value) if isinstance(value, int | float) else None
+
+        max_tokens = data.get("max_tokens")
+        stop = data.get("stop") or ()
+        return cls(
+            temperature=number("temperature"),
+            top_p=number("top_p"),
+            max_tokens=int(max_tokens) if isinstance(max_tokens, int | float) else None,
+            presence_penalty=number("presence_penalty"),
+            frequency_penalty=number("frequency_penalty"),
+            stop=tuple(str(s) for s in stop) if isinstance(stop, list | tuple) else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    conversation_id: str
+    parent_id: str | None
+    role: Role
+    content: str
+    created_at: datetime
+    model: str | None = None
+    status: MessageStatus = MessageStatus.COMPLETE
+    sibling_index: int = 0  # position among the alternatives with the same parent
+    sibling_count: int = 1
+
+    def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
+        return replace(self, content=content, status=status or self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    model: str = DEFAULT_MODEL
+    system_prompt: str = ""
+    parameters: Parameters = field(default_factory=Parameters)
+    pinned: bool = False
+    messages: tuple[Message, ...] = ()  # the active branch, oldest first
+
+    @property
+    def last_message(self) -> Message | None:
+        return self.messages[-1] if self.messages else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTurn:
+    """One message as sent to the API."""
+
+    role: Role
+    content: str
+
+
+def request_history(conversation: Conversation, upto: Message | None = None) -> list[ChatTurn]:
+    """The whole history for a request: the system prompt, then the turns of the active branch.
+
+    `upto` stops the history at (and including) that message, for regenerate and resend.
+    Messages whose text is empty (an answer that never started) are left out.
+    """
+    turns: list[ChatTurn] = []
+    if conversation.system_prompt.strip():
+        turns.append(ChatTurn(Role.SYSTEM, conversation.system_prompt))
+    for message in conversation.messages:
+        if message.content or message.role is Role.USER:
+            turns.append(ChatTurn(message.role, message.content))
+        if upto is not None and message.id == upto.id:
+            break
+    return turns
+
+
+# --- stream events yielded by the API client -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamFinished:
+    finish_reason: str | None
+    model: str | None = None
+
+
+StreamEvent = TextDelta | StreamFinished
+
+
+class ErrorKind(enum.StrEnum):
+    NO_API_KEY = "no_api_key"
+    AUTHENTICATION = "authentication"
+    PERMISSION = "permission"
+    MODEL_NOT_FOUND = "model_not_found"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    STREAM_DROPPED = "stream_dropped"
+    MALFORMED = "malformed"
+    BAD_REQUEST = "bad_request"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatError:
+    """A failure as the user should read it: what happened and what to do next.
+
+    Built once, in the API client, from the SDK's exception. Its text never contains the key.
+    """
+
+    kind: ErrorKind
+    message: str
+    hint: str
+    status_code: int | None = None
+    retryable: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+def title_from_prompt(prompt: str, limit: int = 48) -> str:
+    """A provisional title: the first words of the prompt on one line."""
+    words = " ".join(prompt.split())
+    if len(words) <= limit:
+        return words or "New chat"
+    cut = words[:limit].rsplit(" ", 1)[0] or words[:limit]
+    return cut + "…"

@@ -1,0 +1,148 @@
+"""Numbered schema migrations, applied in order and recorded with `PRAGMA user_version`.
+
+Each migration is a list of SQL statements that takes the schema from version N-1 to N. A
+migration, once released, is never edited: a change is a new migration. The runner takes a
+copy of the database file before it upgrades one that already holds data, and refuses a
+database written by a newer version of the app rather than touching it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: conversations and a tree of messages (parent_id), so edits keep alternatives.
+    (
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            model TEXT NOT NULL,
+            system_prompt TEXT NOT NULL DEFAULT '',
+            parameters TEXT NOT NULL DEFAULT '{}',
+            pinned INTEGER NOT NULL DEFAULT 0,
+            current_message_id TEXT
+        )
+        """,
+        """
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id TEXT REFERENCES messages(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+            content TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            model TEXT,
+            status TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at)",
+        "CREATE INDEX messages_by_parent ON messages(parent_id)",
+        "CREATE TABLE app_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    # 2: soft delete (trash) and full-text search over message text and titles.
+    (
+        "ALTER TABLE conversations ADD COLUMN deleted_at TEXT",
+        "CREATE INDEX conversations_by_activity ON conversations(pinned DESC, updated_at DESC)",
+        """
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            content, content='messages', content_rowid='rowid', tokenize='unicode61'
+        )
+        """,
+        """
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+        END
+        """,
+        """
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content)
+            VALUES ('delete', old.rowid, old.content);
+        END
+        """,
+        """
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content)
+            VALUES ('delete', old.rowid, old.content);
+            INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+        END
+        """,
+        "INSERT INTO messages_fts(rowid, content) SELECT rowid, content FROM messages",
+        """
+        CREATE VIRTUAL TABLE conversations_fts USING fts5(
+            title, content='conversations', content_rowid='rowid', tokenize='unicode61'
+        )
+        """,
+        """
+        CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+            INSERT INTO conversations_fts(rowid, title) VALUES (new.rowid, new.title);
+        END
+        """,
+        """
+        CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+            INSERT INTO conversations_fts(conversations_fts, rowid, title)
+            VALUES ('delete', old.rowid, old.title);
+        END
+        """,
+        """
+        CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
+            INSERT INTO conversations_fts(conversations_fts, rowid, title)
+            VALUES ('delete', old.rowid, old.title);
+            INSERT INTO conversations_fts(rowid, title) VALUES (new.rowid, new.title);
+        END
+        """,
+        "INSERT INTO conversations_fts(rowid, title) SELECT rowid, title FROM conversations",
+    ),
+)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class NewerDatabaseError(Exception):
+    """The database was written by a newer version of the app; it is left untouched."""
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup_path(database: Path, version: int) -> Path:
+    return database.with_name(f"{database.name}.before-v{LATEST_VERSION}-from-v{version}.bak")
+
+
+def migrate(
+    connection: sqlite3.Connection,
+    database: Path | None = None,
+    target: int = LATEST_VERSION,
+    on_backup: Callable[[Path], None] | None = None,
+) -> int:
+    """Bring the schema to `target`; return the version found before migrating."""
+    found = schema_version(connection)
+    if found > LATEST_VERSION:
+        raise NewerDatabaseError(
+            f"This history was written by a newer version of desktop-chat (schema {found}; "
+            f"this version knows up to {LATEST_VERSION}). Update the app to open it; "
+            "the file was not changed."
+        )
+    if found >= target:
+        return found
+    if found > 0 and database is not None:
+        destination = backup_path(database, found)
+        with sqlite3.connect(destination) as copy:
+            connection.backup(copy)
+        copy.close()
+        destination.chmod(0o600)
+        if on_backup is not None:
+            on_backup(destination)
+    for version in range(found + 1, target + 1):
+        # One transaction per step: a failure leaves the database at the previous version.
+        with connection:
+            connection.execute("BEGIN")
+            for statement in MIGRATIONS[version - 1]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version:d}")
+    return found

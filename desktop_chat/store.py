@@ -1,0 +1,489 @@
+"""ConversationStore: the one place that speaks SQL.
+
+Owns the SQLite database (WAL, foreign keys, file readable by the user only), every statement
+run against it, and the translation of rows into domain values. It never imports Qt or openai.
+Database failures the user can act on (disk full, locked, read-only) become `StoreError` with a
+plain message; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desktop_chat.domain import (
+    DEFAULT_MODEL,
+    Conversation,
+    Message,
+    MessageStatus,
+    Parameters,
+    Role,
+    utc_now,
+)
+from desktop_chat.migrations import migrate
+
+MEMORY = ":memory:"
+
+
+class StoreError(Exception):
+    """A database failure the user can do something about; the text says what."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: str
+    title: str
+    updated_at: datetime
+    pinned: bool
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    conversation_id: str
+    message_id: str | None
+    title: str
+    snippet: str
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _time(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError("The history database is busy (locked by another program).")
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError("The disk is full: the history could not be saved.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("The history database is read-only: the history could not be saved.")
+    if "disk i/o" in text:
+        return StoreError("The disk reported an error while saving the history.")
+    return None
+
+
+_CONVERSATION_COLUMNS = (
+    "id, title, created_at, updated_at, model, system_prompt, parameters, pinned, "
+    "current_message_id"
+)
+
+
+class ConversationStore:
+    """Conversations and their message trees; the active branch is what the user sees."""
+
+    def __init__(self, path: Path | str = MEMORY) -> None:
+        self.path = Path(path) if path != MEMORY else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self.path.exists():
+                # Create the file with owner-only permissions before SQLite writes a byte.
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._db = sqlite3.connect(
+            str(self.path) if self.path else MEMORY, isolation_level=None, check_same_thread=False
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA busy_timeout = 3000")
+        if self.path is not None:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a commit survives an app crash; only power loss can undo the
+            # last one, which is an acceptable trade for not syncing on every streamed second.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        migrate(self._db, self.path)
+        self.recover_interrupted()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA optimize")
+        self._db.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            known = _known_failure(error)
+            if known is None:
+                raise
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise known from error
+
+    # --- conversations ------------------------------------------------------------------
+
+    def create_conversation(
+        self,
+        title: str = "New chat",
+        model: str = DEFAULT_MODEL,
+        system_prompt: str = "",
+        parameters: Parameters | None = None,
+    ) -> Conversation:
+        now = utc_now()
+        conversation = Conversation(
+            id=new_id(),
+            title=title,
+            created_at=now,
+            updated_at=now,
+            model=model,
+            system_prompt=system_prompt,
+            parameters=parameters or Parameters(),
+        )
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO conversations (id, title, created_at, updated_at, model, "
+                "system_prompt, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation.id,
+                    conversation.title,
+                    _time(now),
+                    _time(now),
+                    model,
+                    system_prompt,
+                    json.dumps(conversation.parameters.to_dict()),
+                ),
+            )
+        return conversation
+
+    def get_conversation(self, conversation_id: str) -> Conversation:
+        row = self._db.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
+            (conversation_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(conversation_id)
+        return self._conversation_from_row(row)
+
+    def has_conversation(self, conversation_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM conversations WHERE id = ? AND deleted_at IS NULL", (conversation_id,)
+        ).fetchone()
+        return row is not None
+
+    def update_conversation(
+        self,
+        conversation_id: str,
+        *,
+        title: str | None = None,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        parameters: Parameters | None = None,
+        pinned: bool | None = None,
+    ) -> Conversation:
+        changes: dict[str, object] = {}
+        if title is not None:
+            changes["title"] = title
+        if model is not None:
+            changes["model"] = model
+        if system_prompt is not None:
+            changes["system_prompt"] = system_prompt
+        if parameters is not None:
+            changes["parameters"] = json.dumps(parameters.to_dict())
+        if pinned is not None:
+            changes["pinned"] = int(pinned)
+        if changes:
+            # Column names come from the fixed set above, never from input.
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            with self._transaction() as db:
+                db.execute(
+                    f"UPDATE conversations SET {assignments} WHERE id = ?",
+                    (*changes.values(), conversation_id),
+                )
+        return self.get_conversation(conversation_id)
+
+    def list_conversations(self, limit: int = 200, offset: int = 0) -> list[ConversationSummary]:
+        rows = self._db.execute(
+            "SELECT id, title, updated_at, pinned, model FROM conversations "
+            "WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [
+            ConversationSummary(
+                id=row["id"],
+                title=row["title"],
+                updated_at=datetime.fromisoformat(row["updated_at"]),
+                pinned=bool(row["pinned"]),
+                model=row["model"],
+            )
+            for row in rows
+        ]
+
+    def trash_conversation(self, conversation_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE conversations SET deleted_at = ? WHERE id = ?",
+                (_time(utc_now()), conversation_id),
+            )
+
+    def restore_conversation(self, conversation_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE conversations SET deleted_at = NULL WHERE id = ?", (conversation_id,)
+            )
+
+    def empty_trash(self, older_than: datetime | None = None) -> int:
+        with self._transaction() as db:
+            if older_than is None:
+                cursor = db.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL")
+            else:
+                cursor = db.execute(
+                    "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?",
+                    (_time(older_than),),
+                )
+            return cursor.rowcount
+
+    # --- messages -----------------------------------------------------------------------
+
+    def add_message(
+        self,
+        conversation_id: str,
+        parent_id: str | None,
+        role: Role,
+        content: str,
+        *,
+        model: str | None = None,
+        status: MessageStatus = MessageStatus.COMPLETE,
+    ) -> Message:
+        """Append a message under `parent_id` and make it the tip of the active branch."""
+        now = utc_now()
+        message_id = new_id()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at,"
+                " model, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message_id,
+                    conversation_id,
+                    parent_id,
+                    role.value,
+                    content,
+                    _time(now),
+                    model,
+                    status.value,
+                ),
+            )
+            db.execute(
+                "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",
+                (message_id, _time(now), conversation_id),
+            )
+        return self.get_message(message_id)
+
+    def get_message(self, message_id: str) -> Message:
+        row = self._db.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise KeyError(message_id)
+        index, count = self._sibling_position(row)
+        return self._message_from_row(row, index, count)
+
+    def update_message(
+        self, message_id: str, content: str, status: MessageStatus | None = None
+    ) -> None:
+        with self._transaction() as db:
+            if status is None:
+                db.execute("UPDATE messages SET content = ? WHERE id = ?", (content, message_id))
+            else:
+                db.execute(
+                    "UPDATE messages SET content = ?, status = ? WHERE id = ?",
+                    (content, status.value, message_id),
+                )
+
+    def delete_message(self, message_id: str) -> None:
+        """Remove a message (and what follows it); the tip moves back to its parent."""
+        row = self._db.execute(
+            "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            return
+        with self._transaction() as db:
+            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            tip = row["parent_id"] or self._latest_root(row["conversation_id"])
+            db.execute(
+                "UPDATE conversations SET current_message_id = ? WHERE id = ?",
+                (tip, row["conversation_id"]),
+            )
+
+    def select_branch(self, message_id: str) -> None:
+        """Show the alternative that holds `message_id`: follow its newest descendants."""
+        leaf = self._db.execute(
+            """
+            WITH RECURSIVE descend(id, created_at, depth) AS (
+                SELECT id, created_at, 0 FROM messages WHERE id = ?
+                UNION ALL
+                SELECT m.id, m.created_at, d.depth + 1 FROM messages m
+                JOIN descend d ON m.parent_id = d.id
+            )
+            SELECT id FROM descend ORDER BY depth DESC, created_at DESC LIMIT 1
+            """,
+            (message_id,),
+        ).fetchone()
+        conversation = self._db.execute(
+            "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if leaf is None or conversation is None:
+            raise KeyError(message_id)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE conversations SET current_message_id = ? WHERE id = ?",
+                (leaf["id"], conversation["conversation_id"]),
+            )
+
+    def siblings(self, message_id: str) -> list[str]:
+        row = self._db.execute(
+            "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(message_id)
+        rows = self._db.execute(
+            "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? "
+            "ORDER BY created_at, rowid",
+            (row["conversation_id"], row["parent_id"]),
+        ).fetchall()
+        return [r["id"] for r in rows]
+
+    def recover_interrupted(self) -> int:
+        """Answers left 'streaming' by a crash are partial: mark them interrupted."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET status = ? WHERE status = ?",
+                (MessageStatus.INTERRUPTED.value, MessageStatus.STREAMING.value),
+            )
+            return cursor.rowcount
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        match = _fts_query(query)
+        if not match:
+            return []
+        rows = self._db.execute(
+            """
+            SELECT * FROM (
+                SELECT c.id AS conversation_id, NULL AS message_id, c.title AS title,
+                       highlight(conversations_fts, 0, '[', ']') AS snippet,
+                       bm25(conversations_fts) - 5.0 AS rank
+                FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
+                WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL
+                UNION ALL
+                SELECT c.id, m.id, c.title,
+                       snippet(messages_fts, 0, '[', ']', '…', 12),
+                       bm25(messages_fts)
+                FROM messages_fts
+                JOIN messages m ON m.rowid = messages_fts.rowid
+                JOIN conversations c ON c.id = m.conversation_id
+                WHERE messages_fts MATCH ? AND c.deleted_at IS NULL
+            ) ORDER BY rank LIMIT ?
+            """,
+            (match, match, limit),
+        ).fetchall()
+        return [
+            SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
+        ]
+
+    # --- app state (open tabs, drafts, geometry) -------------------------------------------
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self._db.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def integrity_ok(self) -> bool:
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # --- rows -> domain -------------------------------------------------------------------
+
+    def _conversation_from_row(self, row: sqlite3.Row) -> Conversation:
+        return Conversation(
+            id=row["id"],
+            title=row["title"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            updated_at=datetime.fromisoformat(row["updated_at"]),
+            model=row["model"],
+            system_prompt=row["system_prompt"],
+            parameters=Parameters.from_dict(json.loads(row["parameters"] or "{}")),
+            pinned=bool(row["pinned"]),
+            messages=tuple(self._active_branch(row["current_message_id"])),
+        )
+
+    def _active_branch(self, tip_id: str | None) -> Sequence[Message]:
+        if tip_id is None:
+            return ()
+        rows = self._db.execute(
+            """
+            WITH RECURSIVE branch(id, depth) AS (
+                SELECT id, 0 FROM messages WHERE id = ?
+                UNION ALL
+                SELECT m.parent_id, b.depth + 1 FROM messages m
+                JOIN branch b ON m.id = b.id WHERE m.parent_id IS NOT NULL
+            )
+            SELECT m.*,
+                (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id
+                    AND s.parent_id IS m.parent_id) AS sibling_count,
+                (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id
+                    AND s.parent_id IS m.parent_id AND s.rowid < m.rowid) AS sibling_index
+            FROM branch b JOIN messages m ON m.id = b.id
+            ORDER BY b.depth DESC
+            """,
+            (tip_id,),
+        ).fetchall()
+        return [self._message_from_row(r, r["sibling_index"], r["sibling_count"]) for r in rows]
+
+    def _sibling_position(self, row: sqlite3.Row) -> tuple[int, int]:
+        counts = self._db.execute(
+            "SELECT COUNT(*) AS n, SUM(rowid < (SELECT rowid FROM messages WHERE id = ?)) AS i "
+            "FROM messages WHERE conversation_id = ? AND parent_id IS ?",
+            (row["id"], row["conversation_id"], row["parent_id"]),
+        ).fetchone()
+        return int(counts["i"] or 0), int(counts["n"] or 1)
+
+    def _latest_root(self, conversation_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS NULL "
+            "ORDER BY rowid DESC LIMIT 1",
+            (conversation_id,),
+        ).fetchone()
+        return row["id"] if row else None
+
+    @staticmethod
+    def _message_from_row(row: sqlite3.Row, index: int, count: int) -> Message:
+        return Message(
+            id=row["id"],
+            conversation_id=row["conversation_id"],
+            parent_id=row["parent_id"],
+            role=Role(row["role"]),
+            content=row["content"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            model=row["model"],
+            status=MessageStatus(row["status"]),
+            sibling_index=index,
+            sibling_count=count,
+        )
+
+
+def _fts_query(text: str) -> str:
+    """Turn what the user typed into a safe FTS5 query: every word, as a quoted prefix."""
+    words = [w.replace('"', '""') for w in text.split() if w.strip()]
+    return " ".join(f'"{w}"*' for w in words)

@@ -1,0 +1,42 @@
+"""Composer: the multi-line prompt box. Enter sends, Shift+Enter inserts a newline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+
+class Composer(QPlainTextEdit):
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.setAccessibleName("composer")
+        self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
+        self.setPlaceholderText("Message — Enter to send, Shift+Enter for a new line")
+        self.setTabChangesFocus(True)
+        self.document().setDocumentMargin(6)
+        self._fit_height()
+        self.document().contentsChanged.connect(self._fit_height)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and modifiers == Qt.KeyboardModifier.NoModifier:
+            self.submitted.emit()
+            return
+        if enter and modifiers & Qt.KeyboardModifier.ShiftModifier:
+            self.insertPlainText("\n")
+            return
+        super().keyPressEvent(event)
+
+    def _fit_height(self) -> None:
+        """Grow with the text from 3 to 10 lines, then scroll."""
+        line = self.fontMetrics().lineSpacing()
+        lines = max(3, min(10, self.document().blockCount() + 1))
+        margins = self.contentsMargins()
+        self.setFixedHeight(
+            lines * line + 2 * int(self.document().documentMargin()) + margins.top() + 6
+        )

@@ -1,0 +1,417 @@
+"""ConversationTab: one conversation — its settings, message view, error notice and composer.
+
+The tab renders what the store holds and what the controller streams; it never talks to the
+API or to SQL directly. A tab can be closed while its answer streams: the controller owns the
+request, and reopening the conversation shows the live answer again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.controller import ChatController
+from desktop_chat.domain import ChatError, Conversation, Message, Parameters, Role
+from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.notice import Notice
+
+MAX_STOP_SEQUENCES = 4
+
+
+def _optional_spin(minimum: float, maximum: float, step: float, decimals: int) -> QDoubleSpinBox:
+    """A spin box whose lowest value reads "default" and means "not sent"."""
+    spin = QDoubleSpinBox()
+    spin.setRange(minimum - step, maximum)
+    spin.setSingleStep(step)
+    spin.setDecimals(decimals)
+    spin.setSpecialValueText("default")
+    spin.setValue(spin.minimum())
+    return spin
+
+
+class ParametersPanel(QFrame):
+    """System prompt and sampling parameters of one conversation."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("parametersPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        form = QFormLayout(self)
+        self.system_prompt = QPlainTextEdit(self)
+        self.system_prompt.setObjectName("systemPrompt")
+        self.system_prompt.setAccessibleName("System message")
+        self.system_prompt.setPlaceholderText("Optional system message, sent first with every turn")
+        self.system_prompt.setTabChangesFocus(True)
+        self.system_prompt.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        form.addRow("System message", self.system_prompt)
+        row = QHBoxLayout()
+        self.temperature = _optional_spin(0.0, 2.0, 0.1, 2)
+        self.top_p = _optional_spin(0.0, 1.0, 0.05, 2)
+        self.presence_penalty = _optional_spin(-2.0, 2.0, 0.1, 2)
+        self.frequency_penalty = _optional_spin(-2.0, 2.0, 0.1, 2)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(0, 1_000_000)
+        self.max_tokens.setSpecialValueText("default")
+        for label, widget, name in (
+            ("Temperature", self.temperature, "temperature"),
+            ("Top p", self.top_p, "topP"),
+            ("Max tokens", self.max_tokens, "maxTokens"),
+            ("Presence", self.presence_penalty, "presencePenalty"),
+            ("Frequency", self.frequency_penalty, "frequencyPenalty"),
+        ):
+            widget.setObjectName(name)
+            widget.setAccessibleName(label)
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget)
+            widget.valueChanged.connect(self.changed)
+        row.addStretch(1)
+        form.addRow(row)
+        self.stop = QPlainTextEdit(self)
+        self.stop.setObjectName("stopSequences")
+        self.stop.setAccessibleName("Stop sequences")
+        self.stop.setPlaceholderText("Stop sequences, one per line (up to 4)")
+        self.stop.setTabChangesFocus(True)
+        self.stop.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 12)
+        form.addRow("Stop", self.stop)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.changed)
+        self.system_prompt.textChanged.connect(self._save_timer.start)
+        self.stop.textChanged.connect(self._save_timer.start)
+
+    def load(self, conversation: Conversation) -> None:
+        widgets = (
+            self.system_prompt,
+            self.stop,
+            self.temperature,
+            self.top_p,
+            self.max_tokens,
+            self.presence_penalty,
+            self.frequency_penalty,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.system_prompt.setPlainText(conversation.system_prompt)
+        p = conversation.parameters
+        for spin, value in (
+            (self.temperature, p.temperature),
+            (self.top_p, p.top_p),
+            (self.presence_penalty, p.presence_penalty),
+            (self.frequency_penalty, p.frequency_penalty),
+        ):
+            spin.setValue(spin.minimum() if value is None else value)
+        self.max_tokens.setValue(p.max_tokens or 0)
+        self.stop.setPlainText("\n".join(p.stop))
+        for widget in widgets:
+            widget.blockSignals(False)
+
+    def flush(self) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.changed.emit()
+
+    def parameters(self) -> Parameters:
+        def optional(spin: QDoubleSpinBox) -> float | None:
+            return None if spin.value() <= spin.minimum() else round(spin.value(), 4)
+
+        stops = [line for line in self.stop.toPlainText().split("\n") if line][:MAX_STOP_SEQUENCES]
+        return Parameters(
+            temperature=optional(self.temperature),
+            top_p=optional(self.top_p),
+            max_tokens=self.max_tokens.value() or None,
+            presence_penalty=optional(self.presence_penalty),
+            frequency_penalty=optional(self.frequency_penalty),
+            stop=tuple(stops),
+        )
+
+
+class EditDialog(QDialog):
+    def __init__(self, message: Message, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editMessageDialog")
+        self.setWindowTitle(f"Edit {message.role.value} message")
+        layout = QVBoxLayout(self)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("editMessageText")
+        self.editor.setAccessibleName("Message text")
+        self.editor.setPlainText(message.content)
+        layout.addWidget(self.editor)
+        hint = (
+            "Saving sends the edited prompt again; the previous version stays as an alternative."
+            if message.role is Role.USER
+            else "The previous version stays as an alternative (‹ ›)."
+        )
+        note = QLabel(hint, self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        if message.role is Role.USER:
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save && send")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 320)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+
+class ConversationTab(QWidget):
+    """One conversation. Signals let the window update the tab's title and marks."""
+
+    title_changed = Signal(str)
+    activity_changed = Signal()  # streaming started/stopped or an unread answer arrived
+
+    def __init__(
+        self, conversation: Conversation, controller: ChatController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.conversation = conversation
+        self.unread = False
+        self.setObjectName("conversationTab")
+        self.setAccessibleName(f"Conversation: {conversation.title}")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(6)
+
+        header = QHBoxLayout()
+        self.model_picker = QComboBox(self)
+        self.model_picker.setObjectName("modelPicker")
+        self.model_picker.setAccessibleName("modelPicker")
+        self.model_picker.setToolTip("Model — pick one, or type any model name")
+        self.model_picker.setEditable(True)
+        self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_picker.setMinimumContentsLength(18)
+        model_label = QLabel("&Model", self)
+        model_label.setBuddy(self.model_picker)
+        header.addWidget(model_label)
+        header.addWidget(self.model_picker)
+        self.settings_button = QToolButton(self)
+        self.settings_button.setObjectName("settingsToggle")
+        self.settings_button.setText("System && parameters")
+        self.settings_button.setAccessibleName("System message and parameters")
+        self.settings_button.setCheckable(True)
+        header.addWidget(self.settings_button)
+        header.addStretch(1)
+        layout.addLayout(header)
+
+        self.parameters_panel = ParametersPanel(self)
+        self.parameters_panel.hide()
+        self.settings_button.toggled.connect(self.parameters_panel.setVisible)
+        layout.addWidget(self.parameters_panel)
+
+        self.message_view = MessageView(self)
+        self.message_view.action_requested.connect(self._on_message_action)
+        layout.addWidget(self.message_view, 1)
+
+        self.notice = Notice("chatNotice", self)
+        layout.addWidget(self.notice)
+
+        bottom = QHBoxLayout()
+        self.composer = Composer(self)
+        self.composer.submitted.connect(self.send)
+        bottom.addWidget(self.composer, 1)
+        buttons = QVBoxLayout()
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setAccessibleName("sendButton")
+        self.send_button.setToolTip("Send (Enter)")
+        self.send_button.setDefault(False)
+        self.send_button.clicked.connect(self.send)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setAccessibleName("stopButton")
+        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.clicked.connect(self.stop)
+        for button in (self.send_button, self.stop_button):
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            buttons.addWidget(button)
+        bottom.addLayout(buttons)
+        layout.addLayout(bottom)
+
+        stop_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self)
+        stop_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        stop_shortcut.activated.connect(self.stop)
+
+        self.parameters_panel.load(conversation)
+        self.parameters_panel.changed.connect(self._save_settings)
+        self.set_models(controller.models, controller.models_from_server)
+        self.model_picker.currentTextChanged.connect(self._save_model)
+
+        controller.started.connect(self._on_started)
+        controller.delta.connect(self._on_delta)
+        controller.finished.connect(self._on_finished)
+        controller.failed.connect(self._on_failed)
+        controller.conversation_changed.connect(self._on_conversation_changed)
+        controller.models_loaded.connect(self.set_models)
+
+        self._render()
+        live = controller.live_message(conversation.id)
+        if live is not None:  # reopened while its answer still streams
+            self.message_view.begin_stream(live)
+        self._update_buttons()
+
+    # --- public -----------------------------------------------------------------------------
+
+    @property
+    def conversation_id(self) -> str:
+        return self.conversation.id
+
+    @property
+    def is_streaming(self) -> bool:
+        return self.controller.is_streaming(self.conversation.id)
+
+    def focus_composer(self) -> None:
+        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def send(self) -> None:
+        text = self.composer.toPlainText()
+        if not text.strip() or self.is_streaming:
+            return
+        self.parameters_panel.flush()
+        self._save_model()
+        self.notice.hide()
+        if self.controller.send(self.conversation.id, text) is not None:
+            # The prompt is committed to the store now; the composer can let it go.
+            self.composer.clear()
+
+    def stop(self) -> None:
+        self.controller.stop(self.conversation.id)
+
+    def retry(self) -> None:
+        self.notice.hide()
+        self.controller.retry(self.conversation.id)
+
+    def set_models(self, models: list[str], from_server: bool) -> None:
+        current = self.conversation.model
+        self.model_picker.blockSignals(True)
+        self.model_picker.clear()
+        self.model_picker.addItems(models)
+        if from_server and current not in models and not self.conversation.messages:
+            # A fresh chat on a server that lacks our default: use what the server offers.
+            current = models[0]
+        self.model_picker.setCurrentText(current)
+        self.model_picker.blockSignals(False)
+        if current != self.conversation.model:
+            self._save_model()
+
+    # --- controller signals -----------------------------------------------------------------
+
+    def _on_started(self, conversation_id: str, message: Message) -> None:
+        if conversation_id != self.conversation.id:
+            return
+        self._reload(render=True)
+        self.message_view.begin_stream(message)
+        self._update_buttons()
+        self.activity_changed.emit()
+
+    def _on_delta(self, conversation_id: str, text: str) -> None:
+        if conversation_id == self.conversation.id:
+            self.message_view.append_delta(text)
+
+    def _on_finished(self, conversation_id: str, _message: Message) -> None:
+        if conversation_id != self.conversation.id:
+            return
+        self.unread = not self.isVisible() or not self.window().isActiveWindow()
+        self._after_stream()
+
+    def _on_failed(self, conversation_id: str, error: ChatError, _partial: Message | None) -> None:
+        if conversation_id != self.conversation.id:
+            return
+        self._after_stream()
+        actions = [("Retry", self.retry)] if error.retryable else []
+        # The prompt stays in the conversation (it was committed before the request).
+        self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
+
+    def _on_conversation_changed(self, conversation_id: str) -> None:
+        if conversation_id == self.conversation.id and not self.is_streaming:
+            self._reload(render=True)
+
+    def _after_stream(self) -> None:
+        self._reload(render=True)
+        self._update_buttons()
+        self.activity_changed.emit()
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _reload(self, render: bool) -> None:
+        previous_title = self.conversation.title
+        self.conversation = self.controller.store.get_conversation(self.conversation.id)
+        if self.conversation.title != previous_title:
+            self.setAccessibleName(f"Conversation: {self.conversation.title}")
+            self.title_changed.emit(self.conversation.title)
+        if render:
+            self._render()
+
+    def _render(self) -> None:
+        messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
+        self.message_view.show_conversation(messages)
+
+    def _live_ids(self) -> set[str]:
+        live = self.controller.live_message(self.conversation.id)
+        return {live.id} if live else set()
+
+    def _update_buttons(self) -> None:
+        streaming = self.is_streaming
+        self.stop_button.setEnabled(streaming)
+        self.send_button.setEnabled(not streaming)
+        self.model_picker.setEnabled(not streaming)
+
+    def _save_model(self) -> None:
+        model = self.model_picker.currentText().strip()
+        if model and model != self.conversation.model:
+            self.conversation = self.controller.store.update_conversation(
+                self.conversation.id, model=model
+            )
+
+    def _save_settings(self) -> None:
+        self.conversation = self.controller.store.update_conversation(
+            self.conversation.id,
+            system_prompt=self.parameters_panel.system_prompt.toPlainText(),
+            parameters=self.parameters_panel.parameters(),
+        )
+
+    def _on_message_action(self, action: str, message_id: str) -> None:
+        if action == "copy":
+            text = self.message_view.plain_text_of(message_id)
+            if text is not None:
+                QGuiApplication.clipboard().setText(text)
+        elif action == "edit":
+            message = self.controller.store.get_message(message_id)
+            dialog = EditDialog(message, self)
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.text() != message.content:
+                self.notice.hide()
+                self.controller.edit_message(message_id, dialog.text())
+        elif action == "regenerate":
+            self.notice.hide()
+            self.controller.regenerate(self.conversation.id, message_id)
+        elif action in ("previous", "next"):
+            self.controller.select_alternative(message_id, -1 if action == "previous" else 1)

@@ -1,0 +1,324 @@
+"""MainWindow: conversation tabs, the history sidebar, menus and window-wide shortcuts.
+
+Closing a tab whose answer is still streaming does not stop it: the answer finishes in the
+background and is saved, and the window says where to find it (History). Stopping is always
+an explicit act (Stop / Esc), so a stray Ctrl+W never throws away an answer being paid for.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat import APP_NAME
+from desktop_chat.controller import ChatController
+from desktop_chat.domain import DEFAULT_MODEL
+from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat.ui.notice import Notice
+
+STREAMING_MARK = "◌ "
+UNREAD_MARK = "● "
+TITLE_LIMIT = 28
+SESSION_KEY = "session"
+
+
+def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
+    """The platform's standard binding, plus the ones users expect everywhere."""
+    keys = list(QKeySequence.keyBindings(standard))
+    for text in fallbacks:
+        sequence = QKeySequence(text)
+        if sequence not in keys:
+            keys.append(sequence)
+    return keys
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self, controller: ChatController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.store = controller.store
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(QSize(1100, 760))
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("conversationTabs")
+        self.tabs.setAccessibleName("conversationTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._on_current_changed)
+
+        sidebar = QWidget(self)
+        sidebar.setObjectName("historySidebar")
+        side_layout = QVBoxLayout(sidebar)
+        side_layout.setContentsMargins(6, 6, 0, 6)
+        self.search_field = QLineEdit(sidebar)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("searchField")
+        self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(self._schedule_history_refresh)
+        side_layout.addWidget(self.search_field)
+        history_label = QLabel("&History", sidebar)
+        self.history_list = QListWidget(sidebar)
+        self.history_list.setObjectName("historyList")
+        self.history_list.setAccessibleName("historyList")
+        self.history_list.setUniformItemSizes(True)
+        self.history_list.itemActivated.connect(self._on_history_activated)
+        history_label.setBuddy(self.history_list)
+        side_layout.addWidget(history_label)
+        side_layout.addWidget(self.history_list, 1)
+
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.message_bar = Notice("messageBar", central)
+        central_layout.addWidget(self.message_bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.addWidget(sidebar)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 860])
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(120)
+        self._history_timer.timeout.connect(self.refresh_history)
+
+        self._build_actions()
+        controller.conversation_changed.connect(self._schedule_history_refresh)
+        controller.storage_error.connect(
+            lambda text: self.message_bar.show_message(
+                f"{text} Your text is kept in memory and will be saved again shortly.", "warning"
+            )
+        )
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_tab_action = QAction("&New chat", self)
+        self.new_tab_action.setShortcuts(
+            _keys(QKeySequence.StandardKey.AddTab, "Ctrl+T")
+            + _keys(QKeySequence.StandardKey.New, "Ctrl+N")
+        )
+        self.new_tab_action.triggered.connect(lambda: self.new_tab())
+        file_menu.addAction(self.new_tab_action)
+        self.close_tab_action = QAction("&Close chat", self)
+        self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))
+        self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        file_menu.addAction(self.close_tab_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        next_action = QAction("&Next chat", self)
+        next_action.setShortcuts(
+            _keys(QKeySequence.StandardKey.NextChild, "Ctrl+Tab", "Ctrl+PgDown")
+        )
+        next_action.triggered.connect(lambda: self._cycle_tab(1))
+        previous_action = QAction("&Previous chat", self)
+        previous_action.setShortcuts(
+            _keys(QKeySequence.StandardKey.PreviousChild, "Ctrl+Shift+Tab", "Ctrl+PgUp")
+        )
+        previous_action.triggered.connect(lambda: self._cycle_tab(-1))
+        search_action = QAction("&Search chats", self)
+        search_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        search_action.triggered.connect(self._focus_search)
+        for action in (next_action, previous_action, search_action):
+            view_menu.addAction(action)
+        # Window-wide, so they work while the composer (a text box) has the focus.
+        for action in self.findChildren(QAction):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        focus_composer = QShortcut(QKeySequence("Ctrl+L"), self)
+        focus_composer.activated.connect(self._focus_composer)
+
+    # --- tabs -------------------------------------------------------------------------------
+
+    def new_tab(self, conversation_id: str | None = None, focus: bool = True) -> ConversationTab:
+        if conversation_id is not None:
+            existing = self.tab_for(conversation_id)
+            if existing is not None:
+                self.tabs.setCurrentWidget(existing)
+                existing.focus_composer()
+                return existing
+            conversation = self.store.get_conversation(conversation_id)
+        else:
+            conversation = self.store.create_conversation(model=self._default_model())
+            self._schedule_history_refresh()
+        tab = ConversationTab(conversation, self.controller, self.tabs)
+        tab.title_changed.connect(lambda _title, t=tab: self._update_tab_label(t))
+        tab.activity_changed.connect(lambda t=tab: self._update_tab_label(t))
+        index = self.tabs.addTab(tab, "")
+        self._update_tab_label(tab)
+        if focus:
+            self.tabs.setCurrentIndex(index)
+            tab.focus_composer()
+        return tab
+
+    def tab_for(self, conversation_id: str) -> ConversationTab | None:
+        for tab in self.conversation_tabs():
+            if tab.conversation_id == conversation_id:
+                return tab
+        return None
+
+    def conversation_tabs(self) -> list[ConversationTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
+
+    def current_tab(self) -> ConversationTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, ConversationTab) else None
+
+    def close_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if not isinstance(tab, ConversationTab):
+            return
+        if tab.is_streaming:
+            self.message_bar.show_message(
+                f"“{tab.conversation.title}” is still answering in the background; it will be "
+                "saved, and you can reopen it from History.",
+                "info",
+            )
+        self.tabs.removeTab(index)
+        tab.deleteLater()
+        if self.tabs.count() == 0:
+            self.new_tab()
+        elif (current := self.current_tab()) is not None:
+            current.focus_composer()
+
+    def _cycle_tab(self, step: int) -> None:
+        count = self.tabs.count()
+        if count > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
+    def _on_current_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.unread:
+            tab.unread = False
+            self._update_tab_label(tab)
+        tab.focus_composer()
+
+    def _update_tab_label(self, tab: ConversationTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index < 0:
+            return
+        title = tab.conversation.title
+        short = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
+        if tab.is_streaming:
+            mark, state = STREAMING_MARK, "answering"
+        elif tab.unread and index != self.tabs.currentIndex():
+            mark, state = UNREAD_MARK, "unread answer"
+        else:
+            tab.unread = False
+            mark, state = "", ""
+        self.tabs.setTabText(index, mark + short.replace("&", "&&"))
+        self.tabs.setTabToolTip(index, f"{title} — {state}" if state else title)
+        self.tabs.setTabWhatsThis(index, state)
+
+    def _focus_composer(self) -> None:
+        if (tab := self.current_tab()) is not None:
+            tab.focus_composer()
+
+    def _default_model(self) -> str:
+        models = self.controller.models
+        if self.controller.models_from_server and DEFAULT_MODEL not in models and models:
+            return models[0]
+        return DEFAULT_MODEL
+
+    # --- history ----------------------------------------------------------------------------
+
+    def _schedule_history_refresh(self, *_args: object) -> None:
+        self._history_timer.start()
+
+    def refresh_history(self) -> None:
+        query = self.search_field.text().strip()
+        self.history_list.clear()
+        if query:
+            for hit in self.store.search(query):
+                item = QListWidgetItem(f"{hit.title}\n{hit.snippet}")
+                item.setData(Qt.ItemDataRole.UserRole, hit.conversation_id)
+                item.setToolTip(hit.snippet)
+                self.history_list.addItem(item)
+            return
+        for summary in self.store.list_conversations():
+            label = ("📌 " if summary.pinned else "") + summary.title
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(
+                f"{summary.title}\n{summary.model} · {summary.updated_at:%Y-%m-%d %H:%M}"
+            )
+            self.history_list.addItem(item)
+
+    def _on_history_activated(self, item: QListWidgetItem) -> None:
+        conversation_id = item.data(Qt.ItemDataRole.UserRole)
+        if conversation_id:
+            self.new_tab(conversation_id)
+
+    def _focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    # --- session ----------------------------------------------------------------------------
+
+    def restore_session(self) -> None:
+        """Reopen the tabs, their order, the selected tab, drafts and geometry of last time."""
+        raw = self.store.get_state(SESSION_KEY)
+        state = json.loads(raw) if raw else {}
+        geometry = state.get("geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        for entry in state.get("tabs", []):
+            if self.store.has_conversation(entry.get("id", "")):
+                tab = self.new_tab(entry["id"], focus=False)
+                tab.composer.setPlainText(entry.get("draft", ""))
+        if self.tabs.count() == 0:
+            self.new_tab()
+        else:
+            self.tabs.setCurrentIndex(min(int(state.get("current", 0)), self.tabs.count() - 1))
+        self.refresh_history()
+        self._focus_composer()
+
+    def save_session(self) -> None:
+        state = {
+            "tabs": [
+                {"id": tab.conversation_id, "draft": tab.composer.toPlainText()}
+                for tab in self.conversation_tabs()
+            ],
+            "current": self.tabs.currentIndex(),
+            "geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
+        }
+        self.store.set_state(SESSION_KEY, json.dumps(state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_session()
+        self.closing.emit()
+        event.accept()
