@@ -82,18 +82,19 @@ class ChatClient:
         self.config = config
         self._http_client = http_client
         self._sdk: openai.AsyncOpenAI | None = None
+        self._extra_headers: dict[str, Any] = {}
 
     def _client(self) -> openai.AsyncOpenAI:
         if self._sdk is None:
             import openai  # imported late so that the window paints before this 0.6 s import
 
             key = self.config.api_key
-            headers: dict[str, Any] = {}
             if not key:
                 if self.config.is_official:
                     raise ChatFailure(no_key_error())
                 key = NO_KEY_PLACEHOLDER
-                headers["Authorization"] = openai.Omit()  # send no Authorization at all
+                # A keyless local server gets no Authorization header at all, not a fake key.
+                self._extra_headers = {"Authorization": openai.Omit()}
             self._sdk = openai.AsyncOpenAI(
                 api_key=key,
                 base_url=self.config.base_url,
@@ -101,7 +102,6 @@ class ChatClient:
                 project=self.config.project,
                 timeout=self.config.timeout_seconds,
                 max_retries=self.config.max_retries,
-                default_headers=headers or None,
                 http_client=self._http_client,
             )
         return self._sdk
@@ -113,7 +113,8 @@ class ChatClient:
 
     async def list_models(self) -> list[str]:
         try:
-            page = await self._client().models.list()
+            client = self._client()
+            page = await client.models.list(extra_headers=self._extra_headers)
             ids = [model.id async for model in page]
         except ChatFailure:
             raise
@@ -127,8 +128,13 @@ class ChatClient:
         """Stream an answer. Cancelling the consumer closes the HTTP response for real."""
         messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
         try:
-            stream = await self._client().chat.completions.create(
-                model=model, messages=messages, stream=True, **parameters.as_request_kwargs()
+            client = self._client()
+            stream = await client.chat.completions.create(
+                model=model,
+                messages=messages,
+                stream=True,
+                extra_headers=self._extra_headers,
+                **parameters.as_request_kwargs(),  # type: ignore[arg-type]
             )
         except ChatFailure:
             raise

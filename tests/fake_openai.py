@@ -1,0 +1,1064 @@
+"""A real, scriptable OpenAI-compatible HTTP server for tests.
+
+Owns: an HTTP/1.1 server on 127.0.0.1 (stdlib ``http.server`` in daemon threads, no asyncio, so
+qasync's global event-loop policy cannot interfere) that speaks enough of the OpenAI REST API for
+the app and the real ``openai`` SDK: ``GET /v1/models``, ``POST /v1/chat/completions`` and
+``POST /v1/completions`` (streaming as Server-Sent Events with chunked transfer encoding, or
+plain JSON). Every request is recorded; each chat/completions request consumes one scripted
+behaviour (``reply``, ``echo``, ``error``, ``drop_after``, ``malformed_after``, ``hang``,
+``slow``, ``many``) from a FIFO queue, falling back to the default reply when the queue is empty.
+
+Must never: do anything at import time, touch the network beyond its own loopback socket, or
+depend on the app's code.
+
+In-process use::
+
+    with FakeOpenAIServer() as server:
+        server.script(error(401, "Incorrect API key provided", code="invalid_api_key"))
+        client = openai.AsyncOpenAI(api_key="sk-test", base_url=server.base_url, max_retries=0)
+
+As a process (for end-to-end tests that start the real app)::
+
+    python tests/fake_openai.py --port 0 [--script FILE]
+
+prints ``PORT <n>`` as its first line and serves until killed. ``FILE`` is JSON: either a list
+of behaviours or ``{"models": [...], "models_error": {...}, "default": {...}, "queue": [...]}``
+where a behaviour is e.g. ``{"kind": "reply", "chunks": ["Hi"], "delay": 0.1}``. While running,
+the process can be driven over HTTP: ``POST /_fake/script`` (the same JSON), ``GET
+/_fake/requests`` (the request log), ``POST /_fake/reset``. Those control requests are not
+logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import http.server
+import json
+import select
+import signal
+import socket
+import socketserver
+import struct
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "DEFAULT_CHUNKS",
+    "DEFAULT_MODELS",
+    "Behaviour",
+    "FakeOpenAIServer",
+    "RequestRecord",
+    "behaviour_from_dict",
+    "drop_after",
+    "echo",
+    "error",
+    "hang",
+    "malformed_after",
+    "many",
+    "reply",
+    "slow",
+]
+
+DEFAULT_MODELS: tuple[str, ...] = ("test-model", "gpt-4")
+DEFAULT_CHUNKS: tuple[str, ...] = ("Hello", " from", " the", " test", " server.")
+
+# How often a handler that is waiting (delay, hang) looks at the socket and the stop flag.
+_POLL_INTERVAL = 0.05
+# Bytes per write (and per HTTP chunk) for pre-encoded bulk streams.
+_BULK_WRITE_SIZE = 64 * 1024
+_CONTROL_PREFIX = "/_fake/"
+
+_DEFAULT_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "invalid_request_error",
+    403: "invalid_request_error",
+    404: "invalid_request_error",
+    409: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "requests",
+    500: "server_error",
+    502: "server_error",
+    503: "server_error",
+}
+_DEFAULT_ERROR_CODES = {
+    401: "invalid_api_key",
+    404: "model_not_found",
+    429: "rate_limit_exceeded",
+}
+
+
+# --------------------------------------------------------------------------- behaviours
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the server does for one chat/completions request.
+
+    ``kind`` is one of ``reply``, ``echo``, ``error``, ``drop``, ``malformed``, ``hang``,
+    ``many``. ``repeat`` expands to that many queue entries when scripted; ``sticky`` keeps the
+    behaviour at the head of the queue (it applies to every later request until ``reset()`` or
+    ``clear_script()``). Build these with the factory functions rather than by hand.
+    """
+
+    kind: str
+    chunks: tuple[str, ...] = ()
+    delay: float = 0.0
+    status: int = 200
+    message: str = ""
+    type: str | None = None
+    code: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+    send_headers: bool = True
+    reset: bool = False
+    count: int = 0
+    chunk_text: str = ""
+    newline_every: int = 0
+    repeat: int = 1
+    sticky: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["chunks"] = list(self.chunks)
+        data["headers"] = dict(self.headers)
+        return data
+
+
+def reply(
+    chunks: Iterable[str] = DEFAULT_CHUNKS, delay: float = 0.0, *, repeat: int = 1
+) -> Behaviour:
+    """Stream these content chunks, sleeping ``delay`` seconds before each one after the first."""
+    return Behaviour("reply", chunks=tuple(chunks), delay=delay, repeat=repeat)
+
+
+def slow(
+    chunks: Iterable[str] = DEFAULT_CHUNKS, delay: float = 0.5, *, repeat: int = 1
+) -> Behaviour:
+    """Alias of :func:`reply` with a delay between chunks."""
+    return reply(chunks, delay, repeat=repeat)
+
+
+def echo(delay: float = 0.0, *, repeat: int = 1) -> Behaviour:
+    """Answer ``"You said: " + <last user message content>`` in a few chunks."""
+    return Behaviour("echo", delay=delay, repeat=repeat)
+
+
+def error(
+    status: int,
+    message: str = "Fake server error",
+    type: str | None = None,
+    code: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    repeat: int = 1,
+    sticky: bool = False,
+) -> Behaviour:
+    """Respond with ``status`` and ``{"error": {"message", "type", "param": null, "code"}}``.
+
+    ``type``/``code`` default to what OpenAI sends for common statuses (401 ``invalid_api_key``,
+    404 ``model_not_found``, 429 ``rate_limit_exceeded``). ``repeat=N`` makes the next N
+    requests fail (useful with the SDK's retries); ``sticky=True`` makes every request fail.
+    """
+    return Behaviour(
+        "error",
+        status=status,
+        message=message,
+        type=type if type is not None else _DEFAULT_ERROR_TYPES.get(status, "api_error"),
+        code=code if code is not None else _DEFAULT_ERROR_CODES.get(status),
+        headers=tuple((headers or {}).items()),
+        repeat=repeat,
+        sticky=sticky,
+    )
+
+
+def drop_after(
+    chunks: Iterable[str] = ("Hello",), *, delay: float = 0.0, reset: bool = False
+) -> Behaviour:
+    """Send these chunks, then close the socket mid-body: no ``[DONE]``, no final chunk.
+
+    With ``reset=True`` the socket is closed with a TCP RST instead of a FIN.
+    """
+    return Behaviour("drop", chunks=tuple(chunks), delay=delay, reset=reset)
+
+
+def malformed_after(chunks: Iterable[str] = ("Hello",)) -> Behaviour:
+    """Send these chunks, then the event ``data: {not json`` and end the response cleanly."""
+    return Behaviour("malformed", chunks=tuple(chunks))
+
+
+def hang(seconds: float, *, send_headers: bool = True) -> Behaviour:
+    """Send the response headers (unless ``send_headers=False``), then nothing for ``seconds``.
+
+    If the client is still there afterwards the response is finished as an empty reply.
+    """
+    return Behaviour("hang", seconds=seconds, send_headers=send_headers)
+
+
+def many(count: int, chunk_text: str = "tok ", newline_every: int = 80) -> Behaviour:
+    """Stream ``count`` chunks of ``chunk_text`` as fast as possible (pre-encoded, bulk writes).
+
+    Every ``newline_every``-th chunk gets a trailing newline (0 disables that).
+    """
+    return Behaviour("many", count=count, chunk_text=chunk_text, newline_every=newline_every)
+
+
+def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
+    """Build a behaviour from its JSON form (``{"kind": ..., ...}``), as used by ``--script``."""
+    data = dict(data)
+    kind = data.pop("kind")
+    factories = {
+        "reply": reply,
+        "slow": slow,
+        "echo": echo,
+        "error": error,
+        "drop": drop_after,
+        "drop_after": drop_after,
+        "malformed": malformed_after,
+        "malformed_after": malformed_after,
+        "hang": hang,
+        "many": many,
+    }
+    if kind not in factories:
+        raise ValueError(f"unknown behaviour kind: {kind!r}")
+    if kind == "hang" and "send_headers" not in data and "headers" in data:
+        data["send_headers"] = data.pop("headers")
+    behaviour = factories[kind](**{k: v for k, v in data.items() if k not in ("repeat", "sticky")})
+    return dataclasses.replace(
+        behaviour,
+        repeat=int(data.get("repeat", behaviour.repeat)),
+        sticky=bool(data.get("sticky", behaviour.sticky)),
+    )
+
+
+# --------------------------------------------------------------------------- request log
+
+
+@dataclass
+class RequestRecord:
+    """One request as the server saw it. Mutated in place while its response is running."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any  # parsed JSON, or None when there was no (valid JSON) body
+    raw_body: bytes = b""
+    stream: bool = False
+    behaviour: str | None = None
+    status: int | None = None
+    client_disconnected: bool = False
+    finished: bool = False
+    started_at: float = field(default_factory=time.monotonic)
+    finished_at: float | None = None
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The chat ``messages`` of the JSON body (empty when absent)."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("messages"), list):
+            return self.body["messages"]
+        return []
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["raw_body"] = self.raw_body.decode("utf-8", "replace")
+        return data
+
+
+class _ClientGone(Exception):
+    """The client closed the connection (or the server is stopping) while we were responding."""
+
+
+# --------------------------------------------------------------------------- server
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    fake: FakeOpenAIServer
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would resolve the host name (socket.getfqdn); skip that.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Disconnects and stop() are normal; anything else is a bug in this module: show it.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class FakeOpenAIServer:
+    """A scriptable OpenAI-compatible server on 127.0.0.1 in a background thread."""
+
+    def __init__(
+        self,
+        models: Iterable[str] = DEFAULT_MODELS,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default: Behaviour | None = None,
+    ) -> None:
+        self.host = host
+        self._requested_port = port
+        self._lock = threading.Condition()
+        self._models: list[str] = list(models)
+        self._models_error: Behaviour | None = None
+        self._models_error_left: int | None = None
+        self._default = default or reply()
+        self._queue: deque[Behaviour] = deque()
+        self._requests: list[RequestRecord] = []
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._counter = 0
+
+    # ---- lifecycle
+
+    def start(self) -> FakeOpenAIServer:
+        if self._httpd is not None:
+            return self
+        self._stopping.clear()
+        httpd = _HTTPServer((self.host, self._requested_port), _Handler)
+        httpd.fake = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": _POLL_INTERVAL},
+            name=f"fake-openai:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop serving; interrupts handlers that are mid-stream. Never blocks for long."""
+        httpd, thread = self._httpd, self._thread
+        if httpd is None:
+            return
+        self._stopping.set()
+        with self._lock:
+            connections = list(self._connections)
+            self._lock.notify_all()
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        httpd.shutdown()
+        httpd.server_close()
+        if thread is not None:
+            thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        for worker in list(threading.enumerate()):
+            if worker.name.startswith(f"fake-openai-conn:{self.port}:"):
+                worker.join(max(0.0, deadline - time.monotonic()))
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> FakeOpenAIServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("server not started")
+        return self._httpd.server_address[1]
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no ``/v1``)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/v1``: what to pass as the SDK's ``base_url``."""
+        return f"{self.root_url}/v1"
+
+    # ---- scripting
+
+    def script(self, *behaviours: Behaviour) -> FakeOpenAIServer:
+        """Queue behaviours, consumed one per chat/completions request (FIFO)."""
+        with self._lock:
+            for behaviour in behaviours:
+                self._queue.extend([behaviour] * max(1, behaviour.repeat))
+        return self
+
+    def clear_script(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+    def set_default(self, behaviour: Behaviour) -> None:
+        """Use ``behaviour`` whenever the queue is empty (initially the default reply)."""
+        with self._lock:
+            self._default = behaviour
+
+    def set_models(self, models: Iterable[str]) -> None:
+        with self._lock:
+            self._models = list(models)
+
+    def fail_models(
+        self,
+        status: int | None = 404,
+        message: str = "Not found",
+        *,
+        type: str | None = None,
+        code: str | None = None,
+        repeat: int | None = None,
+    ) -> None:
+        """Make ``GET /v1/models`` fail with ``status`` (for ``repeat`` requests, or until
+        ``fail_models(None)``/``reset()``)."""
+        with self._lock:
+            if status is None:
+                self._models_error = None
+                self._models_error_left = None
+            else:
+                self._models_error = error(status, message, type, code)
+                self._models_error_left = repeat
+
+    def reset(self) -> None:
+        """Forget the script, the log, model failures and a custom default."""
+        with self._lock:
+            self._queue.clear()
+            self._requests.clear()
+            self._models = list(DEFAULT_MODELS)
+            self._models_error = None
+            self._models_error_left = None
+            self._default = reply()
+
+    def pending(self) -> list[Behaviour]:
+        """Behaviours still queued."""
+        with self._lock:
+            return list(self._queue)
+
+    def _next_behaviour(self) -> Behaviour:
+        with self._lock:
+            if not self._queue:
+                return self._default
+            head = self._queue[0]
+            if not head.sticky:
+                self._queue.popleft()
+            return head
+
+    def _models_behaviour(self) -> tuple[list[str], Behaviour | None]:
+        with self._lock:
+            failure = self._models_error
+            if failure is not None and self._models_error_left is not None:
+                self._models_error_left -= 1
+                if self._models_error_left <= 0:
+                    self._models_error = None
+                    self._models_error_left = None
+            return list(self._models), failure
+
+    def load_script(self, data: Any) -> None:
+        """Apply the JSON script format (see the module docstring)."""
+        if isinstance(data, list):
+            data = {"queue": data}
+        if not isinstance(data, dict):
+            raise ValueError("script must be a JSON list or object")
+        if "models" in data:
+            self.set_models(data["models"])
+        if data.get("models_error"):
+            spec = dict(data["models_error"])
+            self.fail_models(
+                int(spec.get("status", 404)),
+                spec.get("message", "Not found"),
+                type=spec.get("type"),
+                code=spec.get("code"),
+                repeat=spec.get("repeat"),
+            )
+        if data.get("default"):
+            self.set_default(behaviour_from_dict(data["default"]))
+        self.script(*(behaviour_from_dict(item) for item in data.get("queue", [])))
+
+    # ---- the request log
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of the log (the records themselves are live)."""
+        with self._lock:
+            return list(self._requests)
+
+    def requests_to(self, path_suffix: str) -> list[RequestRecord]:
+        """Logged requests whose path ends with ``path_suffix`` (e.g. ``"/chat/completions"``)."""
+        return [r for r in self.requests if r.path.split("?", 1)[0].endswith(path_suffix)]
+
+    @property
+    def last_request(self) -> RequestRecord | None:
+        with self._lock:
+            return self._requests[-1] if self._requests else None
+
+    def wait_for_request(self, n: int = 1, timeout: float = 5.0) -> bool:
+        """Wait until at least ``n`` requests were received; True if they were."""
+        with self._lock:
+            return self._lock.wait_for(lambda: len(self._requests) >= n, timeout)
+
+    def wait_for_disconnect(self, timeout: float = 5.0) -> bool:
+        """Wait until some streamed response noticed the client hang up before its end."""
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: any(r.client_disconnected for r in self._requests), timeout
+            )
+
+    def wait_for_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until every logged request has finished being answered."""
+        with self._lock:
+            return self._lock.wait_for(lambda: all(r.finished for r in self._requests), timeout)
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._requests.append(record)
+            self._lock.notify_all()
+
+    def _update(self, record: RequestRecord, **changes: Any) -> None:
+        with self._lock:
+            for name, value in changes.items():
+                setattr(record, name, value)
+            self._lock.notify_all()
+
+    def _next_id(self) -> int:
+        with self._lock:
+            self._counter += 1
+            return self._counter
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+def _last_user_text(body: Any) -> str:
+    if not isinstance(body, dict):
+        return ""
+    prompt = body.get("prompt")
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, list) and prompt and isinstance(prompt[-1], str):
+        return prompt[-1]
+    for message in reversed(body.get("messages") or []):
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            return "".join(
+                part.get("text", "")
+                for part in content
+                if isinstance(part, dict) and part.get("type") in ("text", "input_text")
+            )
+        return ""
+    return ""
+
+
+def _split_words(text: str) -> list[str]:
+    """Split into chunks that keep their leading space, like model tokens."""
+    chunks: list[str] = []
+    for i, word in enumerate(text.split(" ")):
+        chunks.append(word if i == 0 else " " + word)
+    return [c for c in chunks if c] or [""]
+
+
+class _Payloads:
+    """Encodes chat or legacy completion responses for one request."""
+
+    def __init__(self, legacy: bool, model: str, ident: int) -> None:
+        self.legacy = legacy
+        self.model = model
+        self.created = int(time.time())
+        self.id = f"{'cmpl' if legacy else 'chatcmpl'}-fake{ident}"
+
+    def _chunk(self, choice: dict[str, Any]) -> bytes:
+        body = {
+            "id": self.id,
+            "object": "text_completion" if self.legacy else "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [choice],
+        }
+        return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
+
+    def first(self) -> bytes | None:
+        if self.legacy:
+            return None
+        return self._chunk(
+            {
+                "index": 0,
+                "delta": {"role": "assistant", "content": ""},
+                "logprobs": None,
+                "finish_reason": None,
+            }
+        )
+
+    def content(self, text: str) -> bytes:
+        if self.legacy:
+            return self._chunk({"index": 0, "text": text, "logprobs": None, "finish_reason": None})
+        return self._chunk(
+            {"index": 0, "delta": {"content": text}, "logprobs": None, "finish_reason": None}
+        )
+
+    def content_template(self) -> tuple[bytes, bytes]:
+        """Bytes before and after the JSON-encoded content string, for bulk encoding."""
+        marker = "\x00MARK\x00"
+        encoded = self.content(marker)
+        before, _, after = encoded.partition(json.dumps(marker).encode())
+        return before, after
+
+    def last(self) -> bytes:
+        if self.legacy:
+            return self._chunk({"index": 0, "text": "", "logprobs": None, "finish_reason": "stop"})
+        return self._chunk({"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"})
+
+    def usage_chunk(self, usage: dict[str, int]) -> bytes:
+        body = {
+            "id": self.id,
+            "object": "text_completion" if self.legacy else "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [],
+            "usage": usage,
+        }
+        return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
+
+    def complete(self, text: str, usage: dict[str, int]) -> bytes:
+        if self.legacy:
+            choice: dict[str, Any] = {
+                "index": 0,
+                "text": text,
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+            obj = "text_completion"
+        else:
+            choice = {
+                "index": 0,
+                "message": {"role": "assistant", "content": text, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+            obj = "chat.completion"
+        body = {
+            "id": self.id,
+            "object": obj,
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [choice],
+            "usage": usage,
+        }
+        return json.dumps(body).encode()
+
+
+def _usage(body: Any, text: str) -> dict[str, int]:
+    prompt_tokens = max(1, len(json.dumps(body.get("messages") or body.get("prompt") or "")) // 4)
+    completion_tokens = max(0, len(text) // 4)
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def _chunked(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
+
+
+def _error_body(behaviour: Behaviour) -> bytes:
+    return json.dumps(
+        {
+            "error": {
+                "message": behaviour.message,
+                "type": behaviour.type,
+                "param": None,
+                "code": behaviour.code,
+            }
+        }
+    ).encode()
+
+
+# --------------------------------------------------------------------------- handler
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeOpenAI/1.0"
+    sys_version = ""
+    server: _HTTPServer
+
+    # ---- plumbing
+
+    @property
+    def fake(self) -> FakeOpenAIServer:
+        return self.server.fake
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        threading.current_thread().name = (
+            f"fake-openai-conn:{self.server.server_address[1]}:{self.client_address[1]}"
+        )
+        with self.fake._lock:
+            self.fake._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.fake._lock:
+            self.fake._connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError, _ClientGone):
+            super().handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _write(self, data: bytes) -> None:
+        if self.fake._stopping.is_set():
+            raise _ClientGone
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError) as exc:
+            raise _ClientGone from exc
+
+    def _client_gone(self) -> bool:
+        """True if the peer closed its side (FIN or RST), without consuming any data."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if not readable:
+                return False
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except (OSError, ValueError):
+            return True
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, but raise ``_ClientGone`` within ~_POLL_INTERVAL of a hang-up or stop()."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if self.fake._stopping.is_set() or self._client_gone():
+                raise _ClientGone
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self.fake._stopping.wait(min(_POLL_INTERVAL, remaining))
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            parts = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _start(
+        self,
+        status: int,
+        content_type: str,
+        *,
+        length: int | None = None,
+        extra: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        if self.fake._stopping.is_set():
+            raise _ClientGone
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        if length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.send_header("x-request-id", f"req_fake{self.fake._next_id()}")
+        for name, value in extra:
+            self.send_header(name, value)
+        try:
+            self.end_headers()  # writes the buffered status line and headers to the socket
+        except OSError as exc:
+            raise _ClientGone from exc
+
+    def _send_json(self, status: int, body: bytes, extra: Iterable[tuple[str, str]] = ()) -> None:
+        self._start(status, "application/json", length=len(body), extra=extra)
+        self._write(body)
+
+    # ---- dispatch
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        raw = self._read_body()
+        path = self.path.split("?", 1)[0]
+        if path.startswith(_CONTROL_PREFIX):
+            self._control(path, raw)
+            return
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        record = RequestRecord(
+            method=self.command,
+            path=self.path,
+            headers={k.lower(): v for k, v in self._header_items()},
+            body=body,
+            raw_body=raw,
+            stream=bool(isinstance(body, dict) and body.get("stream")),
+        )
+        self.fake._record(record)
+        try:
+            self._route(record, path)
+        except _ClientGone:
+            self.close_connection = True
+            if not self.fake._stopping.is_set():
+                self.fake._update(record, client_disconnected=True)
+        finally:
+            self.fake._update(record, finished=True, finished_at=time.monotonic())
+
+    def _header_items(self) -> Iterator[tuple[str, str]]:
+        merged: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            merged[key] = f"{merged[key]}, {value}" if key in merged else value
+        return iter(merged.items())
+
+    def _route(self, record: RequestRecord, path: str) -> None:
+        base = path.rstrip("/")
+        if base.endswith("/models") and self.command == "GET":
+            self._models(record)
+        elif base.endswith("/chat/completions") and self.command == "POST":
+            self._completion(record, legacy=False)
+        elif base.endswith("/completions") and self.command == "POST":
+            self._completion(record, legacy=True)
+        else:
+            failure = error(404, f"Unknown request URL: {self.command} {path}", code="unknown_url")
+            self.fake._update(record, status=404, behaviour="error")
+            self._send_json(404, _error_body(failure))
+
+    def _models(self, record: RequestRecord) -> None:
+        models, failure = self.fake._models_behaviour()
+        if failure is not None:
+            self.fake._update(record, status=failure.status, behaviour="error")
+            self._send_json(failure.status, _error_body(failure), failure.headers)
+            return
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in models]
+        self.fake._update(record, status=200)
+        self._send_json(200, json.dumps({"object": "list", "data": data}).encode())
+
+    def _control(self, path: str, raw: bytes) -> None:
+        fake = self.fake
+        try:
+            if path == "/_fake/requests":
+                body = json.dumps([r.to_dict() for r in fake.requests]).encode()
+            elif path == "/_fake/script" and self.command == "POST":
+                fake.load_script(json.loads(raw or b"[]"))
+                body = json.dumps({"pending": len(fake.pending())}).encode()
+            elif path == "/_fake/reset" and self.command == "POST":
+                fake.reset()
+                body = b"{}"
+            else:
+                self._send_json(404, b'{"error": "unknown control path"}')
+                return
+        except (ValueError, TypeError, KeyError) as exc:
+            self._send_json(400, json.dumps({"error": str(exc)}).encode())
+            return
+        self._send_json(200, body)
+
+    # ---- chat / legacy completions
+
+    def _completion(self, record: RequestRecord, *, legacy: bool) -> None:
+        behaviour = self.fake._next_behaviour()
+        self.fake._update(record, behaviour=behaviour.kind)
+        body = record.body if isinstance(record.body, dict) else {}
+        payloads = _Payloads(legacy, str(body.get("model") or "test-model"), self.fake._next_id())
+        stream = record.stream
+        kind = behaviour.kind
+
+        if kind == "error":
+            self.fake._update(record, status=behaviour.status)
+            self._send_json(behaviour.status, _error_body(behaviour), behaviour.headers)
+            return
+
+        self.fake._update(record, status=200)
+        if kind == "hang":
+            self._hang(behaviour, payloads, stream, body)
+            return
+        if kind == "many":
+            self._many(behaviour, payloads, stream, body)
+            return
+
+        if kind == "echo":
+            chunks = ["You said: ", *_split_words(_last_user_text(body))]
+        else:
+            chunks = list(behaviour.chunks)
+
+        if not stream:
+            self._non_stream(behaviour, payloads, chunks, body)
+            return
+
+        self._start(200, "text/event-stream; charset=utf-8")
+        first = payloads.first()
+        if first is not None:
+            self._event(first)
+        for i, text in enumerate(chunks):
+            if i and behaviour.delay:
+                self._wait(behaviour.delay)
+            self._event(payloads.content(text))
+        if kind == "drop":
+            self._drop(behaviour)
+            return
+        if kind == "malformed":
+            self._event(b"data: {not json\n\n")
+            self._end_chunked()
+            return
+        self._finish_stream(payloads, body, "".join(chunks))
+
+    def _event(self, data: bytes) -> None:
+        self._write(_chunked(data))
+
+    def _end_chunked(self) -> None:
+        self._write(b"0\r\n\r\n")
+
+    def _finish_stream(self, payloads: _Payloads, body: dict[str, Any], text: str) -> None:
+        tail = payloads.last()
+        options = body.get("stream_options")
+        if isinstance(options, dict) and options.get("include_usage"):
+            tail += payloads.usage_chunk(_usage(body, text))
+        tail += b"data: [DONE]\n\n"
+        self._write(_chunked(tail) + b"0\r\n\r\n")
+
+    def _drop(self, behaviour: Behaviour) -> None:
+        self.close_connection = True
+        if behaviour.reset:
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+            return
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _non_stream(
+        self, behaviour: Behaviour, payloads: _Payloads, chunks: list[str], body: dict[str, Any]
+    ) -> None:
+        for _ in chunks[1:]:
+            if behaviour.delay:
+                self._wait(behaviour.delay)
+        text = "".join(chunks)
+        full = payloads.complete(text, _usage(body, text))
+        if behaviour.kind == "drop":
+            self._start(200, "application/json", length=len(full))
+            self._write(full[: len(full) // 2])
+            self._drop(behaviour)
+        elif behaviour.kind == "malformed":
+            self._send_json(200, b"{not json")
+        else:
+            self._send_json(200, full)
+
+    def _hang(
+        self, behaviour: Behaviour, payloads: _Payloads, stream: bool, body: dict[str, Any]
+    ) -> None:
+        if not behaviour.send_headers:
+            self._wait(behaviour.seconds)
+        if stream:
+            self._start(200, "text/event-stream; charset=utf-8")
+            if behaviour.send_headers:
+                self._wait(behaviour.seconds)
+            first = payloads.first()
+            if first is not None:
+                self._event(first)
+            self._finish_stream(payloads, body, "")
+        else:
+            self._start(200, "application/json")
+            if behaviour.send_headers:
+                self._wait(behaviour.seconds)
+            self._event(payloads.complete("", _usage(body, "")))
+            self._end_chunked()
+
+    def _many(
+        self, behaviour: Behaviour, payloads: _Payloads, stream: bool, body: dict[str, Any]
+    ) -> None:
+        every = behaviour.newline_every
+        newline_at = [every > 0 and (i + 1) % every == 0 for i in range(behaviour.count)]
+        texts = [behaviour.chunk_text + ("\n" if nl else "") for nl in newline_at]
+        if not stream:
+            text = "".join(texts)
+            self._send_json(200, payloads.complete(text, _usage(body, text)))
+            return
+        # Pre-encode every event from a template so the server is never the bottleneck.
+        before, after = payloads.content_template()
+        plain = before + json.dumps(behaviour.chunk_text).encode() + after
+        with_newline = before + json.dumps(behaviour.chunk_text + "\n").encode() + after
+        pieces = [payloads.first() or b""]
+        pieces.extend(with_newline if nl else plain for nl in newline_at)
+        data = b"".join(pieces)
+        self._start(200, "text/event-stream; charset=utf-8")
+        view = memoryview(data)
+        for start in range(0, len(data), _BULK_WRITE_SIZE):
+            self._write(_chunked(bytes(view[start : start + _BULK_WRITE_SIZE])))
+        self._finish_stream(payloads, body, "".join(texts))
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Fake OpenAI-compatible server for tests.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--script", help="JSON script file (list of behaviours or an object)")
+    parser.add_argument("--models", help="comma-separated model ids")
+    args = parser.parse_args(argv)
+
+    models = args.models.split(",") if args.models else DEFAULT_MODELS
+    server = FakeOpenAIServer(models, host=args.host, port=args.port)
+    if args.script:
+        with open(args.script, encoding="utf-8") as fh:
+            server.load_script(json.load(fh))
+    server.start()
+
+    done = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    print(f"PORT {server.port}", flush=True)
+    try:
+        while not done.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

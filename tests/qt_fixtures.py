@@ -1,0 +1,86 @@
+"""Fixtures for tests that run the app's asyncio code on the Qt event loop (qasync).
+
+Imported by conftest.py. The loop is created with `already_running=True` because pytest-qt
+drives the Qt event loop itself (qtbot.waitUntil / waitSignal), and httpx/anyio need a loop
+that reports itself as running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from fake_openai import FakeOpenAIServer
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.api import ProviderConfig
+from desktop_chat.controller import ChatController
+from desktop_chat.store import ConversationStore
+
+TEST_KEY = "sk-test-DO-NOT-LEAK-4f9c2b7e"
+
+
+def drain(app: QApplication, futures: list[asyncio.Future[object]], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(not f.done() for f in futures) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+@pytest.fixture
+def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    executor = qasync.QThreadExecutor(2)  # ours, so teardown can join its threads
+    loop.set_default_executor(executor)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    drain(qapp, pending)  # type: ignore[arg-type]
+    executor.shutdown(wait=True)  # DNS lookups run there; Qt aborts on live QThreads at exit
+    # already_running=True marked the loop as this thread's running loop; undo that so later
+    # plain-asyncio tests can run their own loop.
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ConversationStore]:
+    conversation_store = ConversationStore(tmp_path / "history.sqlite3")
+    yield conversation_store
+    conversation_store.close()
+
+
+@pytest.fixture
+def provider(fake_openai: FakeOpenAIServer) -> ProviderConfig:
+    return ProviderConfig(
+        base_url=fake_openai.base_url, api_key=TEST_KEY, max_retries=0, timeout_seconds=5.0
+    )
+
+
+@pytest.fixture
+def make_controller(
+    qapp: QApplication, qt_loop: qasync.QEventLoop, store: ConversationStore
+) -> Iterator[Callable[[ProviderConfig], ChatController]]:
+    """Build controllers for a given provider; each is shut down (client closed) afterwards."""
+    made: list[ChatController] = []
+
+    def make(config: ProviderConfig) -> ChatController:
+        made.append(ChatController(store, config))
+        return made[-1]
+
+    yield make
+    closing = [asyncio.ensure_future(chat.shutdown()) for chat in made]
+    drain(qapp, closing)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def controller(
+    make_controller: Callable[[ProviderConfig], ChatController], provider: ProviderConfig
+) -> ChatController:
+    return make_controller(provider)
