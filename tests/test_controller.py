@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fake_openai as fake
 import pytest
-from fake_openai import FakeOpenAIServer
 from pytestqt.qtbot import QtBot
 from qt_fixtures import TEST_KEY
 
@@ -67,8 +66,9 @@ def test_stop_closes_the_http_stream_and_keeps_the_partial_answer(qtbot, control
     conversation = controller.store.create_conversation(model="test-model")
     controller.send(conversation.id, "count")
     qtbot.waitUntil(
-        lambda: (live := controller.live_message(conversation.id)) is not None
-        and "one" in live.content,
+        lambda: (
+            (live := controller.live_message(conversation.id)) is not None and "one" in live.content
+        ),
         timeout=5_000,
     )
     with qtbot.waitSignal(controller.finished, timeout=5_000) as finished:
@@ -86,8 +86,10 @@ def test_stop_closes_the_http_stream_and_keeps_the_partial_answer(qtbot, control
 @pytest.mark.parametrize(
     ("behaviour", "kind"),
     [
-        (fake.error(401, "Incorrect API key provided: sk-test-DO-NOT-LEAK-4f9c2b7e"),
-         ErrorKind.AUTHENTICATION),
+        (
+            fake.error(401, "Incorrect API key provided: sk-test-DO-NOT-LEAK-4f9c2b7e"),
+            ErrorKind.AUTHENTICATION,
+        ),
         (fake.error(404, "The model does not exist"), ErrorKind.MODEL_NOT_FOUND),
         (fake.error(429, "Slow down"), ErrorKind.RATE_LIMITED),
         (fake.error(500, "Boom"), ErrorKind.SERVER),
@@ -140,8 +142,9 @@ def test_timeout_is_reported_as_timeout(qtbot, make_controller, store, fake_open
 
     fake_openai.script(fake.hang(5.0, send_headers=False))
     chat = make_controller(
-        ProviderConfig(base_url=fake_openai.base_url, api_key="k", max_retries=0,
-                       timeout_seconds=0.5),
+        ProviderConfig(
+            base_url=fake_openai.base_url, api_key="k", max_retries=0, timeout_seconds=0.5
+        ),
     )
     conversation = store.create_conversation(model="m")
     with qtbot.waitSignal(chat.failed, timeout=10_000) as failed:
@@ -244,7 +247,9 @@ def test_no_key_on_the_official_endpoint_fails_with_a_hint(qtbot, make_controlle
     assert store.get_conversation(conversation.id).messages[0].content == "hello"
 
 
-def test_keyless_local_server_gets_no_authorization_header(qtbot, make_controller, store, fake_openai):
+def test_keyless_local_server_gets_no_authorization_header(
+    qtbot, make_controller, store, fake_openai
+):
     from desktop_chat.api import ProviderConfig
 
     chat = make_controller(ProviderConfig(base_url=fake_openai.base_url, max_retries=0))
