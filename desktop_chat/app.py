@@ -18,8 +18,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from desktop_chat import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +107,8 @@ def run_gui(args: argparse.Namespace) -> int:
         )
     else:
         QTimer.singleShot(0, controller.load_models)
+    if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):
+        _report_first_paint_then_close(window)
 
     async def until_closed() -> None:
         await closed.wait()
@@ -112,6 +118,22 @@ def run_gui(args: argparse.Namespace) -> int:
         loop.run_until_complete(until_closed())
     store.close()
     return 0
+
+
+def _report_first_paint_then_close(window: QWidget) -> None:
+    """For the start-up benchmark: print one line at the first paint, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                print("first-paint", flush=True)
+                QTimer.singleShot(0, window.close)
+            return False
+
+    window._first_paint_filter = FirstPaint(window)  # type: ignore[attr-defined]
+    window.installEventFilter(window._first_paint_filter)  # type: ignore[attr-defined]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
