@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Environment: OPENAI_API_KEY and OPENAI_BASE_URL override the stored settings.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    from desktop_chat import cli
+
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    cli.add_commands(subparsers)
     return parser
 
 
@@ -138,5 +142,8 @@ def _report_first_paint_then_close(window: QWidget) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    command = getattr(args, "command_function", None)
+    if command is not None:
+        return int(command(args))
     setup_logging()
     return run_gui(args)

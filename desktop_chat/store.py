@@ -27,6 +27,7 @@ from desktop_chat.domain import (
     Role,
     utc_now,
 )
+from desktop_chat.exchange import ImportedConversation
 from desktop_chat.migrations import migrate
 
 MEMORY = ":memory:"
@@ -412,6 +413,64 @@ class ConversationStore:
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # --- import / export ------------------------------------------------------------------
+
+    def conversation_ids(self) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM conversations WHERE deleted_at IS NULL ORDER BY created_at"
+        ).fetchall()
+        return [row["id"] for row in rows]
+
+    def import_conversations(
+        self, conversations: Sequence[ImportedConversation]
+    ) -> tuple[int, int]:
+        """Merge imported conversations: new ones and new messages are added, nothing is
+        overwritten, and the whole batch is one transaction (all or nothing).
+        Returns (conversations added, messages added)."""
+        added_conversations = added_messages = 0
+        with self._transaction() as db:
+            for conversation in conversations:
+                exists = db.execute(
+                    "SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)
+                ).fetchone()
+                if exists is None:
+                    db.execute(
+                        "INSERT INTO conversations (id, title, created_at, updated_at, model, "
+                        "system_prompt, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            conversation.id,
+                            conversation.title,
+                            _time(conversation.created_at),
+                            _time(conversation.updated_at),
+                            conversation.model,
+                            conversation.system_prompt,
+                            json.dumps(dict(conversation.parameters)),
+                        ),
+                    )
+                    added_conversations += 1
+                for message in conversation.messages:
+                    cursor = db.execute(
+                        "INSERT OR IGNORE INTO messages (id, conversation_id, parent_id, role, "
+                        "content, created_at, model, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            message.id,
+                            conversation.id,
+                            message.parent_id,
+                            message.role.value,
+                            message.content,
+                            _time(message.created_at),
+                            message.model,
+                            message.status.value,
+                        ),
+                    )
+                    added_messages += cursor.rowcount
+                if exists is None and conversation.current_message_id:
+                    db.execute(
+                        "UPDATE conversations SET current_message_id = ? WHERE id = ?",
+                        (conversation.current_message_id, conversation.id),
+                    )
+        return added_conversations, added_messages
 
     # --- rows -> domain -------------------------------------------------------------------
 

@@ -1,0 +1,239 @@
+"""The commands that need no window: ask, export, import.
+
+Each prints a one-line error to stderr and exits non-zero on failure. They use the same store
+and API client as the GUI, so what they write shows up in the app's history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from desktop_chat import paths
+from desktop_chat.domain import (
+    DEFAULT_MODEL,
+    MessageStatus,
+    Role,
+    TextDelta,
+    request_history,
+    title_from_prompt,
+)
+
+if TYPE_CHECKING:
+    from desktop_chat.api import ChatClient
+    from desktop_chat.store import ConversationStore
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ask = subparsers.add_parser(
+        "ask",
+        help="ask one question and stream the answer to stdout (saved in the history)",
+        description="Stream an answer to stdout. Reads the prompt from stdin with '-' or when "
+        "stdin is piped. The exchange is saved in the history, so it shows up in the app.",
+    )
+    ask.add_argument("prompt", nargs="?", help="the question; '-' or omitted reads stdin")
+    ask.add_argument("--model", "-m", help="model name (default: the server's, or gpt-4)")
+    ask.add_argument("--system", "-s", help="system message for a new conversation")
+    ask.add_argument(
+        "--continue",
+        "-c",
+        dest="continue_last",
+        action="store_true",
+        help="append to the most recent conversation",
+    )
+    ask.set_defaults(command_function=run_ask)
+
+    export = subparsers.add_parser(
+        "export",
+        help="export conversations as JSON (desktop-chat/1) or Markdown",
+        description="Write conversations (the active branch of each) to a file or stdout.",
+    )
+    export.add_argument("--format", choices=("json", "markdown"), default="json")
+    export.add_argument("--conversation", metavar="ID", help="only this conversation")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(command_function=run_export)
+
+    importer = subparsers.add_parser(
+        "import",
+        help="import a desktop-chat JSON export or a ChatGPT export (.json or .zip)",
+        description="Merge conversations from a file; importing the same file twice adds "
+        "nothing new. A malformed file is rejected whole.",
+    )
+    importer.add_argument("file", help="desktop-chat JSON, ChatGPT conversations.json or .zip")
+    importer.set_defaults(command_function=run_import)
+
+
+def _fail(message: str) -> int:
+    print(f"desktop-chat: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _open_store() -> ConversationStore:
+    from desktop_chat.store import ConversationStore
+
+    return ConversationStore(paths.database_path())
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from desktop_chat import exchange
+    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.store import StoreError
+
+    try:
+        store = _open_store()
+    except (NewerDatabaseError, StoreError) as error:
+        return _fail(str(error))
+    try:
+        ids = [args.conversation] if args.conversation else store.conversation_ids()
+        try:
+            conversations = [store.get_conversation(i) for i in ids]
+        except KeyError:
+            return _fail(f"no conversation with id {args.conversation}")
+        render = exchange.to_json if args.format == "json" else exchange.to_markdown
+        text = render(conversations)
+    finally:
+        store.close()
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write {args.output}: {error.strerror}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from desktop_chat import exchange
+    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.store import StoreError
+
+    try:
+        conversations = exchange.load_file(Path(args.file))
+    except exchange.ImportFormatError as error:
+        return _fail(f"nothing imported: {error}")
+    try:
+        store = _open_store()
+        try:
+            added, messages = store.import_conversations(conversations)
+        finally:
+            store.close()
+    except (NewerDatabaseError, StoreError) as error:
+        return _fail(f"nothing imported: {error}")
+    print(
+        f"Imported {added} new conversation(s) and {messages} new message(s) "
+        f"from {len(conversations)} in the file."
+    )
+    return EXIT_OK
+
+
+def _read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
+    if args.prompt and args.prompt != "-":
+        return str(args.prompt)
+    if args.prompt == "-" or not stdin.isatty():
+        return stdin.read()
+    return ""
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    prompt = _read_prompt(args, sys.stdin)
+    if not prompt.strip():
+        print(
+            "desktop-chat: ask needs a prompt (an argument, or '-' to read stdin)", file=sys.stderr
+        )
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_ask(args, prompt))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+async def _ask(args: argparse.Namespace, prompt: str) -> int:
+    from desktop_chat.api import ChatClient, ChatFailure, ProviderConfig
+    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.store import StoreError
+
+    try:
+        store = _open_store()
+    except (NewerDatabaseError, StoreError) as error:
+        return _fail(str(error))
+    client = ChatClient(ProviderConfig.from_environment())
+    answer_id: str | None = None
+    chunks: list[str] = []
+    try:
+        conversation = None
+        if args.continue_last:
+            recent = store.list_conversations(limit=1)
+            conversation = store.get_conversation(recent[0].id) if recent else None
+        model = args.model or (conversation.model if conversation else None)
+        if model is None:
+            model = await _default_model(client)
+        if conversation is None:
+            conversation = store.create_conversation(
+                title=title_from_prompt(prompt), model=model, system_prompt=args.system or ""
+            )
+        parent = conversation.last_message
+        user = store.add_message(conversation.id, parent.id if parent else None, Role.USER, prompt)
+        conversation = store.get_conversation(conversation.id)
+        answer = store.add_message(
+            conversation.id,
+            user.id,
+            Role.ASSISTANT,
+            "",
+            model=model,
+            status=MessageStatus.STREAMING,
+        )
+        answer_id = answer.id
+        history = request_history(conversation, upto=user)
+        async for event in client.stream_chat(model, history, conversation.parameters):
+            if isinstance(event, TextDelta):
+                chunks.append(event.text)
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+        if chunks and not "".join(chunks).endswith("\n"):
+            sys.stdout.write("\n")
+        store.update_message(answer_id, "".join(chunks), MessageStatus.COMPLETE)
+        return EXIT_OK
+    except ChatFailure as failure:
+        if chunks:
+            sys.stdout.write("\n")
+        _keep_or_drop(store, answer_id, chunks, MessageStatus.ERROR)
+        return _fail(f"{failure.error.message} {failure.error.hint}")
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        _keep_or_drop(store, answer_id, chunks, MessageStatus.INTERRUPTED)
+        raise
+    except StoreError as error:
+        return _fail(str(error))
+    finally:
+        await client.close()
+        store.close()
+
+
+def _keep_or_drop(
+    store: ConversationStore, answer_id: str | None, chunks: list[str], status: MessageStatus
+) -> None:
+    """A partial answer is kept with its status; an empty one is not stored at all."""
+    if answer_id is None:
+        return
+    if chunks:
+        store.update_message(answer_id, "".join(chunks), status)
+    else:
+        store.delete_message(answer_id)
+
+
+async def _default_model(client: ChatClient) -> str:
+    from desktop_chat.api import ChatFailure
+
+    try:
+        models = await client.list_models()
+    except ChatFailure:
+        return DEFAULT_MODEL
+    return DEFAULT_MODEL if not models or DEFAULT_MODEL in models else models[0]
