@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import httpx2
     import openai
 
+    from desktop_chat.settings import Profile
+
 # Parsing a burst of buffered chunks never awaits real I/O, so without this the loop would not
 # get a turn (to paint, or to handle Stop) until the whole burst was parsed.
 YIELD_EVERY_SECONDS = 0.008
@@ -46,10 +48,17 @@ class ProviderConfig:
     project: str | None = None
     timeout_seconds: float = 60.0
     max_retries: int = 2
+    proxy: str | None = None
+    needs_key: bool | None = None  # None: only the official endpoint needs one
+    profile: str = ""
 
     @property
     def is_official(self) -> bool:
         return self.base_url.rstrip("/").startswith("https://api.openai.com")
+
+    @property
+    def key_required(self) -> bool:
+        return self.is_official if self.needs_key is None else self.needs_key
 
     @classmethod
     def from_environment(
@@ -62,6 +71,27 @@ class ProviderConfig:
             api_key=env.get("OPENAI_API_KEY") or stored_key,
             organization=env.get("OPENAI_ORG_ID") or None,
             project=env.get("OPENAI_PROJECT_ID") or None,
+        )
+
+    @classmethod
+    def from_profile(
+        cls,
+        profile: Profile,
+        key: str | None,
+        environ: Mapping[str, str] | None = None,
+    ) -> ProviderConfig:
+        """A profile's settings; the environment still wins, as the SDK's own defaults do."""
+        env = os.environ if environ is None else environ
+        base_url = env.get("OPENAI_BASE_URL") or profile.base_url or OFFICIAL_BASE_URL
+        return cls(
+            base_url=base_url,
+            api_key=env.get("OPENAI_API_KEY") or key,
+            organization=env.get("OPENAI_ORG_ID") or profile.organization or None,
+            project=env.get("OPENAI_PROJECT_ID") or profile.project or None,
+            timeout_seconds=profile.timeout_seconds,
+            proxy=profile.proxy or None,
+            needs_key=None if env.get("OPENAI_BASE_URL") else profile.needs_key,
+            profile=profile.name,
         )
 
 
@@ -90,8 +120,8 @@ class ChatClient:
 
             key = self.config.api_key
             if not key:
-                if self.config.is_official:
-                    raise ChatFailure(no_key_error())
+                if self.config.key_required:
+                    raise ChatFailure(no_key_error(self.config))
                 key = NO_KEY_PLACEHOLDER
                 # A keyless local server gets no Authorization header at all, not a fake key.
                 self._extra_headers = {"Authorization": openai.Omit()}
@@ -102,9 +132,16 @@ class ChatClient:
                 project=self.config.project,
                 timeout=self.config.timeout_seconds,
                 max_retries=self.config.max_retries,
-                http_client=self._http_client,
+                http_client=self._http_client or self._proxied_client(),
             )
         return self._sdk
+
+    def _proxied_client(self) -> httpx2.AsyncClient | None:
+        if not self.config.proxy:
+            return None  # the SDK's default client honours the system proxy variables
+        import openai
+
+        return openai.DefaultAsyncHttpxClient(proxy=self.config.proxy)
 
     async def close(self) -> None:
         if self._sdk is not None:
@@ -176,13 +213,15 @@ def redact(text: str, api_key: str | None) -> str:
     return _KEY_PATTERN.sub("sk-…[redacted]", text)
 
 
-def no_key_error() -> ChatError:
+def no_key_error(config: ProviderConfig | None = None) -> ChatError:
+    where = f"the profile “{config.profile}”" if config and config.profile else "this server"
     return ChatError(
         ErrorKind.NO_API_KEY,
-        "No API key is set for the OpenAI endpoint.",
-        "Set the OPENAI_API_KEY environment variable and restart, or point OPENAI_BASE_URL at "
-        "a local OpenAI-compatible server (Ollama, LM Studio, llama.cpp) that needs no key.",
-        retryable=False,
+        f"No API key is set for {where}.",
+        "Add one in Settings (Ctrl+,) or with `desktop-chat key set`; or set OPENAI_API_KEY; "
+        "or choose a local OpenAI-compatible server (Ollama, LM Studio, llama.cpp) that needs "
+        "no key.",
+        retryable=True,
     )
 
 

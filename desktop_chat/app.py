@@ -69,9 +69,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat import paths
-    from desktop_chat.api import ProviderConfig
     from desktop_chat.controller import ChatController
     from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore, StoreError
     from desktop_chat.ui.main_window import MainWindow
 
@@ -93,24 +93,17 @@ def run_gui(args: argparse.Namespace) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    config = ProviderConfig.from_environment()
-    controller = ChatController(store, config)
-    window = MainWindow(controller)
+    providers = Providers()
+    controller = ChatController(store, providers)
+    window = MainWindow(controller, providers)
     closed = asyncio.Event()
     window.closing.connect(closed.set)
     window.restore_session()
     window.show()
     window.raise_()
     window.activateWindow()
-    if controller.needs_api_key:
-        window.message_bar.show_message(
-            "No API key is set, so the OpenAI endpoint cannot answer yet. Set OPENAI_API_KEY "
-            "and restart, or set OPENAI_BASE_URL to a local OpenAI-compatible server "
-            "(e.g. http://localhost:11434/v1 for Ollama) that needs no key.",
-            "warning",
-        )
-    else:
-        QTimer.singleShot(0, controller.load_models)
+    # After the first paint: the keychain (D-Bus) and the SDK import are not free.
+    QTimer.singleShot(0, window.after_first_paint)
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):
         _report_first_paint_then_close(window)
 

@@ -42,6 +42,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     ask.add_argument("prompt", nargs="?", help="the question; '-' or omitted reads stdin")
     ask.add_argument("--model", "-m", help="model name (default: the server's, or gpt-4)")
     ask.add_argument("--system", "-s", help="system message for a new conversation")
+    ask.add_argument("--profile", "-p", help="provider profile (default: the default profile)")
     ask.add_argument(
         "--continue",
         "-c",
@@ -69,6 +70,17 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     importer.add_argument("file", help="desktop-chat JSON, ChatGPT conversations.json or .zip")
     importer.set_defaults(command_function=run_import)
+
+    key = subparsers.add_parser(
+        "key",
+        help="store, delete or locate a profile's API key in the system keychain",
+        description="Keys live in the OS keychain (Secret Service, macOS Keychain, Windows "
+        "Credential Locker), never in a file. 'set' reads the key from stdin or a hidden "
+        "prompt, never from the command line.",
+    )
+    key.add_argument("action", choices=("set", "delete", "status"))
+    key.add_argument("--profile", "-p", help="profile name (default: the default profile)")
+    key.set_defaults(command_function=run_key)
 
 
 def _fail(message: str) -> int:
@@ -157,7 +169,7 @@ def run_ask(args: argparse.Namespace) -> int:
 
 
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
-    from desktop_chat.api import ChatClient, ChatFailure, ProviderConfig
+    from desktop_chat.api import ChatClient, ChatFailure
     from desktop_chat.migrations import NewerDatabaseError
     from desktop_chat.store import StoreError
 
@@ -165,7 +177,13 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         store = _open_store()
     except (NewerDatabaseError, StoreError) as error:
         return _fail(str(error))
-    client = ChatClient(ProviderConfig.from_environment())
+    from desktop_chat.providers import Providers
+
+    providers = Providers()
+    if args.profile and args.profile not in {p.name for p in providers.settings.profiles}:
+        store.close()
+        return _fail(f"no profile named {args.profile!r} (see Settings)")
+    client = ChatClient(providers.config(args.profile or ""))
     answer_id: str | None = None
     chunks: list[str] = []
     try:
@@ -237,3 +255,50 @@ async def _default_model(client: ChatClient) -> str:
     except ChatFailure:
         return DEFAULT_MODEL
     return DEFAULT_MODEL if not models or DEFAULT_MODEL in models else models[0]
+
+
+def run_key(args: argparse.Namespace) -> int:
+    import getpass
+
+    from desktop_chat.credentials import ENVIRONMENT_VARIABLE, KeychainUnavailable, KeySource
+    from desktop_chat.providers import Providers
+
+    providers = Providers()
+    profile = providers.settings.profile(args.profile)
+    if args.profile and profile.name != args.profile:
+        return _fail(f"no profile named {args.profile!r} (see Settings)")
+    keys = providers.keys
+    try:
+        if args.action == "set":
+            if sys.stdin.isatty():
+                secret = getpass.getpass(f"API key for profile {profile.name!r} (hidden): ")
+            else:
+                secret = sys.stdin.readline()
+            if not secret.strip():
+                return _fail("no key given; nothing stored")
+            keys.store(profile.name, secret)
+            print(f"Stored the key for profile {profile.name!r} in the system keychain.")
+        elif args.action == "delete":
+            found = keys.delete(profile.name)
+            print(
+                f"Deleted the key for profile {profile.name!r} from the system keychain."
+                if found
+                else f"No key was stored for profile {profile.name!r}."
+            )
+        else:
+            lookup = keys.lookup(profile.name)
+            where = {
+                KeySource.ENVIRONMENT: f"the {ENVIRONMENT_VARIABLE} environment variable "
+                "(it overrides the keychain)",
+                KeySource.KEYCHAIN: "the system keychain",
+                KeySource.SESSION: "this session only",
+                KeySource.NONE: "nowhere: no key is stored",
+            }[lookup.source]
+            print(f"Profile {profile.name!r}: key held in {where}.")
+            if lookup.problem:
+                print(lookup.problem)
+    except KeychainUnavailable as error:
+        return _fail(f"{error} Use {ENVIRONMENT_VARIABLE} instead.")
+    except ValueError as error:
+        return _fail(str(error))
+    return EXIT_OK

@@ -35,6 +35,7 @@ from desktop_chat.domain import (
     request_history,
     title_from_prompt,
 )
+from desktop_chat.settings import Profile
 from desktop_chat.store import ConversationStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -73,15 +74,17 @@ class ChatController(QObject):
     def __init__(
         self,
         store: ConversationStore,
-        config: ProviderConfig,
+        providers: ProviderConfig | Callable[[str], ProviderConfig],
         client_factory: Callable[[ProviderConfig], ChatClient] = ChatClient,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.config = config
+        # A fixed config (tests, `ask`), or a resolver from profile name ("" = default).
+        self._resolve = providers if callable(providers) else (lambda _name: providers)
         self._client_factory = client_factory
-        self._client: ChatClient | None = None
+        self._clients: dict[str, ChatClient] = {}
+        self._retired: list[ChatClient] = []
         self._runs: dict[str, _Run] = {}
         self._model_task: asyncio.Task[None] | None = None
         self.models: list[str] = list(FALLBACK_MODELS)
@@ -94,8 +97,20 @@ class ChatController(QObject):
     # --- queries ----------------------------------------------------------------------------
 
     @property
+    def config(self) -> ProviderConfig:
+        """The default profile's provider settings."""
+        return self._resolve("")
+
+    @property
     def needs_api_key(self) -> bool:
-        return not self.config.api_key and self.config.is_official
+        config = self.config
+        return not config.api_key and config.key_required
+
+    def providers_changed(self) -> None:
+        """Settings or keys changed: new requests use new clients; running ones finish."""
+        self._retired.extend(self._clients.values())
+        self._clients.clear()
+        self.load_models()
 
     def is_streaming(self, conversation_id: str) -> bool:
         return conversation_id in self._runs
@@ -192,9 +207,21 @@ class ChatController(QObject):
             self._model_task.cancel()
             tasks.append(self._model_task)
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+        for client in [*self._clients.values(), *self._retired]:
+            await client.close()
+        self._clients.clear()
+        self._retired.clear()
+
+    async def test_connection(self, profile: Profile, key: str | None) -> tuple[bool, str]:
+        """List a profile's models with a throwaway client; a plain verdict for the user."""
+        client = self._client_factory(ProviderConfig.from_profile(profile, key))
+        try:
+            models = await client.list_models()
+        except ChatFailure as failure:
+            return False, f"{failure.error.message} {failure.error.hint}"
+        finally:
+            await client.close()
+        return True, f"OK: the server lists {len(models)} model(s)."
 
     def load_models(self) -> None:
         if self._model_task is None or self._model_task.done():
@@ -202,10 +229,11 @@ class ChatController(QObject):
 
     # --- internals --------------------------------------------------------------------------
 
-    def _chat_client(self) -> ChatClient:
-        if self._client is None:
-            self._client = self._client_factory(self.config)
-        return self._client
+    def _chat_client(self, profile: str = "") -> ChatClient:
+        client = self._clients.get(profile)
+        if client is None:
+            client = self._clients[profile] = self._client_factory(self._resolve(profile))
+        return client
 
     async def _load_models(self) -> None:
         try:
@@ -237,17 +265,25 @@ class ChatController(QObject):
         run = _Run(conversation_id, answer)
         self._runs[conversation_id] = run
         run.task = asyncio.ensure_future(
-            self._stream(run, conversation.model, history, conversation.parameters)
+            self._stream(
+                run, conversation.profile, conversation.model, history, conversation.parameters
+            )
         )
         self.started.emit(conversation_id, answer)
 
     async def _stream(
-        self, run: _Run, model: str, history: list[ChatTurn], parameters: Parameters
+        self,
+        run: _Run,
+        profile: str,
+        model: str,
+        history: list[ChatTurn],
+        parameters: Parameters,
     ) -> None:
         status = MessageStatus.COMPLETE
         error: ChatError | None = None
         try:
-            async for event in self._chat_client().stream_chat(model, history, parameters):
+            client = self._chat_client(profile)
+            async for event in client.stream_chat(model, history, parameters):
                 if isinstance(event, TextDelta):
                     run.chunks.append(event.text)
                     run.pending.append(event.text)

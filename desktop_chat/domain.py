@@ -102,6 +102,7 @@ class Conversation:
     parameters: Parameters = field(default_factory=Parameters)
     pinned: bool = False
     messages: tuple[Message, ...] = ()  # the active branch, oldest first
+    profile: str = ""  # provider profile name; "" means the default profile
 
     @property
     def last_message(self) -> Message | None:

@@ -97,6 +97,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "INSERT INTO conversations_fts(rowid, title) SELECT rowid, title FROM conversations",
     ),
+    # 3: each conversation remembers its provider profile ('' = the default profile).
+    ("ALTER TABLE conversations ADD COLUMN profile TEXT NOT NULL DEFAULT ''",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

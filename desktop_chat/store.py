@@ -77,7 +77,7 @@ def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
 
 _CONVERSATION_COLUMNS = (
     "id, title, created_at, updated_at, model, system_prompt, parameters, pinned, "
-    "current_message_id"
+    "current_message_id, profile"
 )
 
 
@@ -97,12 +97,18 @@ class ConversationStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA busy_timeout = 3000")
+        try:
+            # Before switching to WAL (which rewrites the file header): a database from a newer
+            # version of the app must be refused without changing a byte of it.
+            migrate(self._db, self.path)
+        except BaseException:
+            self._db.close()
+            raise
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode: a commit survives an app crash; only power loss can undo the
             # last one, which is an acceptable trade for not syncing on every streamed second.
             self._db.execute("PRAGMA synchronous = NORMAL")
-        migrate(self._db, self.path)
         self.recover_interrupted()
 
     def close(self) -> None:
@@ -136,6 +142,7 @@ class ConversationStore:
         model: str = DEFAULT_MODEL,
         system_prompt: str = "",
         parameters: Parameters | None = None,
+        profile: str = "",
     ) -> Conversation:
         now = utc_now()
         conversation = Conversation(
@@ -146,11 +153,12 @@ class ConversationStore:
             model=model,
             system_prompt=system_prompt,
             parameters=parameters or Parameters(),
+            profile=profile,
         )
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO conversations (id, title, created_at, updated_at, model, "
-                "system_prompt, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "system_prompt, parameters, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation.id,
                     conversation.title,
@@ -159,6 +167,7 @@ class ConversationStore:
                     model,
                     system_prompt,
                     json.dumps(conversation.parameters.to_dict()),
+                    profile,
                 ),
             )
         return conversation
@@ -187,6 +196,7 @@ class ConversationStore:
         system_prompt: str | None = None,
         parameters: Parameters | None = None,
         pinned: bool | None = None,
+        profile: str | None = None,
     ) -> Conversation:
         changes: dict[str, object] = {}
         if title is not None:
@@ -199,6 +209,8 @@ class ConversationStore:
             changes["parameters"] = json.dumps(parameters.to_dict())
         if pinned is not None:
             changes["pinned"] = int(pinned)
+        if profile is not None:
+            changes["profile"] = profile
         if changes:
             # Column names come from the fixed set above, never from input.
             assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -485,6 +497,7 @@ class ConversationStore:
             parameters=Parameters.from_dict(json.loads(row["parameters"] or "{}")),
             pinned=bool(row["pinned"]),
             messages=tuple(self._active_branch(row["current_message_id"])),
+            profile=row["profile"],
         )
 
     def _active_branch(self, tip_id: str | None) -> Sequence[Message]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_chat import APP_NAME
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import DEFAULT_MODEL
+from desktop_chat.providers import Providers
 from desktop_chat.ui.conversation_tab import ConversationTab
 from desktop_chat.ui.notice import Notice
 
@@ -48,9 +49,10 @@ def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySeque
 class MainWindow(QMainWindow):
     closing = Signal()
 
-    def __init__(self, controller: ChatController) -> None:
+    def __init__(self, controller: ChatController, providers: Providers | None = None) -> None:
         super().__init__()
         self.controller = controller
+        self.providers = providers
         self.store = controller.store
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -132,6 +134,14 @@ class MainWindow(QMainWindow):
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
+        settings_action = QAction("&Settings…", self)
+        settings_action.setObjectName("settingsAction")
+        settings_action.setShortcuts(_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        settings_action.triggered.connect(self.open_settings)
+        settings_action.setEnabled(self.providers is not None)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -159,6 +169,44 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         focus_composer = QShortcut(QKeySequence("Ctrl+L"), self)
         focus_composer.activated.connect(self._focus_composer)
+
+    # --- settings and start-up -------------------------------------------------------------
+
+    def after_first_paint(self) -> None:
+        """Work that can wait for the window: the keychain lookup and the model list."""
+        if self.controller.needs_api_key:
+            self.show_missing_key()
+        else:
+            self.controller.load_models()
+
+    def show_missing_key(self) -> None:
+        lookup = self.providers.key_lookup() if self.providers is not None else None
+        problem = f" {lookup.problem}" if lookup is not None and lookup.problem else ""
+        actions = [("Open settings", self.open_settings)] if self.providers is not None else []
+        self.message_bar.show_message(
+            "No API key is set, so the OpenAI endpoint cannot answer yet." + problem + " Add a key "
+            "in Settings (Ctrl+,), set OPENAI_API_KEY, or choose a local OpenAI-compatible server "
+            "(e.g. Ollama at http://localhost:11434/v1) that needs no key.",
+            "warning",
+            actions,
+        )
+
+    def open_settings(self) -> None:
+        if self.providers is None:
+            return
+        from desktop_chat.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.providers, self.controller, self)
+        dialog.settings_saved.connect(self._on_settings_saved)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _on_settings_saved(self) -> None:
+        self.controller.providers_changed()
+        if self.controller.needs_api_key:
+            self.show_missing_key()
+        else:
+            self.message_bar.hide()
 
     # --- tabs -------------------------------------------------------------------------------
 
@@ -249,10 +297,13 @@ class MainWindow(QMainWindow):
             tab.focus_composer()
 
     def _default_model(self) -> str:
+        preferred = DEFAULT_MODEL
+        if self.providers is not None:
+            preferred = self.providers.settings.profile().default_model or DEFAULT_MODEL
         models = self.controller.models
-        if self.controller.models_from_server and DEFAULT_MODEL not in models and models:
+        if self.controller.models_from_server and preferred not in models and models:
             return models[0]
-        return DEFAULT_MODEL
+        return preferred
 
     # --- history ----------------------------------------------------------------------------
 

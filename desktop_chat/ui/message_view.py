@@ -178,7 +178,14 @@ class MessageView(QTextBrowser):
         )
 
     def showEvent(self, event: object) -> None:
+        # On its first show QTextEdit scrolls its own (unused) text cursor into view: that is
+        # not a reader's scroll, so it must neither end follow mode nor move a kept position.
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self._adjusting = True
         super().showEvent(event)  # type: ignore[arg-type]
+        bar.setValue(bar.maximum() if self._follow else position)
+        self._adjusting = False
         self._place_jump_button()
 
     # --- drawing ----------------------------------------------------------------------------

@@ -1,0 +1,322 @@
+"""SettingsDialog: provider profiles (presets, base URL, model, key, timeout, proxy) and prefs.
+
+Keys go to the OS keychain through `Providers.keys` and nowhere else. When the keychain cannot
+be used, the dialog says so and offers to keep the key for this session only. "Test connection"
+lists the server's models and shows a plain verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.controller import ChatController
+from desktop_chat.credentials import KeychainUnavailable, KeySource
+from desktop_chat.providers import Providers
+from desktop_chat.settings import PRESETS, Profile, Settings
+
+
+class SettingsDialog(QDialog):
+    settings_saved = Signal()
+
+    def __init__(
+        self, providers: Providers, controller: ChatController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setAccessibleName("Settings")
+        self.setWindowTitle("Settings")
+        self.providers = providers
+        self.controller = controller
+        self._renamed: dict[str, str] = {}
+        self._settings: Settings = providers.settings
+        self._pending_keys: dict[str, str] = {}
+        self._deleted_keys: set[str] = set()
+        self._current: str | None = None
+        self._test_task: asyncio.Task[None] | None = None
+
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.profile_list = QListWidget(self)
+        self.profile_list.setObjectName("profileList")
+        self.profile_list.setAccessibleName("Profiles")
+        left.addWidget(QLabel("Profiles", self))
+        left.addWidget(self.profile_list, 1)
+        add_row = QHBoxLayout()
+        self.preset_picker = QComboBox(self)
+        self.preset_picker.setObjectName("presetPicker")
+        self.preset_picker.setAccessibleName("Preset for a new profile")
+        self.preset_picker.addItems([p.name for p in PRESETS])
+        add_button = QPushButton("Add", self)
+        add_button.setObjectName("addProfileButton")
+        add_button.clicked.connect(self._add_profile)
+        remove_button = QPushButton("Remove", self)
+        remove_button.setObjectName("removeProfileButton")
+        remove_button.clicked.connect(self._remove_profile)
+        add_row.addWidget(self.preset_picker, 1)
+        add_row.addWidget(add_button)
+        left.addLayout(add_row)
+        left.addWidget(remove_button)
+        layout.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        form = QFormLayout()
+        self.name_field = QLineEdit(self)
+        self.base_url_field = QLineEdit(self)
+        self.model_field = QLineEdit(self)
+        self.organization_field = QLineEdit(self)
+        self.project_field = QLineEdit(self)
+        self.timeout_field = QDoubleSpinBox(self)
+        self.timeout_field.setRange(1, 3600)
+        self.timeout_field.setSuffix(" s")
+        self.proxy_field = QLineEdit(self)
+        self.proxy_field.setPlaceholderText("empty: the system proxy")
+        self.needs_key_box = QCheckBox("This server needs an API key", self)
+        self.key_field = QLineEdit(self)
+        self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_field.setPlaceholderText("unchanged")
+        reveal = QAction("Show", self.key_field)
+        reveal.setCheckable(True)
+        reveal.toggled.connect(
+            lambda shown: self.key_field.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        self.key_field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self.key_status = QLabel(self)
+        self.key_status.setObjectName("keyStatus")
+        self.key_status.setWordWrap(True)
+        self.delete_key_button = QPushButton("Forget key", self)
+        self.delete_key_button.setObjectName("forgetKeyButton")
+        self.delete_key_button.clicked.connect(self._forget_key)
+        for label, widget, name in (
+            ("Name", self.name_field, "profileName"),
+            ("Base URL", self.base_url_field, "baseUrl"),
+            ("Default model", self.model_field, "defaultModel"),
+            ("Organization", self.organization_field, "organization"),
+            ("Project", self.project_field, "project"),
+            ("Timeout", self.timeout_field, "timeout"),
+            ("Proxy", self.proxy_field, "proxy"),
+            ("", self.needs_key_box, "needsKey"),
+            ("API key", self.key_field, "apiKey"),
+            ("", self.key_status, "keyStatusLabel"),
+            ("", self.delete_key_button, "forgetKey"),
+        ):
+            widget.setObjectName(widget.objectName() or name)
+            widget.setAccessibleName(label or name)
+            form.addRow(label, widget)
+        right.addLayout(form)
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("Test connection", self)
+        self.test_button.setObjectName("testConnectionButton")
+        self.test_button.clicked.connect(self._test_connection)
+        self.test_result = QLabel(self)
+        self.test_result.setObjectName("testConnectionResult")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextFormat(Qt.TextFormat.PlainText)
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        right.addLayout(test_row)
+        self.default_box = QCheckBox("Use this profile for new chats", self)
+        self.default_box.setObjectName("defaultProfile")
+        right.addWidget(self.default_box)
+        right.addStretch(1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        right.addWidget(buttons)
+        layout.addLayout(right, 2)
+
+        self._fill_list()
+        self.profile_list.currentTextChanged.connect(self._select)
+        default_index = next(
+            (
+                i
+                for i, p in enumerate(self._settings.profiles)
+                if p.name == self._settings.default_profile
+            ),
+            0,
+        )
+        self.profile_list.setCurrentRow(default_index)
+        self.resize(760, 460)
+
+    # --- profile editing --------------------------------------------------------------------
+
+    def _fill_list(self) -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        self.profile_list.addItems([p.name for p in self._settings.profiles])
+        self.profile_list.blockSignals(False)
+
+    def _select(self, name: str) -> None:
+        if self._current is not None:
+            self._commit_form()
+        profile = self._settings.profile(name)
+        self._current = profile.name
+        self.name_field.setText(profile.name)
+        self.base_url_field.setText(profile.base_url)
+        self.model_field.setText(profile.default_model)
+        self.organization_field.setText(profile.organization)
+        self.project_field.setText(profile.project)
+        self.timeout_field.setValue(profile.timeout_seconds)
+        self.proxy_field.setText(profile.proxy)
+        self.needs_key_box.setChecked(profile.needs_key)
+        self.default_box.setChecked(profile.name == self._settings.default_profile)
+        self.key_field.setText(self._pending_keys.get(profile.name, ""))
+        self.test_result.clear()
+        self._show_key_status(profile.name)
+
+    def _show_key_status(self, name: str) -> None:
+        if name in self._pending_keys:
+            text = "A new key will be saved in the system keychain."
+        elif name in self._deleted_keys:
+            text = "The key will be forgotten."
+        else:
+            lookup = self.providers.keys.lookup(name)
+            text = {
+                KeySource.ENVIRONMENT: "OPENAI_API_KEY is set: it is used instead of a stored key.",
+                KeySource.KEYCHAIN: "A key is stored in the system keychain.",
+                KeySource.SESSION: "A key is kept for this session only (not saved).",
+                KeySource.NONE: "No key stored.",
+            }[lookup.source]
+            if lookup.problem:
+                text = f"{text} {lookup.problem}"
+        self.key_status.setText(text)
+
+    def _commit_form(self) -> None:
+        if self._current is None:
+            return
+        name = self.name_field.text().strip() or self._current
+        profile = Profile(
+            name=name,
+            base_url=self.base_url_field.text().strip(),
+            default_model=self.model_field.text().strip(),
+            organization=self.organization_field.text().strip(),
+            project=self.project_field.text().strip(),
+            timeout_seconds=self.timeout_field.value(),
+            proxy=self.proxy_field.text().strip(),
+            needs_key=self.needs_key_box.isChecked(),
+        )
+        self._settings = self._settings.with_profile(profile, replacing=self._current)
+        if self.default_box.isChecked():
+            self._settings = replace(self._settings, default_profile=name)
+        key = self.key_field.text().strip()
+        if key:
+            self._pending_keys[name] = key
+            self._deleted_keys.discard(name)
+        if name != self._current:
+            if self._current in self._pending_keys:
+                self._pending_keys[name] = self._pending_keys.pop(self._current)
+            self._renamed[self._current] = name
+            self._current = name
+            row = self.profile_list.currentRow()
+            self.profile_list.blockSignals(True)
+            self.profile_list.item(row).setText(name)
+            self.profile_list.blockSignals(False)
+
+    def _add_profile(self) -> None:
+        self._commit_form()
+        preset = PRESETS[self.preset_picker.currentIndex()]
+        existing = {p.name for p in self._settings.profiles}
+        name, number = preset.name, 2
+        while name in existing:
+            name, number = f"{preset.name} {number}", number + 1
+        profile = Profile(
+            name=name,
+            base_url=preset.base_url,
+            default_model=preset.default_model,
+            needs_key=preset.needs_key,
+        )
+        self._settings = self._settings.with_profile(profile)
+        self._current = None
+        self._fill_list()
+        self.profile_list.setCurrentRow(self.profile_list.count() - 1)
+        self._select(name)
+
+    def _remove_profile(self) -> None:
+        if self._current is None or len(self._settings.profiles) <= 1:
+            return
+        name = self._current
+        self._settings = self._settings.without_profile(name)
+        self._pending_keys.pop(name, None)
+        self._deleted_keys.add(name)
+        self._current = None
+        self._fill_list()
+        self.profile_list.setCurrentRow(0)
+        self._select(self._settings.profiles[0].name)
+
+    def _forget_key(self) -> None:
+        if self._current is None:
+            return
+        self._pending_keys.pop(self._current, None)
+        self.key_field.clear()
+        self._deleted_keys.add(self._current)
+        self._show_key_status(self._current)
+
+    # --- test & save ------------------------------------------------------------------------
+
+    def _test_connection(self) -> None:
+        self._commit_form()
+        if self._current is None:
+            return
+        profile = self._settings.profile(self._current)
+        key = self._pending_keys.get(profile.name) or self.providers.keys.lookup(profile.name).key
+        self.test_result.setText("Testing…")
+        self.test_button.setEnabled(False)
+        self._test_task = asyncio.ensure_future(self._run_test(profile, key))
+
+    async def _run_test(self, profile: Profile, key: str | None) -> None:
+        _ok, verdict = await self.controller.test_connection(profile, key)
+        self.test_result.setText(verdict)
+        self.test_button.setEnabled(True)
+
+    def _save(self) -> None:
+        self._commit_form()
+        keys = self.providers.keys
+        # Without a usable keychain nothing was stored there to rename or delete.
+        for old, new in self._renamed.items():
+            with contextlib.suppress(KeychainUnavailable):
+                keys.rename(old, new)
+        for name in self._deleted_keys:
+            with contextlib.suppress(KeychainUnavailable):
+                keys.delete(name)
+        for name, key in self._pending_keys.items():
+            try:
+                keys.store(name, key)
+            except KeychainUnavailable as error:
+                choice = QMessageBox.question(
+                    self,
+                    "Keychain unavailable",
+                    f"{error}\n\nKeep the key for “{name}” for this session only? It will not "
+                    "be written anywhere; you will be asked again next time. You can also set "
+                    "OPENAI_API_KEY in the environment instead.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                )
+                if choice == QMessageBox.StandardButton.Yes:
+                    keys.keep_for_session(name, key)
+        self._pending_keys.clear()
+        self.providers.update(self._settings)
+        self.settings_saved.emit()
+        self.accept()
