@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QLineEdit,
-    QListWidget,
+    QListView,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -130,7 +130,7 @@ def test_contract_object_and_accessible_names(window):
         (tab, "stopButton", QPushButton),
         (tab, "messageView", QTextBrowser),
         (tab, "modelPicker", QComboBox),
-        (window, "historyList", QListWidget),
+        (window, "historyList", QListView),
         (window, "searchField", QLineEdit),
     ]
     for parent, name, kind in expected:
@@ -403,16 +403,17 @@ def test_two_tabs_stream_at_the_same_time(qtbot, window, fake_openai):
 
 
 def activate_history_item(qtbot: QtBot, window: MainWindow, conversation_id: str) -> None:
+    model = window.history_list.model()
+
     def item_row() -> int:
-        for row in range(window.history_list.count()):
-            item = window.history_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == conversation_id:
+        for row in range(model.rowCount()):
+            if model.index(row, 0).data(Qt.ItemDataRole.UserRole) == conversation_id:
                 return row
         return -1
 
     qtbot.waitUntil(lambda: item_row() >= 0, timeout=3_000)
     window.history_list.setFocus()
-    window.history_list.setCurrentRow(item_row())
+    window.history_list.setCurrentIndex(model.index(item_row(), 0))
     qtbot.keyClick(window.history_list, Qt.Key.Key_Return)
 
 
@@ -798,4 +799,4 @@ def test_session_restore_shows_saved_conversations(
     assert "remember me" in view_text(tab)
     assert "Hello from the test server." in view_text(tab)
     assert tab_text(restored, tab) == "remember me"
-    qtbot.waitUntil(lambda: restored.history_list.count() >= 1, timeout=3_000)
+    qtbot.waitUntil(lambda: restored.history_list.model().rowCount() >= 1, timeout=3_000)

@@ -8,7 +8,7 @@ request, and reopening the conversation shows the live answer again.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -232,6 +233,16 @@ class ConversationTab(QWidget):
         self.message_view.action_requested.connect(self._on_message_action)
         layout.addWidget(self.message_view, 1)
 
+        self.find_bar = QLineEdit(self)
+        self.find_bar.setObjectName("findInConversation")
+        self.find_bar.setAccessibleName("Find in this conversation")
+        self.find_bar.setPlaceholderText("Find in this chat — Enter: next, Shift+Enter: previous")
+        self.find_bar.setClearButtonEnabled(True)
+        self.find_bar.hide()
+        self.find_bar.textChanged.connect(lambda _text: self._find(restart=True))
+        self.find_bar.returnPressed.connect(self._find)
+        layout.addWidget(self.find_bar)
+
         self.notice = Notice("chatNotice", self)
         layout.addWidget(self.notice)
 
@@ -259,7 +270,13 @@ class ConversationTab(QWidget):
 
         stop_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self)
         stop_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        stop_shortcut.activated.connect(self.stop)
+        stop_shortcut.activated.connect(self._escape)
+        find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find_shortcut.activated.connect(self.show_find)
+        previous_shortcut = QShortcut(QKeySequence("Shift+Return"), self.find_bar)
+        previous_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        previous_shortcut.activated.connect(lambda: self._find(backward=True))
 
         self.parameters_panel.load(conversation)
         self.parameters_panel.changed.connect(self._save_settings)
@@ -305,6 +322,47 @@ class ConversationTab(QWidget):
 
     def stop(self) -> None:
         self.controller.stop(self.conversation.id)
+
+    def _escape(self) -> None:
+        """Esc closes the find bar if it has the focus; otherwise it stops the answer."""
+        if self.find_bar.hasFocus():
+            self.find_bar.hide()
+            self.focus_composer()
+        else:
+            self.stop()
+
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_bar.selectAll()
+
+    def _find(self, restart: bool = False, backward: bool = False) -> None:
+        text = self.find_bar.text()
+        view = self.message_view
+        if not text:
+            return
+        if restart:
+            cursor = view.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            view.setTextCursor(cursor)
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        found = view.find(text, flags)
+        if not found:  # wrap around
+            cursor = view.textCursor()
+            cursor.movePosition(
+                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+            )
+            view.setTextCursor(cursor)
+            found = view.find(text, flags)
+        self.find_bar.setStyleSheet("" if found else "QLineEdit { background: #fdecea; }")
+        if found:
+            view.stop_following()
+
+    def scroll_to_message(self, message_id: str) -> None:
+        self.message_view.scroll_to_message(message_id)
+
+    def reload(self) -> None:
+        self._reload(render=not self.is_streaming)
 
     def retry(self) -> None:
         self.notice.hide()

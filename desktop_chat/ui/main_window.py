@@ -8,32 +8,35 @@ an explicit act (Stop / Esc), so a stray Ctrl+W never throws away an answer bein
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QFileDialog,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_chat import APP_NAME
+from desktop_chat import APP_NAME, exchange
 from desktop_chat.controller import ChatController
-from desktop_chat.domain import DEFAULT_MODEL
+from desktop_chat.domain import DEFAULT_MODEL, utc_now
 from desktop_chat.providers import Providers
+from desktop_chat.store import StoreError
 from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.notice import Notice
 
 STREAMING_MARK = "◌ "
 UNREAD_MARK = "● "
 TITLE_LIMIT = 28
 SESSION_KEY = "session"
+TRASH_DAYS = 30
 
 
 def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
@@ -70,26 +73,12 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._on_current_changed)
 
-        sidebar = QWidget(self)
-        sidebar.setObjectName("historySidebar")
-        side_layout = QVBoxLayout(sidebar)
-        side_layout.setContentsMargins(6, 6, 0, 6)
-        self.search_field = QLineEdit(sidebar)
-        self.search_field.setObjectName("searchField")
-        self.search_field.setAccessibleName("searchField")
-        self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
-        self.search_field.setClearButtonEnabled(True)
-        self.search_field.textChanged.connect(self._schedule_history_refresh)
-        side_layout.addWidget(self.search_field)
-        history_label = QLabel("&History", sidebar)
-        self.history_list = QListWidget(sidebar)
-        self.history_list.setObjectName("historyList")
-        self.history_list.setAccessibleName("historyList")
-        self.history_list.setUniformItemSizes(True)
-        self.history_list.itemActivated.connect(self._on_history_activated)
-        history_label.setBuddy(self.history_list)
-        side_layout.addWidget(history_label)
-        side_layout.addWidget(self.history_list, 1)
+        self.sidebar = HistorySidebar(self.store, self)
+        self.sidebar.open_requested.connect(self.open_conversation)
+        self.sidebar.trash_requested.connect(self.trash_conversation)
+        self.sidebar.changed.connect(self._on_conversation_renamed)
+        self.search_field = self.sidebar.search_field
+        self.history_list = self.sidebar.list_view
 
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
@@ -98,17 +87,12 @@ class MainWindow(QMainWindow):
         self.message_bar = Notice("messageBar", central)
         central_layout.addWidget(self.message_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.splitter.addWidget(sidebar)
+        self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 860])
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-
-        self._history_timer = QTimer(self)
-        self._history_timer.setSingleShot(True)
-        self._history_timer.setInterval(120)
-        self._history_timer.timeout.connect(self.refresh_history)
 
         self._build_actions()
         controller.conversation_changed.connect(self._schedule_history_refresh)
@@ -133,6 +117,17 @@ class MainWindow(QMainWindow):
         self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(self.close_tab_action)
+        file_menu.addSeparator()
+        export_current = QAction("&Export chat…", self)
+        export_current.triggered.connect(lambda: self._export(only_current=True))
+        export_all = QAction("Export &all chats…", self)
+        export_all.triggered.connect(lambda: self._export(only_current=False))
+        import_action = QAction("&Import chats…", self)
+        import_action.triggered.connect(self._import)
+        empty_trash = QAction("Empty &trash…", self)
+        empty_trash.triggered.connect(self._empty_trash)
+        for action in (export_current, export_all, import_action, empty_trash):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         settings_action = QAction("&Settings…", self)
         settings_action.setObjectName("settingsAction")
@@ -174,6 +169,7 @@ class MainWindow(QMainWindow):
 
     def after_first_paint(self) -> None:
         """Work that can wait for the window: the keychain lookup and the model list."""
+        self.store.empty_trash(older_than=utc_now() - timedelta(days=TRASH_DAYS))
         if self.controller.needs_api_key:
             self.show_missing_key()
         else:
@@ -308,35 +304,102 @@ class MainWindow(QMainWindow):
     # --- history ----------------------------------------------------------------------------
 
     def _schedule_history_refresh(self, *_args: object) -> None:
-        self._history_timer.start()
+        self.sidebar.schedule_refresh()
 
     def refresh_history(self) -> None:
-        query = self.search_field.text().strip()
-        self.history_list.clear()
-        if query:
-            for hit in self.store.search(query):
-                item = QListWidgetItem(f"{hit.title}\n{hit.snippet}")
-                item.setData(Qt.ItemDataRole.UserRole, hit.conversation_id)
-                item.setToolTip(hit.snippet)
-                self.history_list.addItem(item)
-            return
-        for summary in self.store.list_conversations():
-            label = ("📌 " if summary.pinned else "") + summary.title
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(
-                f"{summary.title}\n{summary.model} · {summary.updated_at:%Y-%m-%d %H:%M}"
-            )
-            self.history_list.addItem(item)
+        self.sidebar.refresh()
 
-    def _on_history_activated(self, item: QListWidgetItem) -> None:
-        conversation_id = item.data(Qt.ItemDataRole.UserRole)
-        if conversation_id:
+    def open_conversation(self, conversation_id: str, message_id: str | None = None) -> None:
+        tab = self.new_tab(conversation_id)
+        if message_id:
+            tab.scroll_to_message(message_id)
+
+    def _on_conversation_renamed(self, conversation_id: str) -> None:
+        if (tab := self.tab_for(conversation_id)) is not None:
+            tab.reload()
+
+    def trash_conversation(self, conversation_id: str) -> None:
+        """Move to the trash (undoable); a streaming answer is stopped first."""
+        tab = self.tab_for(conversation_id)
+        title = self.store.get_conversation(conversation_id).title
+        self.controller.stop(conversation_id)
+        if tab is not None:
+            self.tabs.removeTab(self.tabs.indexOf(tab))
+            tab.deleteLater()
+            if self.tabs.count() == 0:
+                self.new_tab()
+        self.store.trash_conversation(conversation_id)
+        self.refresh_history()
+        self.message_bar.show_message(
+            f"“{title}” moved to the trash. It is deleted for good after {TRASH_DAYS} days.",
+            "info",
+            [("Undo", lambda: self._undo_trash(conversation_id, reopen=tab is not None))],
+        )
+
+    def _undo_trash(self, conversation_id: str, reopen: bool) -> None:
+        self.store.restore_conversation(conversation_id)
+        self.message_bar.hide()
+        self.refresh_history()
+        if reopen:
             self.new_tab(conversation_id)
 
+    def _empty_trash(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Empty trash",
+            "Delete every conversation in the trash for good? This cannot be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            count = self.store.empty_trash()
+            self.message_bar.show_message(f"Deleted {count} conversation(s) for good.", "info")
+
     def _focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
+        self.sidebar.focus_search()
+
+    # --- import / export ----------------------------------------------------------------------
+
+    def _export(self, only_current: bool) -> None:
+        tab = self.current_tab()
+        if only_current and tab is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export chat" if only_current else "Export all chats",
+            "chat.json" if only_current else "desktop-chat-export.json",
+            "JSON (*.json);;Markdown (*.md)",
+        )
+        if not path:
+            return
+        ids = [tab.conversation_id] if only_current and tab else self.store.conversation_ids()
+        conversations = [self.store.get_conversation(i) for i in ids]
+        markdown = path.endswith(".md") or chosen.startswith("Markdown")
+        text = exchange.to_markdown(conversations) if markdown else exchange.to_json(conversations)
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as error:
+            self.message_bar.show_message(f"Could not write {path}: {error.strerror}.", "error")
+            return
+        self.message_bar.show_message(f"Exported {len(conversations)} chat(s) to {path}.", "info")
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import chats",
+            "",
+            "Chat exports (*.json *.zip);;All files (*)",
+        )
+        if not path:
+            return
+        try:
+            conversations = exchange.load_file(Path(path))
+            added, messages = self.store.import_conversations(conversations)
+        except (exchange.ImportFormatError, StoreError) as error:
+            self.message_bar.show_message(f"Nothing was imported. {error}", "error")
+            return
+        self.refresh_history()
+        self.message_bar.show_message(
+            f"Imported {added} new chat(s) and {messages} new message(s).", "info"
+        )
 
     # --- session ----------------------------------------------------------------------------
 

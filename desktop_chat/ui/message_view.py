@@ -65,6 +65,7 @@ class MessageView(QTextBrowser):
         self.document().setDocumentMargin(12)
         self.anchorClicked.connect(self._on_anchor)
         self._messages: list[Message] = []
+        self._frames: dict[str, QTextFrame] = {}
         self._stream_cursor: QTextCursor | None = None
         self._stream_frame: QTextFrame | None = None
         self._follow = True
@@ -92,6 +93,7 @@ class MessageView(QTextBrowser):
         bar = self.verticalScrollBar()
         following, position = self._follow, bar.value()
         self._messages = list(messages)
+        self._frames.clear()
         self._stream_cursor = None
         self._stream_frame = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
@@ -124,6 +126,22 @@ class MessageView(QTextBrowser):
             return
         self._stream_cursor.insertText(text, self._body_format())
 
+    def scroll_to_message(self, message_id: str) -> bool:
+        """Bring a message's top into view (search results); stops following the stream."""
+        frame = self._frames.get(message_id)
+        if frame is None:
+            return False
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(frame.firstPosition())
+        self.setTextCursor(cursor)
+        bar = self.verticalScrollBar()
+        self._follow = False
+        self._adjusting = True
+        bar.setValue(bar.value() + self.cursorRect(cursor).top() - 8)
+        self._adjusting = False
+        self._jump.setVisible(bar.value() < bar.maximum() - FOLLOW_THRESHOLD_PX)
+        return True
+
     @property
     def is_streaming(self) -> bool:
         return self._stream_cursor is not None
@@ -139,6 +157,9 @@ class MessageView(QTextBrowser):
     @property
     def following(self) -> bool:
         return self._follow
+
+    def stop_following(self) -> None:
+        self._follow = False
 
     def jump_to_latest(self) -> None:
         self._follow = True
@@ -209,6 +230,7 @@ class MessageView(QTextBrowser):
             frame_format.setBackground(_tint(base, palette.color(QPalette.ColorRole.Text), 0.04))
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame = cursor.insertFrame(frame_format)
+        self._frames[message.id] = frame
         cursor.insertHtml(self._header_html(message))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         cursor.insertText(message.content, self._body_format())

@@ -1,0 +1,260 @@
+"""HistorySidebar: every conversation (pinned first, newest activity next) and full-text search.
+
+The list is a model that fetches conversations a page at a time as the user scrolls, so ten
+thousand conversations cost one page of rows, not ten thousand widgets. Search results come
+from the store's FTS5 index, ranked, each with a snippet; choosing one opens the conversation
+at the matching message. Delete moves a conversation to the trash and offers Undo; nothing is
+bound to a bare Backspace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.store import ConversationStore
+
+PAGE_SIZE = 200
+ConversationIdRole = Qt.ItemDataRole.UserRole
+MessageIdRole = Qt.ItemDataRole.UserRole + 1
+PinnedRole = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    conversation_id: str
+    title: str
+    detail: str
+    pinned: bool = False
+    message_id: str | None = None
+
+
+class HistoryModel(QAbstractListModel):
+    def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[_Row] = []
+        self._query = ""
+        self._exhausted = False
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self, query: str = "") -> None:
+        self.beginResetModel()
+        self._query = query.strip()
+        self._rows = []
+        self._exhausted = False
+        if self._query:
+            self._rows = [
+                _Row(hit.conversation_id, hit.title, hit.snippet, message_id=hit.message_id)
+                for hit in self.store.search(self._query)
+            ]
+            self._exhausted = True
+        else:
+            self._rows = self._page(0)
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[_Row]:
+        summaries = self.store.list_conversations(limit=PAGE_SIZE, offset=offset)
+        if len(summaries) < PAGE_SIZE:
+            self._exhausted = True
+        return [
+            _Row(s.id, s.title, f"{s.model} · {s.updated_at.astimezone():%Y-%m-%d %H:%M}", s.pinned)
+            for s in summaries
+        ]
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 (Qt API)
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 (Qt API)
+        if parent.isValid() or self._exhausted:
+            return
+        rows = self._page(len(self._rows))
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    # --- model API --------------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        return bool(self._query)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if row.message_id is not None or self._query:
+                return f"{row.title}\n{row.detail}"  # a search hit: title, then the snippet
+            return ("📌 " if row.pinned else "") + row.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title}\n{row.detail}"
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return row.detail
+        if role == ConversationIdRole:
+            return row.conversation_id
+        if role == MessageIdRole:
+            return row.message_id
+        if role == PinnedRole:
+            return row.pinned
+        return None
+
+    def row_of(self, conversation_id: str) -> int:
+        return next(
+            (i for i, r in enumerate(self._rows) if r.conversation_id == conversation_id), -1
+        )
+
+
+class HistorySidebar(QWidget):
+    open_requested = Signal(str, object)  # conversation id, message id to scroll to (or None)
+    trash_requested = Signal(str)
+    changed = Signal(str)  # a conversation was renamed or (un)pinned
+
+    def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setObjectName("historySidebar")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        self.search_field = QLineEdit(self)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("searchField")
+        self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
+        self.search_field.setClearButtonEnabled(True)
+        layout.addWidget(self.search_field)
+        self.caption = QLabel("&History", self)
+        layout.addWidget(self.caption)
+        self.model = HistoryModel(store, self)
+        self.list_view = QListView(self)
+        self.list_view.setObjectName("historyList")
+        self.list_view.setAccessibleName("historyList")
+        self.list_view.setModel(self.model)
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self._context_menu)
+        self.list_view.activated.connect(self._on_activated)
+        self.caption.setBuddy(self.list_view)
+        layout.addWidget(self.list_view, 1)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(120)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.search_field.textChanged.connect(lambda _text: self._refresh_timer.start())
+        self.search_field.returnPressed.connect(self._open_first_result)
+
+        self.rename_action = self._action("Rename…", "F2", self._rename_current)
+        self.pin_action = self._action("Pin / unpin", "Ctrl+P", self._toggle_pin_current)
+        self.delete_action = self._action(
+            "Move to trash", QKeySequence(QKeySequence.StandardKey.Delete), self._trash_current
+        )
+
+    def _action(self, text: str, key: str | QKeySequence, slot: object) -> QAction:
+        action = QAction(text, self.list_view)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.list_view.addAction(action)
+        return action
+
+    # --- public -----------------------------------------------------------------------------
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        current = self.current_conversation_id()
+        self.model.reload(self.search_field.text())
+        self.caption.setText("Search &results" if self.model.searching else "&History")
+        if current is not None and (row := self.model.row_of(current)) >= 0:
+            self.list_view.setCurrentIndex(self.model.index(row))
+
+    def current_conversation_id(self) -> str | None:
+        index = self.list_view.currentIndex()
+        return index.data(ConversationIdRole) if index.isValid() else None
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        conversation_id = index.data(ConversationIdRole)
+        if conversation_id:
+            self.open_requested.emit(conversation_id, index.data(MessageIdRole))
+
+    def _open_first_result(self) -> None:
+        if self.model.rowCount() > 0:
+            self.list_view.setCurrentIndex(self.model.index(0))
+            self._on_activated(self.model.index(0))
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.list_view.indexAt(position)
+        if not index.isValid():
+            return
+        self.list_view.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self._on_activated(index))
+        menu.addAction(self.rename_action)
+        self.pin_action.setText("Unpin" if index.data(PinnedRole) else "Pin to top")
+        menu.addAction(self.pin_action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.exec(self.list_view.viewport().mapToGlobal(position))
+
+    def _rename_current(self) -> None:
+        conversation_id = self.current_conversation_id()
+        if conversation_id is None:
+            return
+        conversation = self.store.get_conversation(conversation_id)
+        title, ok = QInputDialog.getText(
+            self, "Rename chat", "Title", QLineEdit.EchoMode.Normal, conversation.title
+        )
+        if ok and title.strip():
+            self.store.update_conversation(conversation_id, title=title.strip())
+            self.changed.emit(conversation_id)
+            self.refresh()
+
+    def _toggle_pin_current(self) -> None:
+        conversation_id = self.current_conversation_id()
+        if conversation_id is None:
+            return
+        pinned = self.store.get_conversation(conversation_id).pinned
+        self.store.update_conversation(conversation_id, pinned=not pinned)
+        self.changed.emit(conversation_id)
+        self.refresh()
+
+    def _trash_current(self) -> None:
+        conversation_id = self.current_conversation_id()
+        if conversation_id is not None:
+            self.trash_requested.emit(conversation_id)
