@@ -159,6 +159,24 @@ class ChatClient:
             raise ChatFailure(classify(error, self.config.api_key)) from error
         return sorted(set(ids))
 
+    async def complete(
+        self, model: str, turns: Sequence[ChatTurn], max_tokens: int | None = None
+    ) -> str:
+        """One short, non-streamed answer (used for titles)."""
+        messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
+        extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+        try:
+            client = self._client()
+            response = await client.chat.completions.create(
+                model=model, messages=messages, extra_headers=self._extra_headers, **extra
+            )
+        except ChatFailure:
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key)) from error
+        choice = response.choices[0] if response.choices else None
+        return (choice.message.content or "") if choice and choice.message else ""
+
     async def stream_chat(
         self, model: str, turns: Sequence[ChatTurn], parameters: Parameters
     ) -> AsyncIterator[StreamEvent]:

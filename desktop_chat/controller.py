@@ -77,9 +77,11 @@ class ChatController(QObject):
         providers: ProviderConfig | Callable[[str], ProviderConfig],
         client_factory: Callable[[ProviderConfig], ChatClient] = ChatClient,
         parent: QObject | None = None,
+        auto_titles: bool = True,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.auto_titles = auto_titles
         # A fixed config (tests, `ask`), or a resolver from profile name ("" = default).
         self._resolve = providers if callable(providers) else (lambda _name: providers)
         self._client_factory = client_factory
@@ -87,6 +89,7 @@ class ChatController(QObject):
         self._retired: list[ChatClient] = []
         self._runs: dict[str, _Run] = {}
         self._model_task: asyncio.Task[None] | None = None
+        self._title_tasks: dict[str, asyncio.Task[None]] = {}
         self.models: list[str] = list(FALLBACK_MODELS)
         self.models_from_server = False
         self._flush_timer = QTimer(self)
@@ -206,6 +209,9 @@ class ChatController(QObject):
         if self._model_task is not None:
             self._model_task.cancel()
             tasks.append(self._model_task)
+        for task in self._title_tasks.values():
+            task.cancel()
+            tasks.append(task)
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in [*self._clients.values(), *self._retired]:
             await client.close()
@@ -348,4 +354,56 @@ class ChatController(QObject):
             self.failed.emit(conversation_id, error, final)
         else:
             self.finished.emit(conversation_id, final)
+            self._maybe_name(conversation_id)
         self.conversation_changed.emit(conversation_id)
+
+    # --- titles -----------------------------------------------------------------------------
+
+    def _maybe_name(self, conversation_id: str) -> None:
+        """After the first complete exchange, ask the model for a short title, in the
+        background. Until it answers (or if it fails) the title is the prompt's first words."""
+        if not self.auto_titles:
+            return
+        conversation = self.store.get_conversation(conversation_id)
+        messages = conversation.messages
+        if len(messages) != 2 or conversation_id in self._title_tasks:
+            return
+        if conversation.title != title_from_prompt(messages[0].content):
+            return  # the user named it already
+        self._title_tasks[conversation_id] = asyncio.ensure_future(
+            self._name(conversation_id, conversation.profile, conversation.model, messages)
+        )
+
+    async def _name(
+        self, conversation_id: str, profile: str, model: str, messages: tuple[Message, ...]
+    ) -> None:
+        provisional = title_from_prompt(messages[0].content)
+        turns = [
+            ChatTurn(
+                Role.SYSTEM,
+                "You name conversations. Reply with a title of at most six words, in the "
+                "language of the conversation, without quotes or a final full stop.",
+            ),
+            ChatTurn(
+                Role.USER,
+                f"User: {messages[0].content[:1500]}\n\nAssistant: {messages[1].content[:1500]}",
+            ),
+        ]
+        try:
+            title = clean_title(await self._chat_client(profile).complete(model, turns, 24))
+            current = self.store.get_conversation(conversation_id)
+            if title and current.title == provisional:  # not renamed meanwhile
+                self.store.update_conversation(conversation_id, title=title)
+                self.conversation_changed.emit(conversation_id)
+        except (ChatFailure, StoreError, KeyError) as error:
+            log.info(
+                "No title from the model (%s); keeping the prompt's words", type(error).__name__
+            )
+        finally:
+            self._title_tasks.pop(conversation_id, None)
+
+
+def clean_title(text: str, limit: int = 60) -> str:
+    title = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
+    title = title.strip("\"'“”‘’*#` ").removeprefix("Title:").strip().rstrip(".")
+    return title[:limit]

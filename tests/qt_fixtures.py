@@ -70,8 +70,9 @@ def make_controller(
     """Build controllers for a given provider; each is shut down (client closed) afterwards."""
     made: list[ChatController] = []
 
-    def make(config: ProviderConfig) -> ChatController:
-        made.append(ChatController(store, config))
+    def make(config: ProviderConfig, auto_titles: bool = False) -> ChatController:
+        # Titles are off by default here: their extra request would consume scripted replies.
+        made.append(ChatController(store, config, auto_titles=auto_titles))
         return made[-1]
 
     yield make

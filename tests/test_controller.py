@@ -257,3 +257,34 @@ def test_keyless_local_server_gets_no_authorization_header(
     with qtbot.waitSignal(chat.finished, timeout=10_000):
         chat.send(conversation.id, "hi")
     assert "authorization" not in fake_openai.requests_to("/chat/completions")[0].headers
+
+
+def test_the_model_names_a_new_conversation_in_the_background(
+    qtbot, make_controller, provider, fake_openai
+):
+    fake_openai.script(fake.reply(["It is ", "sunny."]), fake.reply(['"Coastal weather today."']))
+    chat = make_controller(provider, auto_titles=True)
+    conversation = chat.store.create_conversation(model="test-model")
+    with qtbot.waitSignal(chat.finished, timeout=10_000):
+        chat.send(conversation.id, "What is the weather like on the coast today?")
+    qtbot.waitUntil(
+        lambda: chat.store.get_conversation(conversation.id).title == "Coastal weather today",
+        timeout=5_000,
+    )
+    title_request = fake_openai.requests_to("/chat/completions")[-1]
+    assert not title_request.body.get("stream")
+    assert title_request.body["max_tokens"] == 24
+    assert "It is sunny." in title_request.body["messages"][-1]["content"]
+
+
+def test_a_failed_title_request_keeps_the_prompt_words(
+    qtbot, make_controller, provider, fake_openai
+):
+    fake_openai.script(fake.reply(["fine"]), fake.error(500, "no titles today"))
+    chat = make_controller(provider, auto_titles=True)
+    conversation = chat.store.create_conversation(model="test-model")
+    with qtbot.waitSignal(chat.finished, timeout=10_000):
+        chat.send(conversation.id, "Plan a trip to Lisbon")
+    qtbot.waitUntil(lambda: len(fake_openai.requests_to("/chat/completions")) == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: not chat._title_tasks, timeout=5_000)
+    assert chat.store.get_conversation(conversation.id).title == "Plan a trip to Lisbon"
