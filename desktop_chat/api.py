@@ -51,6 +51,7 @@ class ProviderConfig:
     proxy: str | None = None
     needs_key: bool | None = None  # None: only the official endpoint needs one
     profile: str = ""
+    default_model: str = ""
 
     @property
     def is_official(self) -> bool:
@@ -92,6 +93,7 @@ class ProviderConfig:
             proxy=profile.proxy or None,
             needs_key=None if env.get("OPENAI_BASE_URL") else profile.needs_key,
             profile=profile.name,
+            default_model=profile.default_model,
         )
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from desktop_chat import APP_ID, APP_NAME, __version__
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Environment: OPENAI_API_KEY and OPENAI_BASE_URL override the stored settings.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--quick-ask",
+        action="store_true",
+        help="show (or hide) the quick-ask popup of the running app, starting it in the "
+        "background if it is not running; bind this to a key in your desktop's settings",
+    )
     from desktop_chat import cli
 
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -64,7 +71,6 @@ def setup_logging() -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -74,6 +80,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore, StoreError
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.shell import Shell
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -81,7 +88,17 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
+    from desktop_chat.desktop_entry import app_icon
+
+    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # shutdown is ours: stop streams, then quit
+
+    from desktop_chat import ipc
+
+    # One instance: a second start forwards its wish to the first one and leaves.
+    instance = ipc.claim_or_forward("quick-ask" if args.quick_ask else "show")
+    if instance is None:
+        return 0
 
     try:
         store = ConversationStore(paths.database_path())
@@ -89,6 +106,7 @@ def run_gui(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.critical(None, APP_NAME, str(error))
+        instance.close()
         return 1
 
     loop = qasync.QEventLoop(app)
@@ -97,13 +115,28 @@ def run_gui(args: argparse.Namespace) -> int:
     controller = ChatController(store, providers)
     window = MainWindow(controller, providers)
     closed = asyncio.Event()
-    window.closing.connect(closed.set)
+    shell = Shell(window, controller, providers, closed, app.windowIcon())
+    instance.command_received.connect(shell.handle_command)
     window.restore_session()
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    # After the first paint: the keychain (D-Bus) and the SDK import are not free.
-    QTimer.singleShot(0, window.after_first_paint)
+    if args.quick_ask:
+        shell.quick_ask.present()  # started by the shortcut: the popup only, app in background
+    else:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+    # After the first paint: the keychain (D-Bus), the SDK import and the shortcut grab.
+    first_shown = shell.quick_ask if args.quick_ask else window
+
+    async def warm_up() -> None:
+        # Off the GUI thread: the SDK import (~0.5 s) and the keychain lookup (D-Bus), so the
+        # window stays responsive while they run; then the model list and the shortcut grab.
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, importlib.import_module, "openai")
+        await loop.run_in_executor(None, providers.key_lookup)
+        window.after_first_paint()
+        shell.register_hotkey(providers.settings.quick_ask_shortcut)
+
+    _after_first_paint(first_shown, lambda: asyncio.ensure_future(warm_up()))
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):
         _report_first_paint_then_close(window)
 
@@ -113,8 +146,24 @@ def run_gui(args: argparse.Namespace) -> int:
 
     with loop:
         loop.run_until_complete(until_closed())
+    instance.close()
     store.close()
     return 0
+
+
+def _after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Run `callback` once, in the event-loop turn after `widget` first painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                widget.removeEventFilter(self)
+                QTimer.singleShot(0, callback)
+            return False
+
+    widget._warm_up_filter = FirstPaint(widget)  # type: ignore[attr-defined]
+    widget.installEventFilter(widget._warm_up_filter)  # type: ignore[attr-defined]
 
 
 def _report_first_paint_then_close(window: QWidget) -> None:

@@ -82,6 +82,10 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     key.add_argument("--profile", "-p", help="profile name (default: the default profile)")
     key.set_defaults(command_function=run_key)
 
+    from desktop_chat import desktop_entry
+
+    desktop_entry.add_command(subparsers)  # install-desktop-entry
+
 
 def _fail(message: str) -> int:
     print(f"desktop-chat: {message}", file=sys.stderr)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.api import ChatClient, ChatFailure, ProviderConfig
 from desktop_chat.domain import (
+    DEFAULT_MODEL,
     FALLBACK_MODELS,
     ChatError,
     ChatTurn,
@@ -40,7 +42,9 @@ from desktop_chat.store import ConversationStore, StoreError
 
 log = logging.getLogger(__name__)
 
-FRAME_SECONDS = 0.016
+# Deltas reach the view at most 30 times a second: smooth to read, and the repaint cost stays
+# a small share of the stream's own (measured by tests/perf/bench.py).
+FRAME_SECONDS = 0.033
 SAVE_EVERY_SECONDS = 1.0
 DEFAULT_TITLE = "New chat"
 
@@ -114,6 +118,14 @@ class ChatController(QObject):
         self._retired.extend(self._clients.values())
         self._clients.clear()
         self.load_models()
+
+    def preferred_model(self) -> str:
+        """The model for a new chat: the profile's default, unless the server does not list it
+        (a local server without gpt-4): then the first model the server offers."""
+        preferred = self.config.default_model or DEFAULT_MODEL
+        if self.models_from_server and self.models and preferred not in self.models:
+            return self.models[0]
+        return preferred
 
     def is_streaming(self, conversation_id: str) -> bool:
         return conversation_id in self._runs
@@ -404,6 +416,10 @@ class ChatController(QObject):
 
 
 def clean_title(text: str, limit: int = 60) -> str:
-    title = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
-    title = title.strip("\"'“”‘’*#` ").removeprefix("Title:").strip().rstrip(".")
+    """The model's reply as a one-line title: no "Title:", quotes, markdown or final stop."""
+    lines = text.strip().splitlines()
+    title = " ".join(lines[0].split()) if lines else ""
+    title = re.sub(r"^title\s*:\s*", "", title, flags=re.IGNORECASE)
+    title = title.replace("**", "").replace("__", "")
+    title = title.strip("\"'“”‘’*#` ").rstrip(".:").strip()
     return title[:limit]

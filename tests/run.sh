@@ -37,6 +37,8 @@ APT_PACKAGES=(
     gnome-keyring dbus dbus-x11 libsecret-tools
     fonts-dejavu-core
     sqlite3
+    # validators for the desktop entry and AppStream metainfo (tests/test_desktop_entry.py)
+    desktop-file-utils appstream
 )
 
 install_debian_packages() {

@@ -195,6 +195,7 @@ class ConversationTab(QWidget):
         self.controller = controller
         self.conversation = conversation
         self.unread = False
+        self._rendered_signature: tuple[object, ...] | None = None
         self.setObjectName("conversationTab")
         self.setAccessibleName(f"Conversation: {conversation.title}")
 
@@ -430,7 +431,15 @@ class ConversationTab(QWidget):
             self._render()
 
     def _render(self) -> None:
+        """Show the conversation; skipped when nothing visible changed (a finished answer
+        triggers several reloads: finished, conversation_changed, a new title)."""
         messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
+        signature = tuple(
+            (m.id, m.content, m.status, m.sibling_index, m.sibling_count) for m in messages
+        )
+        if signature == self._rendered_signature and not self.message_view.is_streaming:
+            return
+        self._rendered_signature = signature
         self.message_view.show_conversation(messages)
 
     def _live_ids(self) -> set[str]:

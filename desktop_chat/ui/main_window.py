@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat import APP_NAME, exchange
+from desktop_chat import APP_NAME
 from desktop_chat.controller import ChatController
-from desktop_chat.domain import DEFAULT_MODEL, utc_now
+from desktop_chat.domain import utc_now
 from desktop_chat.providers import Providers
 from desktop_chat.store import StoreError
 from desktop_chat.ui.conversation_tab import ConversationTab
@@ -51,11 +51,13 @@ def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySeque
 
 class MainWindow(QMainWindow):
     closing = Signal()
+    settings_saved = Signal()
 
     def __init__(self, controller: ChatController, providers: Providers | None = None) -> None:
         super().__init__()
         self.controller = controller
         self.providers = providers
+        self.hotkey_status = ""  # set by the shell: how the quick-ask shortcut works, or not
         self.store = controller.store
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -192,13 +194,14 @@ class MainWindow(QMainWindow):
             return
         from desktop_chat.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.providers, self.controller, self)
+        dialog = SettingsDialog(self.providers, self.controller, self, self.hotkey_status)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.exec()
         dialog.deleteLater()
 
     def _on_settings_saved(self) -> None:
         self.controller.providers_changed()
+        self.settings_saved.emit()
         if self.controller.needs_api_key:
             self.show_missing_key()
         else:
@@ -215,7 +218,7 @@ class MainWindow(QMainWindow):
                 return existing
             conversation = self.store.get_conversation(conversation_id)
         else:
-            conversation = self.store.create_conversation(model=self._default_model())
+            conversation = self.store.create_conversation(model=self.controller.preferred_model())
             self._schedule_history_refresh()
         tab = ConversationTab(conversation, self.controller, self.tabs)
         tab.title_changed.connect(lambda _title, t=tab: self._update_tab_label(t))
@@ -292,15 +295,6 @@ class MainWindow(QMainWindow):
         if (tab := self.current_tab()) is not None:
             tab.focus_composer()
 
-    def _default_model(self) -> str:
-        preferred = DEFAULT_MODEL
-        if self.providers is not None:
-            preferred = self.providers.settings.profile().default_model or DEFAULT_MODEL
-        models = self.controller.models
-        if self.controller.models_from_server and preferred not in models and models:
-            return models[0]
-        return preferred
-
     # --- history ----------------------------------------------------------------------------
 
     def _schedule_history_refresh(self, *_args: object) -> None:
@@ -372,6 +366,8 @@ class MainWindow(QMainWindow):
             return
         ids = [tab.conversation_id] if only_current and tab else self.store.conversation_ids()
         conversations = [self.store.get_conversation(i) for i in ids]
+        from desktop_chat import exchange
+
         markdown = path.endswith(".md") or chosen.startswith("Markdown")
         text = exchange.to_markdown(conversations) if markdown else exchange.to_json(conversations)
         try:
@@ -390,6 +386,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        from desktop_chat import exchange
+
         try:
             conversations = exchange.load_file(Path(path))
             added, messages = self.store.import_conversations(conversations)

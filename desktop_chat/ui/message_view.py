@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QDesktopServices,
     QFont,
+    QGuiApplication,
     QPalette,
     QTextBlockFormat,
     QTextCharFormat,
@@ -28,8 +30,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QWidget
 
 from desktop_chat.domain import Message, MessageStatus, Role
+from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
 
 FOLLOW_THRESHOLD_PX = 24
+WINDOW = 60  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
 _ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
@@ -52,9 +56,11 @@ class MessageView(QTextBrowser):
     """Shows messages; emits `action_requested(action, message_id)` for Copy/Edit/etc."""
 
     action_requested = Signal(str, str)
+    code_copied = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, show_actions: bool = True) -> None:
         super().__init__(parent)
+        self._show_actions = show_actions
         self.setObjectName("messageView")
         self.setAccessibleName("messageView")
         self.setAccessibleDescription("The conversation. Answers appear here as they stream.")
@@ -66,8 +72,9 @@ class MessageView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._messages: list[Message] = []
         self._frames: dict[str, QTextFrame] = {}
+        self._shown_from = 0  # index of the first message laid out
+        self._code_blocks: dict[str, tuple[str, ...]] = {}
         self._stream_cursor: QTextCursor | None = None
-        self._stream_frame: QTextFrame | None = None
         self._follow = True
         self._adjusting = False
         self._jump = QToolButton(self)
@@ -89,37 +96,72 @@ class MessageView(QTextBrowser):
         return list(self._messages)
 
     def show_conversation(self, messages: tuple[Message, ...] | list[Message]) -> None:
-        """Render the whole conversation (on open and after edits; not per streamed delta)."""
+        """Render the conversation (on open and after edits; not per streamed delta).
+
+        Only the latest WINDOW messages are laid out; older ones are added a window at a time
+        when the reader scrolls to the top, so a 5,000-message chat opens as fast as a short one.
+        """
+        same = bool(messages) and bool(self._messages) and messages[0].id == self._messages[0].id
+        self._messages = list(messages)
+        # Re-rendering the same chat keeps what the reader had loaded; a new chat starts small.
+        latest_window = max(0, len(self._messages) - WINDOW)
+        self._shown_from = min(self._shown_from, latest_window) if same else latest_window
+        self._render_window(keep_distance_from_bottom=False)
+
+    def _render_window(self, keep_distance_from_bottom: bool) -> None:
         bar = self.verticalScrollBar()
         following, position = self._follow, bar.value()
-        self._messages = list(messages)
+        from_bottom = bar.maximum() - position
         self._frames.clear()
+        self._code_blocks.clear()
         self._stream_cursor = None
-        self._stream_frame = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
         self.clear()
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
-        for message in self._messages:
+        if self._shown_from > 0:
+            cursor.insertHtml(
+                f'<p align="center"><a href="{ACTION_SCHEME}:earlier/">'
+                f"Show {min(WINDOW, self._shown_from)} earlier messages "
+                f"({self._shown_from} not shown)</a></p>"
+            )
+        for message in self._messages[self._shown_from :]:
             self._insert_message(cursor, message)
         cursor.endEditBlock()
         self._adjusting = False
         # A reader who had scrolled up keeps their place; otherwise stay at the latest.
-        if following:
+        if following and not keep_distance_from_bottom:
             self._scroll_to_bottom()
         else:
             self._adjusting = True
-            bar.setValue(position)
+            bar.setValue(bar.maximum() - from_bottom if keep_distance_from_bottom else position)
             self._adjusting = False
 
+    def show_earlier(self, down_to: int | None = None) -> None:
+        if self._shown_from == 0:
+            return
+        target = self._shown_from - WINDOW if down_to is None else down_to
+        self._shown_from = max(0, target)
+        self._render_window(keep_distance_from_bottom=True)
+
     def begin_stream(self, message: Message) -> None:
-        """Add the (empty or partial) answer that is streaming; deltas go to its end."""
+        """Add the (empty or partial) answer that is streaming; deltas go to its end.
+
+        The live answer is plain blocks after the last frame, not a frame of its own: a repaint
+        then covers only those lines, not the whole view. It becomes a frame like the others
+        when the finished conversation is rendered.
+        """
         self._messages.append(message)
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        frame = self._insert_message(cursor, message)
-        self._stream_frame = frame
-        self._stream_cursor = QTextCursor(frame.lastCursorPosition())
+        indent = QTextBlockFormat()
+        indent.setLeftMargin(8)
+        indent.setTopMargin(4)
+        cursor.insertBlock(indent, QTextCharFormat())
+        cursor.insertHtml(self._header_html(message))
+        cursor.insertBlock(indent, QTextCharFormat())
+        cursor.insertText(message.content, self._body_format())
+        self._stream_cursor = cursor
 
     def append_delta(self, text: str) -> None:
         if self._stream_cursor is None or not text:
@@ -128,6 +170,9 @@ class MessageView(QTextBrowser):
 
     def scroll_to_message(self, message_id: str) -> bool:
         """Bring a message's top into view (search results); stops following the stream."""
+        index = next((i for i, m in enumerate(self._messages) if m.id == message_id), None)
+        if index is not None and index < self._shown_from:
+            self.show_earlier(down_to=max(0, index - 2))
         frame = self._frames.get(message_id)
         if frame is None:
             return False
@@ -175,6 +220,8 @@ class MessageView(QTextBrowser):
     def _on_scrolled(self, value: int) -> None:
         if self._adjusting:
             return
+        if value == 0 and self._shown_from > 0:
+            QTimer.singleShot(0, self.show_earlier)  # reached the top: lay out older messages
         bar = self.verticalScrollBar()
         self._follow = value >= bar.maximum() - FOLLOW_THRESHOLD_PX
         self._jump.setVisible(not self._follow)
@@ -233,9 +280,25 @@ class MessageView(QTextBrowser):
         self._frames[message.id] = frame
         cursor.insertHtml(self._header_html(message))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        cursor.insertText(message.content, self._body_format())
+        if message.role is Role.ASSISTANT and message.status is not MessageStatus.STREAMING:
+            # Finished answers show as markdown; a streaming one stays plain text until it ends
+            # (so an unfinished code fence never swallows the rest of the view).
+            rendered = render_markdown(message.content, self._is_dark())
+            self._code_blocks[message.id] = rendered.code_blocks
+            cursor.insertHtml(
+                rendered.html.replace(f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{message.id}:")
+            )
+        else:
+            cursor.insertText(message.content, self._body_format())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         return frame
+
+    def _is_dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Nothing is ever loaded: no remote or local images, no style sheets."""
+        return None
 
     def _header_html(self, message: Message) -> str:
         def link(action: str, label: str) -> str:
@@ -254,6 +317,8 @@ class MessageView(QTextBrowser):
                 + f" {message.sibling_index + 1}/{message.sibling_count} "
                 + link("next", "›")
             )
+        if not self._show_actions:
+            return "&nbsp;&nbsp;".join(parts)
         actions = [link("copy", "Copy"), link("edit", "Edit")]
         if message.role is Role.ASSISTANT:
             actions.append(link("regenerate", "Regenerate"))
@@ -263,6 +328,20 @@ class MessageView(QTextBrowser):
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() != ACTION_SCHEME:
-            return  # links in model text are not followed from here (see issue on rendering)
-        action, _, message_id = url.path().partition("/")
-        self.action_requested.emit(action, message_id)
+            # A link in an answer opens in the browser, only when clicked and only if http(s)
+            # or mailto; anything else (javascript:, file:) does nothing.
+            if is_safe_link(url.toString()):
+                QDesktopServices.openUrl(url)
+            return
+        action, _, target = url.path().partition("/")
+        if action == "earlier":
+            self.show_earlier()
+            return
+        if action == "copycode":
+            message_id, _, index = target.rpartition(":")
+            blocks = self._code_blocks.get(message_id, ())
+            if index.isdigit() and int(index) < len(blocks):
+                QGuiApplication.clipboard().setText(blocks[int(index)])
+                self.code_copied.emit(blocks[int(index)])
+            return
+        self.action_requested.emit(action, target)

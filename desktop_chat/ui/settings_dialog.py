@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.controller import ChatController
 from desktop_chat.credentials import KeychainUnavailable, KeySource
+from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
 
@@ -40,7 +42,11 @@ class SettingsDialog(QDialog):
     settings_saved = Signal()
 
     def __init__(
-        self, providers: Providers, controller: ChatController, parent: QWidget | None = None
+        self,
+        providers: Providers,
+        controller: ChatController,
+        parent: QWidget | None = None,
+        hotkey_status: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -140,6 +146,34 @@ class SettingsDialog(QDialog):
         self.default_box = QCheckBox("Use this profile for new chats", self)
         self.default_box.setObjectName("defaultProfile")
         right.addWidget(self.default_box)
+        shortcut_row = QHBoxLayout()
+        shortcut_label = QLabel("Quick ask shortcut", self)
+        self.shortcut_field = QKeySequenceEdit(
+            QKeySequence(self._settings.quick_ask_shortcut), self
+        )
+        self.shortcut_field.setObjectName("quickAskShortcut")
+        self.shortcut_field.setAccessibleName("Quick ask shortcut")
+        self.shortcut_field.setMaximumSequenceLength(1)
+        shortcut_label.setBuddy(self.shortcut_field)
+        copy_command = QPushButton("Copy command", self)
+        copy_command.setObjectName("copyQuickAskCommand")
+        copy_command.setToolTip(f"Copies `{BIND_COMMAND}` to bind in your desktop's settings")
+        copy_command.clicked.connect(lambda: QGuiApplication.clipboard().setText(BIND_COMMAND))
+        shortcut_row.addWidget(shortcut_label)
+        shortcut_row.addWidget(self.shortcut_field, 1)
+        shortcut_row.addWidget(copy_command)
+        right.addLayout(shortcut_row)
+        self.hotkey_status = QLabel(
+            hotkey_status
+            or f"To open Quick ask from anywhere, you can also bind `{BIND_COMMAND}` to a key "
+            "in your desktop's keyboard settings.",
+            self,
+        )
+        self.hotkey_status.setObjectName("hotkeyStatus")
+        self.hotkey_status.setWordWrap(True)
+        self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right.addWidget(self.hotkey_status)
         right.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -294,6 +328,11 @@ class SettingsDialog(QDialog):
 
     def _save(self) -> None:
         self._commit_form()
+        sequence = self.shortcut_field.keySequence().toString(
+            QKeySequence.SequenceFormat.PortableText
+        )
+        if sequence:
+            self._settings = replace(self._settings, quick_ask_shortcut=sequence)
         keys = self.providers.keys
         # Without a usable keychain nothing was stored there to rename or delete.
         for old, new in self._renamed.items():

@@ -1,0 +1,139 @@
+"""Markdown to the HTML subset QTextDocument shows: pure, cached, and safe by construction.
+
+Raw HTML in model output is escaped (markdown-it with html=False); only http(s) and mailto
+links stay links; images become links to their address and are never fetched; fenced code is
+highlighted by Pygments with inline styles, under a header with its language and a Copy link.
+No Qt here: the view decides what a click on a link does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+COPY_CODE_SCHEME = "action:copycode"
+_TASK = re.compile(r"^\[([ xX])\] ")
+_TABLE_OPEN = '<table border="1" cellspacing="0" cellpadding="4" style="border-color:#999999">'
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    code_blocks: tuple[str, ...]
+
+
+def is_safe_link(url: str) -> bool:
+    return url.strip().lower().startswith(SAFE_SCHEMES)
+
+
+@lru_cache(maxsize=4)
+def _parser(dark: bool) -> Any:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.options["dark"] = dark
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("code_block", _render_fence)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
+    md.add_render_rule("code_inline", _render_code_inline)
+    return md
+
+
+def _style(dark: bool) -> str:
+    return "monokai" if dark else "default"
+
+
+@lru_cache(maxsize=256)
+def _highlight(code: str, language: str, dark: bool) -> str:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language) if language else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return html.escape(code)
+    formatter = HtmlFormatter(nowrap=True, noclasses=True, style=_style(dark))
+    return highlight(code, lexer, formatter)
+
+
+def _render_fence(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    language = (token.info or "").strip().split(" ")[0].lower() if token.type == "fence" else ""
+    code = token.content.rstrip("\n")
+    blocks: list[str] = env.setdefault("code_blocks", [])
+    index = len(blocks)
+    blocks.append(code)
+    dark = bool(options.get("dark"))
+    background = "#272822" if dark else "#f6f8fa"
+    foreground = "#f8f8f2" if dark else "#24292e"
+    label = html.escape(language or "text")
+    header = (
+        f'<p style="margin-top:6px; margin-bottom:0px; font-size:small; color:#888888">{label}'
+        f' &nbsp;<a href="{COPY_CODE_SCHEME}/{index}">Copy</a></p>'
+    )
+    body = _highlight(code, language, dark)
+    return (
+        f'{header}<pre style="background-color:{background}; color:{foreground}; '
+        f'margin-top:2px; padding:6px">{body}</pre>'
+    )
+
+
+def _render_code_inline(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
+    background = "#3a3a3a" if options.get("dark") else "#eff1f3"
+    return f'<code style="background-color:{background}">{html.escape(tokens[idx].content)}</code>'
+
+
+def _render_image(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    source = str(token.attrs.get("src", ""))
+    alt = html.escape(token.content or "image")
+    if is_safe_link(source):
+        return f'<a href="{html.escape(source, quote=True)}">[image: {alt}]</a>'
+    return f"[image: {alt}]"
+
+
+def _render_link_open(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
+    href = str(tokens[idx].attrs.get("href", ""))
+    safe = is_safe_link(href)
+    env.setdefault("link_stack", []).append(safe)
+    if not safe:
+        return ""  # the text stays, the link does not
+    return f'<a href="{html.escape(href, quote=True)}">'
+
+
+def _render_link_close(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
+    stack: list[bool] = env.get("link_stack", [])
+    return "</a>" if stack and stack.pop() else ""
+
+
+def _mark_tasks(tokens: list[Any]) -> None:
+    """GitHub-style task list items: "[ ] x" / "[x] x" shown as ☐ / ☑."""
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            first = token.children[0]
+            if first.type == "text" and (match := _TASK.match(first.content)):
+                box = "☐ " if match.group(1) == " " else "☑ "
+                first.content = box + first.content[match.end() :]
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str, dark: bool = False) -> Rendered:
+    md = _parser(dark)
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    _mark_tasks(tokens)
+    body = md.renderer.render(tokens, md.options, env)
+    # QTextDocument draws no table borders unless asked in attributes.
+    body = body.replace("<table>", _TABLE_OPEN)
+    return Rendered(body, tuple(env.get("code_blocks", ())))

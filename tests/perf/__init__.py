@@ -1,0 +1,1 @@
+"""Benchmarks (not collected by pytest): run `python -m tests.perf.bench [--quick]`."""

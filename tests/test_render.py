@@ -1,0 +1,112 @@
+"""Markdown rendering: what shows, and what must never be interpreted, loaded or run."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+
+from desktop_chat.domain import Message, MessageStatus, Role, utc_now
+from desktop_chat.render import is_safe_link, render_markdown
+from desktop_chat.ui.message_view import MessageView
+
+
+def answer(text: str, status: MessageStatus = MessageStatus.COMPLETE) -> Message:
+    return Message("a1", "c1", None, Role.ASSISTANT, text, utc_now(), status=status)
+
+
+def test_markdown_elements_render():
+    rendered = render_markdown(
+        "# Title\n\n**bold** *it* ~~gone~~ `code`\n\n> quote\n\n1. one\n2. two\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] todo\n- [x] done\n"
+    )
+    html = rendered.html
+    for fragment in (
+        "<h1>",
+        "<strong>bold</strong>",
+        "<em>it</em>",
+        "<s>gone</s>",
+        "<code",
+        "<blockquote>",
+        "<ol>",
+        "<table>",
+        "☐ todo",
+        "☑ done",
+    ):
+        assert fragment in html, fragment
+
+
+def test_raw_html_and_script_are_text_not_markup():
+    html = render_markdown('<script>alert(1)</script><img src=x onerror="alert(2)">').html
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[x](javascript:alert(1))",
+        "[x](file:///etc/passwd)",
+        "[x](data:text/html,hi)",
+        "[x](vbscript:msgbox)",
+    ],
+)
+def test_dangerous_links_are_not_links(source):
+    assert "<a " not in render_markdown(source).html
+
+
+def test_safe_links_stay_links():
+    assert (
+        '<a href="https://example.org/a?b=1&amp;c=2">'
+        in render_markdown("[x](https://example.org/a?b=1&c=2)").html
+    )
+    assert is_safe_link("mailto:a@b.c") and not is_safe_link("javascript:alert(1)")
+
+
+def test_images_become_links_and_local_images_plain_text():
+    html = render_markdown("![cat](https://example.org/cat.png) ![pw](file:///etc/passwd)").html
+    assert "<img" not in html
+    assert '<a href="https://example.org/cat.png">[image: cat]</a>' in html
+    # markdown-it refuses file: targets outright, so that one stays literal text.
+    assert 'href="file:' not in html and "![pw](file:///etc/passwd)" in html
+
+
+def test_code_blocks_are_highlighted_labelled_and_collected():
+    rendered = render_markdown("```python\nprint('hi')\n```\n\n```\nplain <b>\n```")
+    assert rendered.code_blocks == ("print('hi')", "plain <b>")
+    assert "python" in rendered.html and "span style" in rendered.html
+    assert "plain &lt;b&gt;" in rendered.html
+    assert rendered.html.count("action:copycode/") == 2
+
+
+def test_view_loads_no_image_even_from_a_local_server(qtbot, fake_openai):
+    view = MessageView()
+    qtbot.addWidget(view)
+    url = f"{fake_openai.root_url}/pixel.png"
+    view.show_conversation([answer(f"![x]({url}) and <img src='{url}'>")])
+    view.resize(600, 400)
+    view.show()
+    qtbot.wait(300)
+    assert fake_openai.requests == []
+    assert view.loadResource(2, QUrl(url)) is None
+
+
+def test_copy_code_link_copies_the_block(qtbot):
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.show_conversation([answer("Try:\n\n```bash\necho hello\n```\n")])
+    with qtbot.waitSignal(view.code_copied, timeout=1000) as copied:
+        view.anchorClicked.emit(QUrl("action:copycode/a1:0"))
+    assert copied.args == ["echo hello"]
+    assert QGuiApplication.clipboard().text() == "echo hello"
+
+
+def test_streaming_answer_is_plain_text_until_finished(qtbot):
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.show_conversation([])
+    view.begin_stream(answer("", MessageStatus.STREAMING))
+    view.append_delta("```python\nunfinished **fence**")
+    assert "```python" in view.toPlainText()
+    view.show_conversation([answer("```python\nfinished\n```")])
+    assert "```" not in view.toPlainText() and "finished" in view.toPlainText()
