@@ -84,9 +84,10 @@ class ProviderConfig:
         """A profile's settings; the environment still wins, as the SDK's own defaults do."""
         env = os.environ if environ is None else environ
         base_url = env.get("OPENAI_BASE_URL") or profile.base_url or OFFICIAL_BASE_URL
+        env_key = env.get("OPENAI_API_KEY") if profile.takes_environment_key(env) else None
         return cls(
             base_url=base_url,
-            api_key=env.get("OPENAI_API_KEY") or key,
+            api_key=env_key or key,
             organization=env.get("OPENAI_ORG_ID") or profile.organization or None,
             project=env.get("OPENAI_PROJECT_ID") or profile.project or None,
             timeout_seconds=profile.timeout_seconds,
@@ -263,6 +264,8 @@ def classify(
     import openai
 
     detail = redact(_server_message(error) if isinstance(error, Exception) else "", api_key)
+    if detail and not detail.rstrip().endswith((".", "!", "?")):
+        detail = detail.rstrip() + "."
     suffix = f" The server said: {detail}" if detail else ""
     status = getattr(error, "status_code", None)
 

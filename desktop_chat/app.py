@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="show (or hide) the quick-ask popup of the running app, starting it in the "
         "background if it is not running; bind this to a key in your desktop's settings",
     )
+    parser.add_argument(
+        "--new-chat",
+        action="store_true",
+        help="open a new chat in the running app (starting it if it is not running)",
+    )
     from desktop_chat import cli
 
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -96,7 +101,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop_chat import ipc
 
     # One instance: a second start forwards its wish to the first one and leaves.
-    instance = ipc.claim_or_forward("quick-ask" if args.quick_ask else "show")
+    command = "quick-ask" if args.quick_ask else "new-chat" if args.new_chat else "show"
+    instance = ipc.claim_or_forward(command)
     if instance is None:
         return 0
 
@@ -118,6 +124,8 @@ def run_gui(args: argparse.Namespace) -> int:
     shell = Shell(window, controller, providers, closed, app.windowIcon())
     instance.command_received.connect(shell.handle_command)
     window.restore_session()
+    if args.new_chat:
+        window.new_tab()
     if args.quick_ask:
         shell.quick_ask.present()  # started by the shortcut: the popup only, app in background
     else:

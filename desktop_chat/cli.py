@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from desktop_chat import paths
 from desktop_chat.domain import (
     DEFAULT_MODEL,
+    ErrorKind,
     MessageStatus,
     Role,
     TextDelta,
@@ -155,7 +156,7 @@ def _read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.prompt and args.prompt != "-":
         return str(args.prompt)
     if args.prompt == "-" or not stdin.isatty():
-        return stdin.read()
+        return stdin.read().rstrip("\n")
     return ""
 
 
@@ -187,21 +188,29 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     if args.profile and args.profile not in {p.name for p in providers.settings.profiles}:
         store.close()
         return _fail(f"no profile named {args.profile!r} (see Settings)")
-    client = ChatClient(providers.config(args.profile or ""))
+    conversation = None
+    if args.continue_last:
+        recent = store.list_conversations(limit=1)
+        conversation = store.get_conversation(recent[0].id) if recent else None
+    # A continued chat keeps its own profile unless --profile says otherwise.
+    profile = args.profile or (conversation.profile if conversation else "")
+    config = providers.config(profile)
+    client = ChatClient(config)
     answer_id: str | None = None
     chunks: list[str] = []
     try:
-        conversation = None
-        if args.continue_last:
-            recent = store.list_conversations(limit=1)
-            conversation = store.get_conversation(recent[0].id) if recent else None
-        model = args.model or (conversation.model if conversation else None)
-        if model is None:
+        model = args.model or (conversation.model if conversation else config.default_model)
+        if not model:
             model = await _default_model(client)
         if conversation is None:
             conversation = store.create_conversation(
-                title=title_from_prompt(prompt), model=model, system_prompt=args.system or ""
+                title=title_from_prompt(prompt),
+                model=model,
+                system_prompt=args.system or "",
+                profile=args.profile or "",
             )
+        elif args.system is not None:
+            print("desktop-chat: --system is ignored with --continue", file=sys.stderr)
         parent = conversation.last_message
         user = store.add_message(conversation.id, parent.id if parent else None, Role.USER, prompt)
         conversation = store.get_conversation(conversation.id)
@@ -228,7 +237,11 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         if chunks:
             sys.stdout.write("\n")
         _keep_or_drop(store, answer_id, chunks, MessageStatus.ERROR)
-        return _fail(f"{failure.error.message} {failure.error.hint}")
+        reason = ""
+        if failure.error.kind is ErrorKind.NO_API_KEY:
+            problem = providers.key_lookup(profile).problem
+            reason = f" {problem}" if problem else ""
+        return _fail(f"{failure.error.message}{reason} {failure.error.hint}")
     except (asyncio.CancelledError, KeyboardInterrupt):
         _keep_or_drop(store, answer_id, chunks, MessageStatus.INTERRUPTED)
         raise
@@ -290,7 +303,7 @@ def run_key(args: argparse.Namespace) -> int:
                 else f"No key was stored for profile {profile.name!r}."
             )
         else:
-            lookup = keys.lookup(profile.name)
+            lookup = providers.key_lookup(profile.name)
             where = {
                 KeySource.ENVIRONMENT: f"the {ENVIRONMENT_VARIABLE} environment variable "
                 "(it overrides the keychain)",

@@ -78,8 +78,10 @@ class KeyStore:
         from keyring import errors
 
         backend = keyring.get_keyring()
-        name = f"{type(backend).__module__}.{type(backend).__name__}"
-        if any(marker in name for marker in _PLAINTEXT_BACKENDS):
+        # A chainer wraps several backends and may write to a plaintext one among them.
+        candidates = [backend, *getattr(backend, "backends", ())]
+        names = [f"{type(b).__module__}.{type(b).__name__}" for b in candidates]
+        if any(marker in name for name in names for marker in _PLAINTEXT_BACKENDS):
             raise KeychainUnavailable(
                 "The only keychain available would store the key in a plain file, so it is not "
                 "used. Use OPENAI_API_KEY, or keep the key for this session only."

@@ -150,8 +150,11 @@ def _text(value: Any, where: str, allow_empty: bool = True) -> str:
 
 
 def _time(value: Any, where: str) -> datetime:
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, OSError, ValueError) as error:
+            raise ImportFormatError(f"{where} is not a valid time: {value!r}") from error
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -274,6 +277,11 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
             continue
         author = message.get("author")
         role_name = author.get("role") if isinstance(author, dict) else None
+        content = message.get("content")
+        content_type = content.get("content_type") if isinstance(content, dict) else None
+        recipient = message.get("recipient", "all")
+        if recipient != "all" or content_type not in (None, "text", "multimodal_text"):
+            continue  # tool calls (code for the python tool, browsing) are not chat turns
         text = _chatgpt_text(message.get("content"))
         if role_name == "system":
             if text.strip() and not system_prompt:

@@ -6,13 +6,14 @@ client, and the settings dialog changes profiles and keys through it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from desktop_chat import settings as settings_module
 from desktop_chat.api import ProviderConfig
 from desktop_chat.credentials import KeyLookup, KeyStore
-from desktop_chat.settings import Settings
+from desktop_chat.settings import Profile, Settings
 
 
 class Providers:
@@ -31,8 +32,15 @@ class Providers:
     def key_lookup(self, profile_name: str = "") -> KeyLookup:
         profile = self.settings.profile(profile_name or None)
         if profile.name not in self._lookups:
-            self._lookups[profile.name] = self.keys.lookup(profile.name)
+            self._lookups[profile.name] = self.lookup_for(profile)
         return self._lookups[profile.name]
+
+    def lookup_for(self, profile: Profile) -> KeyLookup:
+        """Ask now (not cached) where this profile's key comes from."""
+        environment = os.environ if self._environ is None else self._environ
+        return self.keys.lookup(
+            profile.name, use_environment=profile.takes_environment_key(environment)
+        )
 
     def config(self, profile_name: str = "") -> ProviderConfig:
         profile = self.settings.profile(profile_name or None)

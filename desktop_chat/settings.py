@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,14 @@ class Profile:
     timeout_seconds: float = 60.0
     proxy: str = ""  # empty: the system proxy (environment), as the HTTP client does
     needs_key: bool = True
+
+    def takes_environment_key(self, environ: Mapping[str, str]) -> bool:
+        """OPENAI_API_KEY overrides the stored key, as in the SDK, but only where it belongs:
+        for the official endpoint, or when OPENAI_BASE_URL names the server too. It is never
+        sent to another profile's server (a local model, OpenRouter, Azure)."""
+        if environ.get("OPENAI_BASE_URL"):
+            return True
+        return self.base_url.rstrip("/").startswith("https://api.openai.com")
 
 
 @dataclass(frozen=True, slots=True)

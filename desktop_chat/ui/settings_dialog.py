@@ -228,7 +228,7 @@ class SettingsDialog(QDialog):
         elif name in self._deleted_keys:
             text = "The key will be forgotten."
         else:
-            lookup = self.providers.keys.lookup(name)
+            lookup = self.providers.lookup_for(self._settings.profile(name))
             text = {
                 KeySource.ENVIRONMENT: "OPENAI_API_KEY is set: it is used instead of a stored key.",
                 KeySource.KEYCHAIN: "A key is stored in the system keychain.",
@@ -316,7 +316,7 @@ class SettingsDialog(QDialog):
         if self._current is None:
             return
         profile = self._settings.profile(self._current)
-        key = self._pending_keys.get(profile.name) or self.providers.keys.lookup(profile.name).key
+        key = self._pending_keys.get(profile.name) or self.providers.lookup_for(profile).key
         self.test_result.setText("Testing…")
         self.test_button.setEnabled(False)
         self._test_task = asyncio.ensure_future(self._run_test(profile, key))

@@ -1,0 +1,82 @@
+"""Profiles resolve into provider configs; OPENAI_API_KEY only goes where it belongs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring_fakes import MemoryKeyring
+
+from desktop_chat import settings
+from desktop_chat.credentials import KeySource, KeyStore
+from desktop_chat.providers import Providers
+from desktop_chat.settings import Profile, Settings
+
+ENV_KEY = "sk-env-0123456789"
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def write_settings(path: Path) -> None:
+    settings.save(
+        Settings(
+            profiles=(
+                Profile(),
+                Profile(name="Local", base_url="http://127.0.0.1:11434/v1", needs_key=False),
+                Profile(name="Router", base_url="https://openrouter.ai/api/v1"),
+            ),
+            default_profile="OpenAI",
+        ),
+        path,
+    )
+
+
+def test_environment_key_is_used_for_the_official_endpoint_only(tmp_path, memory_keyring):
+    write_settings(tmp_path / "settings.json")
+    environ = {"OPENAI_API_KEY": ENV_KEY}
+    providers = Providers(KeyStore(environ), tmp_path / "settings.json", environ)
+    memory_keyring.set_password("desktop-chat", "Router", "sk-or-own")
+    assert providers.config("OpenAI").api_key == ENV_KEY
+    assert providers.key_lookup("OpenAI").source is KeySource.ENVIRONMENT
+    assert providers.config("Local").api_key is None  # a local server never sees the key
+    assert providers.config("Router").api_key == "sk-or-own"
+    assert providers.key_lookup("Router").source is KeySource.KEYCHAIN
+
+
+def test_base_url_from_the_environment_takes_the_environment_key_everywhere(
+    tmp_path, memory_keyring
+):
+    write_settings(tmp_path / "settings.json")
+    environ = {"OPENAI_API_KEY": ENV_KEY, "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    providers = Providers(KeyStore(environ), tmp_path / "settings.json", environ)
+    config = providers.config("Local")
+    assert config.base_url == "http://127.0.0.1:9/v1"
+    assert config.api_key == ENV_KEY
+
+
+def test_settings_file_never_holds_a_key(tmp_path, memory_keyring):
+    path = tmp_path / "settings.json"
+    write_settings(path)
+    providers = Providers(KeyStore({}), path, {})
+    providers.keys.store("OpenAI", "sk-stored-secret-42")
+    providers.update(providers.settings)
+    assert "sk-stored-secret-42" not in path.read_text()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert providers.config().api_key == "sk-stored-secret-42"
+
+
+def test_malformed_settings_fall_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"profiles": [{"name": 3}, {"name": "Ok", "timeout_seconds": "x"}]')
+    assert settings.load(path) == Settings()
+    path.write_text('{"profiles": [{"name": "Ok", "timeout_seconds": "x"}]}')
+    loaded = settings.load(path)
+    assert loaded.profiles[0].name == "Ok" and loaded.profiles[0].timeout_seconds == 60.0
