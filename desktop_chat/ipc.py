@@ -182,6 +182,7 @@ class InstanceServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_new_connection)
         self._buffers: dict[QLocalSocket, bytearray] = {}
+        self._last_error = ""
 
     @property
     def full_name(self) -> str:
@@ -191,12 +192,17 @@ class InstanceServer(QObject):
         return self._server.isListening()
 
     def error_string(self) -> str:
-        return self._server.errorString()
+        """Why the last listen() failed (plain text), or ""."""
+        return self._last_error
 
     def listen(self) -> bool:
         """Take the instance lock, clear a stale socket, listen. False if another instance holds
         the lock or the socket cannot be created (see error_string())."""
-        return self._claim() == _LISTENING
+        outcome = self._claim()
+        self._last_error = "" if outcome == _LISTENING else outcome
+        if outcome == _LOCK_BUSY:
+            self._last_error = f"another process holds the instance lock {self._lock_name}"
+        return outcome == _LISTENING
 
     def _claim(self) -> str:
         """_LISTENING, _LOCK_BUSY (another process holds the lock), or why listening failed."""
@@ -242,8 +248,8 @@ class InstanceServer(QObject):
             self._on_ready_read(sock)
 
     def _forget(self, sock: QLocalSocket) -> None:
-        if self._buffers.pop(sock, None) is not None:
-            sock.deleteLater()
+        self._buffers.pop(sock, None)
+        sock.deleteLater()  # safe to call more than once
 
     def _on_ready_read(self, sock: QLocalSocket) -> None:
         buffer = self._buffers.get(sock)

@@ -127,11 +127,47 @@ def _mark_tasks(tokens: list[Any]) -> None:
                 first.content = box + first.content[match.end() :]
 
 
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def _math_as_code(text: str) -> str:
+    """LaTeX stays readable: $$…$$ becomes a "math" code block, $…$ inline code.
+    Code blocks are left alone, and "$5 and $6" (money) does not match."""
+    if "$" not in text:
+        return text
+    out: list[str] = []
+    chunk: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        if chunk:
+            joined = "\n".join(chunk)
+            joined = _DISPLAY_MATH.sub(lambda m: f"\n```math\n{m.group(1).strip()}\n```\n", joined)
+            joined = _INLINE_MATH.sub(lambda m: f"`{m.group(1)}`", joined)
+            out.append(joined)
+            chunk.clear()
+
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            if not in_fence:
+                flush()
+            in_fence = not in_fence
+            out.append(line)
+        elif in_fence:
+            out.append(line)
+        else:
+            chunk.append(line)
+    flush()
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=512)
 def render_markdown(text: str, dark: bool = False) -> Rendered:
     md = _parser(dark)
     env: dict[str, Any] = {}
-    tokens = md.parse(text, env)
+    tokens = md.parse(_math_as_code(text), env)
     _mark_tasks(tokens)
     body = md.renderer.render(tokens, md.options, env)
     # QTextDocument draws no table borders unless asked in attributes.

@@ -19,6 +19,7 @@ from desktop_chat.domain import DEFAULT_MODEL, OFFICIAL_BASE_URL
 
 DEFAULT_PROFILE = "OpenAI"
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
+THEMES = ("system", "light", "dark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,9 @@ class Settings:
     quick_ask_shortcut: str = DEFAULT_SHORTCUT
     close_to_tray: bool = False
     onboarding_done: bool = False
+    theme: str = "system"  # "system", "light" or "dark"
+    zoom: int = 0  # point-size steps added to the system font in conversations
+    quick_ask_prefill: bool = False  # prefill Quick ask from the selection / clipboard
     extra: dict[str, Any] = field(default_factory=dict)
 
     def profile(self, name: str | None = None) -> Profile:
@@ -131,6 +135,9 @@ def load(path: Path | None = None) -> Settings:
         quick_ask_shortcut=str(data.get("quick_ask_shortcut") or defaults.quick_ask_shortcut),
         close_to_tray=bool(data.get("close_to_tray", False)),
         onboarding_done=bool(data.get("onboarding_done", False)),
+        theme=data.get("theme") if data.get("theme") in THEMES else "system",
+        zoom=max(-6, min(20, int(data.get("zoom", 0)))) if isinstance(data.get("zoom"), int) else 0,
+        quick_ask_prefill=bool(data.get("quick_ask_prefill", False)),
         extra=data.get("extra") if isinstance(data.get("extra"), dict) else {},
     )
 

@@ -110,3 +110,42 @@ def test_streaming_answer_is_plain_text_until_finished(qtbot):
     assert "```python" in view.toPlainText()
     view.show_conversation([answer("```python\nfinished\n```")])
     assert "```" not in view.toPlainText() and "finished" in view.toPlainText()
+
+
+def test_latex_is_shown_as_monospace_and_money_is_left_alone():
+    html = render_markdown("Area $\\pi r^2$ costs $5 and $6.\n\n$$\n\\int_0^1 x\\,dx\n$$").html
+    assert "<code" in html and "\\pi r^2" in html
+    assert "$5 and $6" in html
+    assert "math" in html and "\\int_0^1" in html
+
+
+def test_code_fences_keep_their_dollars():
+    rendered = render_markdown("```bash\necho $HOME $x$\n```")
+    assert rendered.code_blocks == ("echo $HOME $x$",)
+
+
+def test_zoom_changes_the_view_font_and_keeps_the_text(qtbot):
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.show_conversation([answer("**zoomed** text")])
+    before = view.document().defaultFont().pointSizeF()
+    view.set_zoom(3)
+    assert view.document().defaultFont().pointSizeF() == before + 3
+    assert "zoomed text" in view.toPlainText()
+    view.set_zoom(0)
+    assert view.document().defaultFont().pointSizeF() == before
+
+
+def test_dark_theme_uses_dark_code_colours(qtbot):
+    from desktop_chat.ui.theme import apply_theme, is_dark
+
+    view = MessageView()
+    qtbot.addWidget(view)
+    try:
+        apply_theme("dark")
+        assert is_dark()
+        view.show_conversation([answer("```python\nx = 1\n```")])
+        assert "#272822" in view.toHtml().lower() or "272822" in view.toHtml().lower()
+    finally:
+        apply_theme("system")
+    assert not is_dark()

@@ -8,6 +8,7 @@ an explicit act (Stop / Esc), so a stray Ctrl+W never throws away an answer bein
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from desktop_chat.store import StoreError
 from desktop_chat.ui.conversation_tab import ConversationTab
 from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.notice import Notice
+from desktop_chat.ui.theme import apply_theme
 
 STREAMING_MARK = "◌ "
 UNREAD_MARK = "● "
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.providers = providers
         self.hotkey_status = ""  # set by the shell: how the quick-ask shortcut works, or not
+        self._zoom = 0
         self.store = controller.store
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -97,6 +100,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        theme = self.providers.settings.theme if self.providers is not None else "system"
+        if theme != "system":
+            apply_theme(theme)
+        self._theme_actions[theme].setChecked(True)
         controller.conversation_changed.connect(self._schedule_history_refresh)
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
@@ -155,6 +162,31 @@ class MainWindow(QMainWindow):
             _keys(QKeySequence.StandardKey.PreviousChild, "Ctrl+Shift+Tab", "Ctrl+PgUp")
         )
         previous_action.triggered.connect(lambda: self._cycle_tab(-1))
+        view_menu.addSeparator()
+        zoom_in = QAction("Zoom &in", self)
+        zoom_in.setShortcuts(_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"))
+        zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom + 1))
+        zoom_out = QAction("Zoom &out", self)
+        zoom_out.setShortcuts(_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
+        zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom - 1))
+        zoom_reset = QAction("&Actual size", self)
+        zoom_reset.setShortcut(QKeySequence("Ctrl+0"))
+        zoom_reset.triggered.connect(lambda: self.set_zoom(0))
+        for action in (zoom_in, zoom_out, zoom_reset):
+            view_menu.addAction(action)
+        theme_menu = view_menu.addMenu("&Theme")
+        self._theme_actions: dict[str, QAction] = {}
+        for name, label in (
+            ("system", "Follow the &system"),
+            ("light", "&Light"),
+            ("dark", "&Dark"),
+        ):
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
+            theme_menu.addAction(action)
+            self._theme_actions[name] = action
+        view_menu.addSeparator()
         search_action = QAction("&Search chats", self)
         search_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         search_action.triggered.connect(self._focus_search)
@@ -166,6 +198,27 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         focus_composer = QShortcut(QKeySequence("Ctrl+L"), self)
         focus_composer.activated.connect(self._focus_composer)
+
+    # --- appearance -------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> int:
+        return self.providers.settings.zoom if self.providers is not None else self._zoom
+
+    def set_zoom(self, steps: int) -> None:
+        steps = max(-6, min(20, steps))
+        self._zoom = steps
+        if self.providers is not None and self.providers.settings.zoom != steps:
+            self.providers.update(replace(self.providers.settings, zoom=steps))
+        for tab in self.conversation_tabs():
+            tab.message_view.set_zoom(steps)
+
+    def set_theme(self, name: str) -> None:
+        apply_theme(name)
+        for key, action in self._theme_actions.items():
+            action.setChecked(key == name)
+        if self.providers is not None and self.providers.settings.theme != name:
+            self.providers.update(replace(self.providers.settings, theme=name))
 
     # --- settings and start-up -------------------------------------------------------------
 
@@ -221,6 +274,8 @@ class MainWindow(QMainWindow):
             conversation = self.store.create_conversation(model=self.controller.preferred_model())
             self._schedule_history_refresh()
         tab = ConversationTab(conversation, self.controller, self.tabs)
+        if self.zoom:
+            tab.message_view.set_zoom(self.zoom)
         tab.title_changed.connect(lambda _title, t=tab: self._update_tab_label(t))
         tab.activity_changed.connect(lambda t=tab: self._update_tab_label(t))
         index = self.tabs.addTab(tab, "")

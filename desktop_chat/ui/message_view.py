@@ -27,10 +27,11 @@ from PySide6.QtGui import (
     QTextFrameFormat,
     QTextLength,
 )
-from PySide6.QtWidgets import QTextBrowser, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
 
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
+from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
 WINDOW = 60  # messages laid out at once; older ones load as the reader scrolls up
@@ -262,7 +263,8 @@ class MessageView(QTextBrowser):
         return QTextCharFormat()
 
     def _insert_message(self, cursor: QTextCursor, message: Message) -> QTextFrame:
-        palette = self.palette()
+        # The application's palette: it changes at once with the theme, the widget's a bit later.
+        palette = QApplication.palette(self)
         base = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         frame_format = QTextFrameFormat()
@@ -293,8 +295,27 @@ class MessageView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         return frame
 
+    def set_zoom(self, steps: int) -> None:
+        """Font size: the system's, plus `steps` points (Ctrl+= / Ctrl+- / Ctrl+0)."""
+        font = QGuiApplication.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() + steps))
+        if font != self.document().defaultFont():
+            self.document().setDefaultFont(font)
+            self.setFont(font)
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Lay the conversation out again (after a theme or zoom change); not while streaming."""
+        if not self.is_streaming:
+            self._render_window(keep_distance_from_bottom=True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()
+
     def _is_dark(self) -> bool:
-        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        return is_dark(QApplication.palette(self))
 
     def loadResource(self, kind: int, name: QUrl) -> object:
         """Nothing is ever loaded: no remote or local images, no style sheets."""
