@@ -329,6 +329,14 @@ def classify(
     if isinstance(error, openai.APIConnectionError):
         if mid_stream:
             return _dropped()
+        if _caused_by_tls(error):
+            return ChatError(
+                ErrorKind.TLS,
+                "The server's TLS certificate could not be verified (or TLS failed).",
+                "Check the base URL (http:// or https://), the server's certificate, and any "
+                "proxy that intercepts TLS.",
+                retryable=False,
+            )
         return ChatError(
             ErrorKind.CONNECTION,
             "Could not connect to the server.",
@@ -353,6 +361,20 @@ def classify(
         f"Unexpected error: {redact(type(error).__name__, api_key)}.",
         "Retry; if it persists, please report it.",
     )
+
+
+def _caused_by_tls(error: BaseException) -> bool:
+    import ssl
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = f"{type(current).__name__} {current}".upper()
+        if isinstance(current, ssl.SSLError) or "CERTIFICATE" in text or "SSL" in text:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _dropped() -> ChatError:

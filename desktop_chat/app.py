@@ -102,7 +102,11 @@ def run_gui(args: argparse.Namespace) -> int:
 
     # One instance: a second start forwards its wish to the first one and leaves.
     command = "quick-ask" if args.quick_ask else "new-chat" if args.new_chat else "show"
-    instance = ipc.claim_or_forward(command)
+    try:
+        instance = ipc.claim_or_forward(command)
+    except ipc.InstanceError as error:
+        print(f"{APP_NAME}: {error}", file=sys.stderr)
+        return 1
     if instance is None:
         return 0
 

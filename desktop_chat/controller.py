@@ -236,10 +236,30 @@ class ChatController(QObject):
         try:
             models = await client.list_models()
         except ChatFailure as failure:
-            return False, f"{failure.error.message} {failure.error.hint}"
+            error = failure.error
+            if error.kind in (ErrorKind.MODEL_NOT_FOUND, ErrorKind.MALFORMED):
+                return False, (
+                    "This address does not answer like an OpenAI-compatible server (no model "
+                    "list). Check the base URL: it usually ends in /v1."
+                )
+            if error.kind is ErrorKind.AUTHENTICATION:
+                return False, "Wrong API key: the server refused it (401)."
+            if error.kind is ErrorKind.CONNECTION:
+                return False, "Unreachable: nothing answered at that address. " + error.hint
+            return False, f"{error.message} {error.hint}"
         finally:
             await client.close()
         return True, f"OK: the server lists {len(models)} model(s)."
+
+    async def models_of(self, profile_name: str) -> list[str]:
+        """The models a profile's server lists; the built-in list if it cannot say."""
+        if not profile_name:
+            return list(self.models)
+        try:
+            models = await self._chat_client(profile_name).list_models()
+        except ChatFailure:
+            models = []
+        return models or list(FALLBACK_MODELS)
 
     def load_models(self) -> None:
         if self._model_task is None or self._model_task.done():

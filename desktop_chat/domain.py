@@ -163,6 +163,7 @@ class ErrorKind(enum.StrEnum):
     STREAM_DROPPED = "stream_dropped"
     MALFORMED = "malformed"
     BAD_REQUEST = "bad_request"
+    TLS = "tls"
     UNKNOWN = "unknown"
 
 

@@ -91,10 +91,17 @@ class Shell(QObject):
         except HotkeyUnavailable as error:
             self._on_hotkey_failed(str(error))
         else:
-            self._set_hotkey_status(
-                f"{sequence} opens Quick ask from any application. You can also bind "
-                f"`{BIND_COMMAND}` in your desktop's keyboard settings."
-            )
+            if self.hotkey.name == "portal":
+                # The desktop confirms (and may change) the key later, in its own dialog.
+                self._set_hotkey_status(
+                    f"Asked the desktop to bind {sequence} to Quick ask; it may ask you to "
+                    f"confirm. You can also bind `{BIND_COMMAND}` in the keyboard settings."
+                )
+            else:
+                self._set_hotkey_status(
+                    f"{sequence} opens Quick ask from any application. You can also bind "
+                    f"`{BIND_COMMAND}` in your desktop's keyboard settings."
+                )
         return self.hotkey_status
 
     def _on_hotkey_failed(self, text: str) -> None:
