@@ -127,6 +127,7 @@ def run_gui(args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     shell = Shell(window, controller, providers, closed, app.windowIcon())
     instance.command_received.connect(shell.handle_command)
+    shell.quit_on_signals()
     window.restore_session()
     if args.new_chat:
         window.new_tab()

@@ -8,8 +8,12 @@ reports a shortcut that could not be registered instead of failing silently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import signal
+import socket
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -17,6 +21,8 @@ from desktop_chat.controller import ChatController
 from desktop_chat.providers import Providers
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.quick_ask import QuickAskWindow
+
+log = logging.getLogger(__name__)
 
 
 class Shell(QObject):
@@ -73,6 +79,27 @@ class Shell(QObject):
         self.quick_ask.dismiss()
         self._quit_event.set()
 
+    def quit_on_signals(self) -> None:
+        """SIGTERM / SIGINT quit like the Quit menu (session saved, streams stopped and kept).
+
+        Python runs signal handlers only between bytecodes; the Qt loop sits in C++, so the
+        signal is also written to a socket that Qt watches, which wakes the loop."""
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno())
+        self._signal_sockets = (reader, writer)
+        notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, self)
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                reader.recv(64)
+
+        notifier.activated.connect(drain)
+        self._signal_notifier = notifier
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda _signum, _frame: self.quit())
+
     # --- global shortcut ----------------------------------------------------------------------
 
     def register_hotkey(self, sequence: str) -> str:
@@ -105,6 +132,7 @@ class Shell(QObject):
         return self.hotkey_status
 
     def _on_hotkey_failed(self, text: str) -> None:
+        log.warning("Global shortcut unavailable: %s", text)
         self._set_hotkey_status(text)
         self.window.message_bar.show_message(text, "warning")
 
