@@ -141,6 +141,7 @@ def run_gui(args: argparse.Namespace) -> int:
     first_shown = shell.quick_ask if args.quick_ask else window
 
     async def warm_up() -> None:
+        first_shown.activateWindow()  # mapped now: take the keyboard focus
         # Off the GUI thread: the SDK import (~0.5 s) and the keychain lookup (D-Bus), so the
         # window stays responsive while they run; then the model list and the shortcut grab.
         loop = asyncio.get_running_loop()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat import APP_NAME
+from desktop_chat import APP_NAME, __version__
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import utc_now
 from desktop_chat.providers import Providers
@@ -192,6 +192,22 @@ class MainWindow(QMainWindow):
         search_action.triggered.connect(self._focus_search)
         for action in (next_action, previous_action, search_action):
             view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        welcome = QAction("&Welcome…", self)
+        welcome.setObjectName("welcomeAction")
+        welcome.triggered.connect(self.open_onboarding)
+        welcome.setEnabled(self.providers is not None)
+        help_menu.addAction(welcome)
+        about = QAction("&About Desktop Chat", self)
+        about.triggered.connect(
+            lambda: QMessageBox.about(
+                self,
+                "About Desktop Chat",
+                f"Desktop Chat {__version__}\nA native client for OpenAI-compatible chat models."
+                "\nYour chats stay on this computer; API keys stay in the system keychain.",
+            )
+        )
+        help_menu.addAction(about)
         # Window-wide, so they work while the composer (a text box) has the focus.
         for action in self.findChildren(QAction):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -227,8 +243,27 @@ class MainWindow(QMainWindow):
         self.store.empty_trash(older_than=utc_now() - timedelta(days=TRASH_DAYS))
         if self.controller.needs_api_key:
             self.show_missing_key()
+            if self.providers is not None and not self.providers.settings.onboarding_done:
+                self.open_onboarding()
         else:
             self.controller.load_models()
+
+    def open_onboarding(self) -> None:
+        """First run without a usable key: ask for one, or for a local server (skippable)."""
+        if self.providers is None:
+            return
+        from desktop_chat.ui.onboarding import OnboardingDialog
+
+        dialog = OnboardingDialog(self.providers, self)
+        dialog.accepted.connect(self._on_settings_saved)
+        dialog.finished.connect(lambda _result: self._after_dialog(dialog))
+        dialog.open()  # window-modal, without a nested event loop
+
+    def _after_dialog(self, dialog: QWidget) -> None:
+        dialog.deleteLater()
+        # Without a window manager (or with a lax one) nobody hands the focus back.
+        self.activateWindow()
+        self._focus_composer()
 
     def show_missing_key(self) -> None:
         lookup = self.providers.key_lookup() if self.providers is not None else None
@@ -253,6 +288,8 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _on_settings_saved(self) -> None:
+        if self.providers is not None:
+            self.providers.forget_cached_keys()
         self.controller.providers_changed()
         self.settings_saved.emit()
         if self.controller.needs_api_key:

@@ -460,6 +460,16 @@ def test_without_api_key_opens_and_keeps_the_prompt(
     _keep_for_humans(shot, "e2e-window-no-key.png")
     _assert_not_blank(x_display, shot)
 
+    # First run without a key: the welcome dialog asks for a key or a local server; skip it.
+    found = x_display.run("xdotool", "search", "--onlyvisible", "--name", "Welcome to Desktop Chat")
+    welcome = found.stdout.split()
+    assert welcome, "no welcome dialog on the first run without a key\n" + app.output()
+    x_display.xdotool("mousemove", "--window", welcome[0], "20", "20")
+    x_display.xdotool("key", "Escape")
+    time.sleep(0.5)
+    gone = x_display.run("xdotool", "search", "--onlyvisible", "--name", "Welcome to Desktop Chat")
+    assert not gone.stdout.split(), "Escape did not close the welcome dialog"
+
     _type_prompt(x_display, PROMPT)
     time.sleep(2.0)
     assert app.alive, "sending without a key crashed the app\n" + app.output()
