@@ -7,6 +7,9 @@ request, and reopening the conversation shows the live answer again.
 
 from __future__ import annotations
 
+import asyncio
+
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
@@ -29,7 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.controller import ChatController
-from desktop_chat.domain import ChatError, Conversation, Message, Parameters, Role
+from desktop_chat.domain import (
+    FALLBACK_MODELS,
+    ChatError,
+    Conversation,
+    Message,
+    Parameters,
+    Role,
+)
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
@@ -216,6 +226,12 @@ class ConversationTab(QWidget):
         model_label.setBuddy(self.model_picker)
         header.addWidget(model_label)
         header.addWidget(self.model_picker)
+        self.profile_picker = QComboBox(self)
+        self.profile_picker.setObjectName("profilePicker")
+        self.profile_picker.setAccessibleName("Provider profile")
+        self.profile_picker.setToolTip("Which server (profile) answers in this chat")
+        self.profile_picker.hide()
+        header.addWidget(self.profile_picker)
         self.settings_button = QToolButton(self)
         self.settings_button.setObjectName("settingsToggle")
         self.settings_button.setText("System && parameters")
@@ -289,7 +305,8 @@ class ConversationTab(QWidget):
         controller.finished.connect(self._on_finished)
         controller.failed.connect(self._on_failed)
         controller.conversation_changed.connect(self._on_conversation_changed)
-        controller.models_loaded.connect(self.set_models)
+        controller.models_loaded.connect(self._on_default_models)
+        self.profile_picker.currentTextChanged.connect(self._on_profile_chosen)
 
         self._render()
         live = controller.live_message(conversation.id)
@@ -368,6 +385,36 @@ class ConversationTab(QWidget):
     def retry(self) -> None:
         self.notice.hide()
         self.controller.retry(self.conversation.id)
+
+    def set_profiles(self, names: list[str], default: str) -> None:
+        """Offer the profiles; the picker shows only when there is a choice to make."""
+        current = self.conversation.profile or default
+        self.profile_picker.blockSignals(True)
+        self.profile_picker.clear()
+        self.profile_picker.addItems(names)
+        self.profile_picker.setCurrentText(current if current in names else default)
+        self.profile_picker.blockSignals(False)
+        self.profile_picker.setVisible(len(names) > 1)
+
+    def _uses_default_profile(self) -> bool:
+        return self.conversation.profile in ("", self.controller.config.profile)
+
+    def _on_default_models(self, models: list[str], from_server: bool) -> None:
+        if self._uses_default_profile():
+            self.set_models(models, from_server)
+
+    def _on_profile_chosen(self, name: str) -> None:
+        if not name or name == self.conversation.profile:
+            return
+        self.conversation = self.controller.store.update_conversation(
+            self.conversation.id, profile=name
+        )
+        self._models_task = asyncio.ensure_future(self._load_profile_models(name))
+
+    async def _load_profile_models(self, name: str) -> None:
+        models = await self.controller.models_of(name)
+        if shiboken6.isValid(self) and self.conversation.profile == name:  # tab may be closed
+            self.set_models(models, from_server=models != list(FALLBACK_MODELS))
 
     def set_models(self, models: list[str], from_server: bool) -> None:
         current = self.conversation.model
@@ -451,6 +498,7 @@ class ConversationTab(QWidget):
         self.stop_button.setEnabled(streaming)
         self.send_button.setEnabled(not streaming)
         self.model_picker.setEnabled(not streaming)
+        self.profile_picker.setEnabled(not streaming)
 
     def _save_model(self) -> None:
         model = self.model_picker.currentText().strip()

@@ -291,6 +291,10 @@ class MainWindow(QMainWindow):
         if self.providers is not None:
             self.providers.forget_cached_keys()
         self.controller.providers_changed()
+        if self.providers is not None:
+            names = [p.name for p in self.providers.settings.profiles]
+            for tab in self.conversation_tabs():
+                tab.set_profiles(names, self._default_profile_name())
         self.settings_saved.emit()
         if self.controller.needs_api_key:
             self.show_missing_key()
@@ -308,9 +312,15 @@ class MainWindow(QMainWindow):
                 return existing
             conversation = self.store.get_conversation(conversation_id)
         else:
-            conversation = self.store.create_conversation(model=self.controller.preferred_model())
+            conversation = self.store.create_conversation(
+                model=self.controller.preferred_model(), profile=self._default_profile_name()
+            )
             self._schedule_history_refresh()
         tab = ConversationTab(conversation, self.controller, self.tabs)
+        if self.providers is not None:
+            tab.set_profiles(
+                [p.name for p in self.providers.settings.profiles], self._default_profile_name()
+            )
         if self.zoom:
             tab.message_view.set_zoom(self.zoom)
         tab.title_changed.connect(lambda _title, t=tab: self._update_tab_label(t))
@@ -321,6 +331,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
             tab.focus_composer()
         return tab
+
+    def _default_profile_name(self) -> str:
+        return self.providers.settings.profile().name if self.providers is not None else ""
 
     def tab_for(self, conversation_id: str) -> ConversationTab | None:
         for tab in self.conversation_tabs():

@@ -1,0 +1,73 @@
+"""A conversation remembers its profile: the picker switches server, key and model list."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from fake_openai import FakeOpenAIServer
+from keyring_fakes import MemoryKeyring
+
+from desktop_chat import settings
+from desktop_chat.credentials import KeyStore
+from desktop_chat.providers import Providers
+from desktop_chat.settings import Profile, Settings
+from desktop_chat.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def second_server():
+    with FakeOpenAIServer(models=("llama3", "qwen2")) as server:
+        yield server
+
+
+@pytest.fixture
+def providers(tmp_path, fake_openai, second_server):
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    backend.set_password("desktop-chat", "Remote", "sk-remote-key")
+    settings.save(
+        Settings(
+            profiles=(
+                Profile(name="Remote", base_url=fake_openai.base_url, default_model="gpt-4"),
+                Profile(name="Local", base_url=second_server.base_url, needs_key=False),
+            ),
+            default_profile="Remote",
+        ),
+        tmp_path / "settings.json",
+    )
+    yield Providers(KeyStore({}), tmp_path / "settings.json", {})
+    keyring.set_keyring(previous)
+
+
+def test_switching_a_chat_to_another_profile(
+    qtbot, make_controller, providers, fake_openai, second_server
+):
+    controller = make_controller(providers)
+    window = MainWindow(controller, providers)
+    qtbot.addWidget(window)
+    window.restore_session()
+    window.show()
+    tab = window.current_tab()
+    assert tab.profile_picker.isVisible()
+    assert tab.conversation.profile == "Remote"
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        tab.composer.setPlainText("to the remote")
+        tab.send()
+    assert fake_openai.requests_to("/chat/completions")[-1].headers["authorization"] == (
+        "Bearer sk-remote-key"
+    )
+
+    window.new_tab()
+    tab = window.current_tab()
+    tab.profile_picker.setCurrentText("Local")
+    qtbot.waitUntil(lambda: tab.model_picker.findText("qwen2") >= 0, timeout=5_000)
+    assert tab.model_picker.currentText() == "llama3"  # a fresh chat takes a listed model
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        tab.composer.setPlainText("to the local one")
+        tab.send()
+    request = second_server.requests_to("/chat/completions")[-1]
+    assert "authorization" not in request.headers
+    assert request.body["model"] == "llama3"
+    assert controller.store.get_conversation(tab.conversation_id).profile == "Local"
+    window.close()
