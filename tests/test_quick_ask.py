@@ -91,3 +91,15 @@ def test_an_error_is_shown_in_the_popup_and_the_question_kept(qtbot, controller,
     assert "retry" in popup.status.text().lower()
     messages = controller.store.get_conversation(popup.conversation_id).messages
     assert [m.content for m in messages] == ["fails"]
+
+
+def test_prefill_takes_the_copied_text_when_enabled(qtbot, controller):
+    QGuiApplication.clipboard().setText("  explain   this\nerror  ")
+    popup = QuickAskWindow(controller, prefill=lambda: True)
+    qtbot.addWidget(popup)
+    popup.present()
+    assert popup.input.text() == "explain this error"
+    plain = QuickAskWindow(controller)
+    qtbot.addWidget(plain)
+    plain.present()
+    assert plain.input.text() == ""

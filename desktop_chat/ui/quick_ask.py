@@ -7,8 +7,10 @@ Ctrl+Shift+C copies the answer. Every exchange is saved in the history like any 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QClipboard, QCursor, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,12 +28,28 @@ from desktop_chat.ui.message_view import MessageView
 WIDTH, COLLAPSED_HEIGHT, EXPANDED_HEIGHT = 680, 120, 460
 
 
+def selected_or_copied_text(limit: int = 4000) -> str:
+    """The primary selection (X11/Wayland) if there is one, else the clipboard."""
+    clipboard = QGuiApplication.clipboard()
+    text = ""
+    if clipboard.supportsSelection():
+        text = clipboard.text(QClipboard.Mode.Selection)
+    text = text or clipboard.text(QClipboard.Mode.Clipboard)
+    return " ".join(text.split())[:limit]
+
+
 class QuickAskWindow(QFrame):
     continue_requested = Signal(str)  # conversation id, to open in a tab
 
-    def __init__(self, controller: ChatController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: ChatController,
+        parent: QWidget | None = None,
+        prefill: Callable[[], bool] = lambda: False,
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
+        self._prefill = prefill
         self.conversation_id: str | None = None
         self.model_name = ""
         self.setObjectName("quickAskWindow")
@@ -117,6 +135,8 @@ class QuickAskWindow(QFrame):
                 area.center().x() - self.width() // 2,
                 area.top() + (area.height() - EXPANDED_HEIGHT) // 3,
             )
+        if self._prefill() and not self.input.text():
+            self.input.setText(selected_or_copied_text())
         self.show()
         self.raise_()
         self.activateWindow()

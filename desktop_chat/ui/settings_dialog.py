@@ -174,6 +174,10 @@ class SettingsDialog(QDialog):
         self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
         self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.hotkey_status)
+        self.prefill_box = QCheckBox("Fill Quick ask with the selected (or copied) text", self)
+        self.prefill_box.setObjectName("quickAskPrefill")
+        self.prefill_box.setChecked(self._settings.quick_ask_prefill)
+        right.addWidget(self.prefill_box)
         right.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -333,6 +337,7 @@ class SettingsDialog(QDialog):
         )
         if sequence:
             self._settings = replace(self._settings, quick_ask_shortcut=sequence)
+        self._settings = replace(self._settings, quick_ask_prefill=self.prefill_box.isChecked())
         keys = self.providers.keys
         # Without a usable keychain nothing was stored there to rename or delete.
         for old, new in self._renamed.items():

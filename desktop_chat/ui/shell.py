@@ -41,7 +41,10 @@ class Shell(QObject):
         self.controller = controller
         self.providers = providers
         self._quit_event = quit_event
-        self.quick_ask = QuickAskWindow(controller)
+        self.quick_ask = QuickAskWindow(
+            controller,
+            prefill=lambda: providers is not None and providers.settings.quick_ask_prefill,
+        )
         self.quick_ask.continue_requested.connect(self._continue_in_tab)
         if icon is not None:
             self.quick_ask.setWindowIcon(icon)
