@@ -22,7 +22,9 @@ from desktop_chat.domain import (
     ChatError,
     ChatTurn,
     ErrorKind,
+    Mode,
     Parameters,
+    RequestSent,
     StreamEvent,
     StreamFinished,
     TextDelta,
@@ -183,33 +185,56 @@ class ChatClient:
     async def stream_chat(
         self, model: str, turns: Sequence[ChatTurn], parameters: Parameters
     ) -> AsyncIterator[StreamEvent]:
-        """Stream an answer. Cancelling the consumer closes the HTTP response for real."""
-        messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
+        """Stream a chat answer. Cancelling the consumer closes the HTTP response for real."""
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [{"role": t.role.value, "content": t.content} for t in turns],
+            **parameters.as_request_kwargs(Mode.CHAT),
+        }
+        async for event in self._stream("/chat/completions", body):
+            yield event
+
+    async def stream_completion(
+        self, model: str, prompt: str, parameters: Parameters
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream from the legacy Completions endpoint: a plain prompt, for instruct models."""
+        body: dict[str, Any] = {
+            "model": model,
+            "prompt": prompt,
+            **parameters.as_request_kwargs(Mode.COMPLETION),
+        }
+        async for event in self._stream("/completions", body):
+            yield event
+
+    async def _stream(self, endpoint: str, body: dict[str, Any]) -> AsyncIterator[StreamEvent]:
+        body = {**body, "stream": True, "stream_options": {"include_usage": True}}
         try:
-            client = self._client()
-            stream = await client.chat.completions.create(
-                model=model,
-                messages=messages,
-                stream=True,
-                extra_headers=self._extra_headers,
-                **parameters.as_request_kwargs(),  # type: ignore[arg-type]
-            )
-        except ChatFailure:
-            raise
-        except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key)) from error
+            stream = await self._create(endpoint, body)
+        except ChatFailure as failure:
+            if not _rejects_stream_options(failure):
+                raise
+            # An older OpenAI-compatible server that does not know stream_options.
+            body.pop("stream_options")
+            stream = await self._create(endpoint, body)
+        yield RequestSent(endpoint, body)
         finish_reason: str | None = None
         answered_model: str | None = None
+        prompt_tokens: int | None = None
+        completion_tokens: int | None = None
         last_yield = time.monotonic()
         try:
             async with stream:
                 async for chunk in stream:
                     answered_model = chunk.model or answered_model
+                    if getattr(chunk, "usage", None) is not None:
+                        prompt_tokens = chunk.usage.prompt_tokens
+                        completion_tokens = chunk.usage.completion_tokens
                     for choice in chunk.choices:
                         if choice.index != 0:
                             continue
-                        if choice.delta and choice.delta.content:
-                            yield TextDelta(choice.delta.content)
+                        text = _choice_text(choice)
+                        if text:
+                            yield TextDelta(text)
                         finish_reason = choice.finish_reason or finish_reason
                     now = time.monotonic()
                     if now - last_yield > YIELD_EVERY_SECONDS:
@@ -219,7 +244,32 @@ class ChatClient:
             raise
         except Exception as error:
             raise ChatFailure(classify(error, self.config.api_key, mid_stream=True)) from error
-        yield StreamFinished(finish_reason=finish_reason, model=answered_model)
+        yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
+
+    async def _create(self, endpoint: str, body: dict[str, Any]) -> Any:
+        try:
+            client = self._client()
+            resource = client.chat.completions if endpoint == "/chat/completions" else None
+            create = resource.create if resource is not None else client.completions.create
+            return await create(**body, extra_headers=self._extra_headers)
+        except ChatFailure:
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key)) from error
+
+
+def _choice_text(choice: Any) -> str | None:
+    delta = getattr(choice, "delta", None)
+    if delta is not None:
+        return getattr(delta, "content", None)
+    return getattr(choice, "text", None)  # legacy completions
+
+
+def _rejects_stream_options(failure: ChatFailure) -> bool:
+    error = failure.error
+    return error.kind in (ErrorKind.BAD_REQUEST, ErrorKind.UNKNOWN) and (
+        "stream_options" in error.message or "include_usage" in error.message
+    )
 
 
 # --- error classification ----------------------------------------------------------------
@@ -282,6 +332,19 @@ def classify(
             ErrorKind.PERMISSION,
             "This key is not allowed to use that model or endpoint (403)." + suffix,
             "Choose another model, or check the key's project and permissions.",
+            status,
+            retryable=False,
+        )
+    endpoint_mismatch = any(
+        phrase in detail.lower()
+        for phrase in ("not a chat model", "chat model and not supported", "v1/completions")
+    )
+    if endpoint_mismatch and isinstance(error, openai.APIStatusError):
+        return ChatError(
+            ErrorKind.BAD_REQUEST,
+            f"This model does not work with this endpoint ({status})." + suffix,
+            "Switch the chat's mode (Chat ↔ Completion) under “System & parameters”, or pick "
+            "another model.",
             status,
             retryable=False,
         )

@@ -16,8 +16,8 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -30,10 +30,14 @@ from desktop_chat.domain import (
     ErrorKind,
     Message,
     MessageStatus,
-    Parameters,
+    Mode,
+    RequestSent,
     Role,
+    StreamEvent,
     StreamFinished,
     TextDelta,
+    Usage,
+    estimate_tokens,
     request_history,
     title_from_prompt,
 )
@@ -59,6 +63,25 @@ class _Run:
     saved_at: float = field(default_factory=time.monotonic)
     saved_length: int = 0
     length: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    first_token_at: float | None = None
+    request: dict[str, object] | None = None
+    prompt_tokens: int | None = None  # from the server's usage, when it sends it
+    completion_tokens: int | None = None
+    prompt_estimate: int = 0
+
+    def usage(self) -> Usage | None:
+        if self.request is None:
+            return None  # nothing was sent
+        elapsed = round((time.monotonic() - self.started_at) * 1000)
+        first = (
+            round((self.first_token_at - self.started_at) * 1000)
+            if self.first_token_at is not None
+            else None
+        )
+        if self.prompt_tokens is not None and self.completion_tokens is not None:
+            return Usage(self.prompt_tokens, self.completion_tokens, False, first, elapsed)
+        return Usage(self.prompt_estimate, estimate_tokens(self.text()), True, first, elapsed)
 
     def text(self) -> str:
         if len(self.chunks) > 1:
@@ -301,35 +324,39 @@ class ChatController(QObject):
             return
         history = request_history(conversation, upto=prompt)
         run = _Run(conversation_id, answer)
-        self._runs[conversation_id] = run
-        run.task = asyncio.ensure_future(
-            self._stream(
-                run, conversation.profile, conversation.model, history, conversation.parameters
+        run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
+        client = self._chat_client(conversation.profile)
+        if conversation.mode is Mode.COMPLETION:
+            # The legacy endpoint takes one plain prompt: the text of this message.
+            events = client.stream_completion(
+                conversation.model, prompt.content, conversation.parameters
             )
-        )
+        else:
+            events = client.stream_chat(conversation.model, history, conversation.parameters)
+        self._runs[conversation_id] = run
+        run.task = asyncio.ensure_future(self._stream(run, events))
         self.started.emit(conversation_id, answer)
 
-    async def _stream(
-        self,
-        run: _Run,
-        profile: str,
-        model: str,
-        history: list[ChatTurn],
-        parameters: Parameters,
-    ) -> None:
+    async def _stream(self, run: _Run, events: AsyncIterator[StreamEvent]) -> None:
         status = MessageStatus.COMPLETE
         error: ChatError | None = None
         try:
-            client = self._chat_client(profile)
-            async for event in client.stream_chat(model, history, parameters):
-                if isinstance(event, TextDelta):
+            async for event in events:
+                if isinstance(event, RequestSent):
+                    run.request = {"endpoint": event.endpoint, **event.body}
+                elif isinstance(event, TextDelta):
+                    if run.first_token_at is None:
+                        run.first_token_at = time.monotonic()
                     run.chunks.append(event.text)
                     run.pending.append(event.text)
                     run.length += len(event.text)
                     if not self._flush_timer.isActive():
                         self._flush_timer.start()
-                elif isinstance(event, StreamFinished) and event.finish_reason == "length":
-                    log.info("Answer cut at max_tokens")
+                elif isinstance(event, StreamFinished):
+                    run.prompt_tokens = event.prompt_tokens
+                    run.completion_tokens = event.completion_tokens
+                    if event.finish_reason == "length":
+                        log.info("Answer cut at max_tokens")
         except asyncio.CancelledError:
             status = MessageStatus.INTERRUPTED
         except ChatFailure as failure:
@@ -381,7 +408,10 @@ class ChatController(QObject):
             self.conversation_changed.emit(conversation_id)
             return
         self._save(run, status)
-        final = run.message.with_content(text, status)
+        usage = run.usage()
+        with contextlib.suppress(StoreError):
+            self.store.record_answer_details(run.message.id, usage, run.request)
+        final = replace(run.message.with_content(text, status), usage=usage)
         if error is not None:
             self.failed.emit(conversation_id, error, final)
         else:

@@ -25,6 +25,11 @@ class Role(enum.StrEnum):
     ASSISTANT = "assistant"
 
 
+class Mode(enum.StrEnum):
+    CHAT = "chat"  # /v1/chat/completions: messages with roles
+    COMPLETION = "completion"  # legacy /v1/completions: a plain prompt (instruct models)
+
+
 class MessageStatus(enum.StrEnum):
     COMPLETE = "complete"
     STREAMING = "streaming"  # only while a request runs; found after a crash -> interrupted
@@ -42,19 +47,28 @@ class Parameters:
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
     stop: tuple[str, ...] = ()
+    seed: int | None = None
+    json_mode: bool = False  # response_format {"type": "json_object"} (chat mode only)
 
-    def as_request_kwargs(self) -> dict[str, object]:
+    def as_request_kwargs(self, mode: Mode = Mode.CHAT) -> dict[str, object]:
         kwargs: dict[str, object] = {}
-        for name in ("temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty"):
+        names = ("temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty")
+        for name in (*names, "seed"):
             value = getattr(self, name)
             if value is not None:
                 kwargs[name] = value
         if self.stop:
             kwargs["stop"] = list(self.stop)
+        if self.json_mode and mode is Mode.CHAT:
+            kwargs["response_format"] = {"type": "json_object"}
         return kwargs
 
     def to_dict(self) -> dict[str, object]:
-        return self.as_request_kwargs()
+        data = self.as_request_kwargs()
+        data.pop("response_format", None)
+        if self.json_mode:
+            data["json_mode"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Parameters:
@@ -63,6 +77,7 @@ class Parameters:
             return float(value) if isinstance(value, int | float) else None
 
         max_tokens = data.get("max_tokens")
+        seed = data.get("seed")
         stop = data.get("stop") or ()
         return cls(
             temperature=number("temperature"),
@@ -71,7 +86,36 @@ class Parameters:
             presence_penalty=number("presence_penalty"),
             frequency_penalty=number("frequency_penalty"),
             stop=tuple(str(s) for s in stop) if isinstance(stop, list | tuple) else (),
+            seed=int(seed) if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            json_mode=data.get("json_mode") is True,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens and timing of one answer. `estimated`: the server sent no usage, so the token
+    counts are a rough guess (about four characters a token) and are shown as such."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool = False
+    first_token_ms: int | None = None
+    duration_ms: int | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if not self.duration_ms or self.first_token_ms is None:
+            return None
+        generating = (self.duration_ms - self.first_token_ms) / 1000
+        return self.completion_tokens / generating if generating > 0.05 else None
+
+
+def estimate_tokens(text: str) -> int:
+    return max(1, round(len(text) / 4)) if text else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +130,7 @@ class Message:
     status: MessageStatus = MessageStatus.COMPLETE
     sibling_index: int = 0  # position among the alternatives with the same parent
     sibling_count: int = 1
+    usage: Usage | None = None
 
     def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
         return replace(self, content=content, status=status or self.status)
@@ -103,6 +148,7 @@ class Conversation:
     pinned: bool = False
     messages: tuple[Message, ...] = ()  # the active branch, oldest first
     profile: str = ""  # provider profile name; "" means the default profile
+    mode: Mode = Mode.CHAT
 
     @property
     def last_message(self) -> Message | None:
@@ -143,12 +189,22 @@ class TextDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestSent:
+    """The exact request body, first event of a stream (for "View request")."""
+
+    endpoint: str
+    body: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
 class StreamFinished:
     finish_reason: str | None
     model: str | None = None
+    prompt_tokens: int | None = None  # from the server's usage chunk, when it sends one
+    completion_tokens: int | None = None
 
 
-StreamEvent = TextDelta | StreamFinished
+StreamEvent = RequestSent | TextDelta | StreamFinished
 
 
 class ErrorKind(enum.StrEnum):

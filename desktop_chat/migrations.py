@@ -99,6 +99,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 3: each conversation remembers its provider profile ('' = the default profile).
     ("ALTER TABLE conversations ADD COLUMN profile TEXT NOT NULL DEFAULT ''",),
+    # 4: Completion mode, and per-answer usage, timing and the exact request sent.
+    (
+        "ALTER TABLE conversations ADD COLUMN mode TEXT NOT NULL DEFAULT 'chat'",
+        "ALTER TABLE messages ADD COLUMN prompt_tokens INTEGER",
+        "ALTER TABLE messages ADD COLUMN completion_tokens INTEGER",
+        "ALTER TABLE messages ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE messages ADD COLUMN first_token_ms INTEGER",
+        "ALTER TABLE messages ADD COLUMN duration_ms INTEGER",
+        "ALTER TABLE messages ADD COLUMN request_json TEXT",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

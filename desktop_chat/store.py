@@ -23,8 +23,10 @@ from desktop_chat.domain import (
     Conversation,
     Message,
     MessageStatus,
+    Mode,
     Parameters,
     Role,
+    Usage,
     utc_now,
 )
 from desktop_chat.exchange import ImportedConversation
@@ -77,7 +79,7 @@ def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
 
 _CONVERSATION_COLUMNS = (
     "id, title, created_at, updated_at, model, system_prompt, parameters, pinned, "
-    "current_message_id, profile"
+    "current_message_id, profile, mode"
 )
 
 
@@ -143,6 +145,7 @@ class ConversationStore:
         system_prompt: str = "",
         parameters: Parameters | None = None,
         profile: str = "",
+        mode: Mode = Mode.CHAT,
     ) -> Conversation:
         now = utc_now()
         conversation = Conversation(
@@ -154,11 +157,12 @@ class ConversationStore:
             system_prompt=system_prompt,
             parameters=parameters or Parameters(),
             profile=profile,
+            mode=mode,
         )
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO conversations (id, title, created_at, updated_at, model, "
-                "system_prompt, parameters, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "system_prompt, parameters, profile, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation.id,
                     conversation.title,
@@ -168,6 +172,7 @@ class ConversationStore:
                     system_prompt,
                     json.dumps(conversation.parameters.to_dict()),
                     profile,
+                    mode.value,
                 ),
             )
         return conversation
@@ -197,6 +202,7 @@ class ConversationStore:
         parameters: Parameters | None = None,
         pinned: bool | None = None,
         profile: str | None = None,
+        mode: Mode | None = None,
     ) -> Conversation:
         changes: dict[str, object] = {}
         if title is not None:
@@ -211,6 +217,8 @@ class ConversationStore:
             changes["pinned"] = int(pinned)
         if profile is not None:
             changes["profile"] = profile
+        if mode is not None:
+            changes["mode"] = mode.value
         if changes:
             # Column names come from the fixed set above, never from input.
             assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -316,6 +324,36 @@ class ConversationStore:
                     "UPDATE messages SET content = ?, status = ? WHERE id = ?",
                     (content, status.value, message_id),
                 )
+
+    def record_answer_details(
+        self, message_id: str, usage: Usage | None, request: dict[str, object] | None
+    ) -> None:
+        """Tokens, timing and the exact request body of an answer (the body never holds a
+        key: the key travels in a header, which is not recorded)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE messages SET prompt_tokens = ?, completion_tokens = ?, "
+                "usage_estimated = ?, first_token_ms = ?, duration_ms = ?, request_json = ? "
+                "WHERE id = ?",
+                (
+                    usage.prompt_tokens if usage else None,
+                    usage.completion_tokens if usage else None,
+                    int(usage.estimated) if usage else 0,
+                    usage.first_token_ms if usage else None,
+                    usage.duration_ms if usage else None,
+                    json.dumps(request) if request is not None else None,
+                    message_id,
+                ),
+            )
+
+    def request_of(self, message_id: str) -> dict[str, object] | None:
+        row = self._db.execute(
+            "SELECT request_json FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None or row["request_json"] is None:
+            return None
+        value = json.loads(row["request_json"])
+        return value if isinstance(value, dict) else None
 
     def delete_message(self, message_id: str) -> None:
         """Remove a message (and what follows it); the tip moves back to its parent."""
@@ -498,6 +536,7 @@ class ConversationStore:
             pinned=bool(row["pinned"]),
             messages=tuple(self._active_branch(row["current_message_id"])),
             profile=row["profile"],
+            mode=Mode(row["mode"]) if row["mode"] in Mode._value2member_map_ else Mode.CHAT,
         )
 
     def _active_branch(self, tip_id: str | None) -> Sequence[Message]:
@@ -541,6 +580,15 @@ class ConversationStore:
 
     @staticmethod
     def _message_from_row(row: sqlite3.Row, index: int, count: int) -> Message:
+        usage = None
+        if row["prompt_tokens"] is not None or row["completion_tokens"] is not None:
+            usage = Usage(
+                prompt_tokens=row["prompt_tokens"] or 0,
+                completion_tokens=row["completion_tokens"] or 0,
+                estimated=bool(row["usage_estimated"]),
+                first_token_ms=row["first_token_ms"],
+                duration_ms=row["duration_ms"],
+            )
         return Message(
             id=row["id"],
             conversation_id=row["conversation_id"],
@@ -552,6 +600,7 @@ class ConversationStore:
             status=MessageStatus(row["status"]),
             sibling_index=index,
             sibling_count=count,
+            usage=usage,
         )
 
 
