@@ -131,6 +131,9 @@ class ChatController(QObject):
         """The default profile's provider settings."""
         return self._resolve("")
 
+    def config_for(self, profile: str) -> ProviderConfig:
+        return self._resolve(profile)
+
     @property
     def needs_api_key(self) -> bool:
         config = self.config

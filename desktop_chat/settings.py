@@ -72,6 +72,9 @@ class Settings:
     theme: str = "system"  # "system", "light" or "dark"
     zoom: int = 0  # point-size steps added to the system font in conversations
     quick_ask_prefill: bool = False  # prefill Quick ask from the selection / clipboard
+    prices: dict[str, Any] = field(default_factory=dict)  # model -> [input, output] $/1M
+    parameter_presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    system_prompts: dict[str, str] = field(default_factory=dict)  # the user's prompt library
     extra: dict[str, Any] = field(default_factory=dict)
 
     def profile(self, name: str | None = None) -> Profile:
@@ -119,6 +122,10 @@ def _profile_from(data: Any) -> Profile | None:
     return Profile(**values)
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 def load(path: Path | None = None) -> Settings:
     path = path or settings_path()
     try:
@@ -138,6 +145,13 @@ def load(path: Path | None = None) -> Settings:
         theme=data.get("theme") if data.get("theme") in THEMES else "system",
         zoom=max(-6, min(20, int(data.get("zoom", 0)))) if isinstance(data.get("zoom"), int) else 0,
         quick_ask_prefill=bool(data.get("quick_ask_prefill", False)),
+        prices=_mapping(data.get("prices")),
+        parameter_presets={
+            k: v for k, v in _mapping(data.get("parameter_presets")).items() if isinstance(v, dict)
+        },
+        system_prompts={
+            k: v for k, v in _mapping(data.get("system_prompts")).items() if isinstance(v, str)
+        },
         extra=data.get("extra") if isinstance(data.get("extra"), dict) else {},
     )
 

@@ -8,11 +8,13 @@ request, and reopening the conversation shows the live answer again.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -37,9 +40,12 @@ from desktop_chat.domain import (
     ChatError,
     Conversation,
     Message,
+    Mode,
     Parameters,
     Role,
 )
+from desktop_chat.pricing import cost, format_cost, price_table
+from desktop_chat.providers import Providers
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
@@ -58,6 +64,13 @@ def _optional_spin(minimum: float, maximum: float, step: float, decimals: int) -
     return spin
 
 
+BUILTIN_PRESETS: dict[str, dict[str, object]] = {
+    "Precise": {"temperature": 0.2, "top_p": 1.0},
+    "Balanced": {"temperature": 0.7, "top_p": 1.0},
+    "Creative": {"temperature": 1.2, "top_p": 0.95, "presence_penalty": 0.3},
+}
+
+
 class ParametersPanel(QFrame):
     """System prompt and sampling parameters of one conversation."""
 
@@ -65,9 +78,45 @@ class ParametersPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._providers: Providers | None = None
         self.setObjectName("parametersPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         form = QFormLayout(self)
+        top = QHBoxLayout()
+        self.mode = QComboBox(self)
+        self.mode.setObjectName("modeSelector")
+        self.mode.setAccessibleName("Mode")
+        self.mode.addItem("Chat (messages with roles)", Mode.CHAT.value)
+        self.mode.addItem("Completion (plain prompt, instruct models)", Mode.COMPLETION.value)
+        self.mode.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        top.addWidget(self.mode)
+        self.presets = QComboBox(self)
+        self.presets.setObjectName("parameterPresets")
+        self.presets.setAccessibleName("Parameter presets")
+        self.presets.activated.connect(self._apply_preset)
+        top.addWidget(self.presets)
+        save_preset = QPushButton("Save preset…", self)
+        save_preset.setObjectName("savePreset")
+        save_preset.clicked.connect(self._save_preset)
+        top.addWidget(save_preset)
+        reset = QPushButton("Reset", self)
+        reset.setObjectName("resetParameters")
+        reset.setToolTip("Back to the server's defaults (nothing sent)")
+        reset.clicked.connect(self.reset)
+        top.addWidget(reset)
+        top.addStretch(1)
+        form.addRow(top)
+        library_row = QHBoxLayout()
+        self.prompt_library = QComboBox(self)
+        self.prompt_library.setObjectName("promptLibrary")
+        self.prompt_library.setAccessibleName("Saved system messages")
+        self.prompt_library.activated.connect(self._use_saved_prompt)
+        save_prompt = QPushButton("Save to library…", self)
+        save_prompt.setObjectName("savePrompt")
+        save_prompt.clicked.connect(self._save_prompt)
+        library_row.addWidget(self.prompt_library, 1)
+        library_row.addWidget(save_prompt)
+        form.addRow("Library", library_row)
         self.system_prompt = QPlainTextEdit(self)
         self.system_prompt.setObjectName("systemPrompt")
         self.system_prompt.setAccessibleName("System message")
@@ -99,6 +148,28 @@ class ParametersPanel(QFrame):
             widget.valueChanged.connect(self.changed)
         row.addStretch(1)
         form.addRow(row)
+        extra = QHBoxLayout()
+        self.seed = QSpinBox(self)
+        self.seed.setObjectName("seed")
+        self.seed.setAccessibleName("Seed")
+        self.seed.setRange(-1, 2_147_483_647)
+        self.seed.setSpecialValueText("default")
+        self.seed.setValue(-1)
+        self.seed.valueChanged.connect(self.changed)
+        seed_label = QLabel("Seed", self)
+        seed_label.setBuddy(self.seed)
+        self.json_mode = QCheckBox("JSON output", self)
+        self.json_mode.setObjectName("jsonMode")
+        self.json_mode.setToolTip('response_format {"type": "json_object"} (chat mode)')
+        self.json_mode.toggled.connect(lambda _on: self.changed.emit())
+        extra.addWidget(seed_label)
+        extra.addWidget(self.seed)
+        extra.addWidget(self.json_mode)
+        one = QLabel("n = 1: one answer per request (regenerate for another)", self)
+        one.setEnabled(False)
+        extra.addWidget(one)
+        extra.addStretch(1)
+        form.addRow(extra)
         self.stop = QPlainTextEdit(self)
         self.stop.setObjectName("stopSequences")
         self.stop.setAccessibleName("Stop sequences")
@@ -113,7 +184,100 @@ class ParametersPanel(QFrame):
         self.system_prompt.textChanged.connect(self._save_timer.start)
         self.stop.textChanged.connect(self._save_timer.start)
 
+    # --- presets and the prompt library (kept in settings, shared by all chats) ---------------
+
+    def set_library(self, providers: Providers | None) -> None:
+        self._providers = providers
+        self._fill_library()
+
+    def _fill_library(self) -> None:
+        settings = self._providers.settings if self._providers is not None else None
+        self.presets.clear()
+        self.presets.addItem("Presets…")
+        self.presets.addItems(
+            list(BUILTIN_PRESETS) + list(settings.parameter_presets if settings else {})
+        )
+        self.prompt_library.clear()
+        self.prompt_library.addItem("Saved system messages…")
+        self.prompt_library.addItems(list(settings.system_prompts if settings else {}))
+
+    def _apply_preset(self, index: int) -> None:
+        name = self.presets.itemText(index)
+        settings = self._providers.settings if self._providers is not None else None
+        values = BUILTIN_PRESETS.get(name) or (
+            settings.parameter_presets.get(name) if settings else None
+        )
+        if values is not None:
+            self._set_parameters(Parameters.from_dict(values))
+            self.changed.emit()
+        self.presets.setCurrentIndex(0)
+
+    def _save_preset(self) -> None:
+        if self._providers is None:
+            return
+        name, ok = QInputDialog.getText(self, "Save preset", "Name for these parameters")
+        if ok and name.strip():
+            settings = self._providers.settings
+            presets = {**settings.parameter_presets, name.strip(): self.parameters().to_dict()}
+            self._providers.update(replace(settings, parameter_presets=presets))
+            self._fill_library()
+
+    def _use_saved_prompt(self, index: int) -> None:
+        if index > 0 and self._providers is not None:
+            text = self._providers.settings.system_prompts.get(self.prompt_library.itemText(index))
+            if text is not None:
+                self.system_prompt.setPlainText(text)
+        self.prompt_library.setCurrentIndex(0)
+
+    def _save_prompt(self) -> None:
+        text = self.system_prompt.toPlainText().strip()
+        if self._providers is None or not text:
+            return
+        name, ok = QInputDialog.getText(self, "Save system message", "Name", text=text[:40])
+        if ok and name.strip():
+            settings = self._providers.settings
+            prompts = {**settings.system_prompts, name.strip(): text}
+            self._providers.update(replace(settings, system_prompts=prompts))
+            self._fill_library()
+
+    def reset(self) -> None:
+        self._set_parameters(Parameters())
+        self.changed.emit()
+
+    def _set_parameters(self, p: Parameters) -> None:
+        widgets = (
+            self.temperature,
+            self.top_p,
+            self.max_tokens,
+            self.presence_penalty,
+            self.frequency_penalty,
+            self.seed,
+            self.json_mode,
+            self.stop,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        for spin, value in (
+            (self.temperature, p.temperature),
+            (self.top_p, p.top_p),
+            (self.presence_penalty, p.presence_penalty),
+            (self.frequency_penalty, p.frequency_penalty),
+        ):
+            spin.setValue(spin.minimum() if value is None else value)
+        self.max_tokens.setValue(p.max_tokens or 0)
+        self.seed.setValue(-1 if p.seed is None else p.seed)
+        self.json_mode.setChecked(p.json_mode)
+        self.stop.setPlainText("\n".join(p.stop))
+        for widget in widgets:
+            widget.blockSignals(False)
+
+    def current_mode(self) -> Mode:
+        return Mode(self.mode.currentData())
+
     def load(self, conversation: Conversation) -> None:
+        self.mode.blockSignals(True)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(conversation.mode.value)))
+        self.mode.blockSignals(False)
         widgets = (
             self.system_prompt,
             self.stop,
@@ -138,6 +302,7 @@ class ParametersPanel(QFrame):
         self.stop.setPlainText("\n".join(p.stop))
         for widget in widgets:
             widget.blockSignals(False)
+        self._set_parameters(p)
 
     def flush(self) -> None:
         if self._save_timer.isActive():
@@ -156,6 +321,8 @@ class ParametersPanel(QFrame):
             presence_penalty=optional(self.presence_penalty),
             frequency_penalty=optional(self.frequency_penalty),
             stop=tuple(stops),
+            seed=None if self.seed.value() < 0 else self.seed.value(),
+            json_mode=self.json_mode.isChecked(),
         )
 
 
@@ -199,10 +366,15 @@ class ConversationTab(QWidget):
     activity_changed = Signal()  # streaming started/stopped or an unread answer arrived
 
     def __init__(
-        self, conversation: Conversation, controller: ChatController, parent: QWidget | None = None
+        self,
+        conversation: Conversation,
+        controller: ChatController,
+        parent: QWidget | None = None,
+        providers: Providers | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.providers = providers
         self.conversation = conversation
         self.unread = False
         self._rendered_signature: tuple[object, ...] | None = None
@@ -239,6 +411,11 @@ class ConversationTab(QWidget):
         self.settings_button.setCheckable(True)
         header.addWidget(self.settings_button)
         header.addStretch(1)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("conversationTotals")
+        self.totals.setAccessibleName("Tokens and cost of this chat")
+        self.totals.setEnabled(False)
+        header.addWidget(self.totals)
         layout.addLayout(header)
 
         self.parameters_panel = ParametersPanel(self)
@@ -295,6 +472,8 @@ class ConversationTab(QWidget):
         previous_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         previous_shortcut.activated.connect(lambda: self._find(backward=True))
 
+        self.parameters_panel.set_library(providers)
+        self.apply_prices()
         self.parameters_panel.load(conversation)
         self.parameters_panel.changed.connect(self._save_settings)
         self.set_models(controller.models, controller.models_from_server)
@@ -488,6 +667,26 @@ class ConversationTab(QWidget):
             return
         self._rendered_signature = signature
         self.message_view.show_conversation(messages)
+        self._update_totals()
+
+    def apply_prices(self) -> None:
+        overrides = self.providers.settings.prices if self.providers is not None else None
+        self.message_view.prices = price_table(overrides)
+
+    def _update_totals(self) -> None:
+        """Running total of the answers on the active branch."""
+        answers = [m for m in self.conversation.messages if m.usage is not None]
+        if not answers:
+            self.totals.clear()
+            return
+        tokens = sum(m.usage.total_tokens for m in answers if m.usage)
+        estimated = any(m.usage.estimated for m in answers if m.usage)
+        costs = [cost(m.model, m.usage, self.message_view.prices) for m in answers]
+        about = "≈" if estimated else ""
+        text = f"Σ {about}{tokens:,} tokens"
+        if all(c is not None for c in costs):
+            text += f" · {about}{format_cost(sum(c for c in costs if c is not None))}"
+        self.totals.setText(text)
 
     def _live_ids(self) -> set[str]:
         live = self.controller.live_message(self.conversation.id)
@@ -512,6 +711,7 @@ class ConversationTab(QWidget):
             self.conversation.id,
             system_prompt=self.parameters_panel.system_prompt.toPlainText(),
             parameters=self.parameters_panel.parameters(),
+            mode=self.parameters_panel.current_mode(),
         )
 
     def _on_message_action(self, action: str, message_id: str) -> None:
@@ -528,5 +728,12 @@ class ConversationTab(QWidget):
         elif action == "regenerate":
             self.notice.hide()
             self.controller.regenerate(self.conversation.id, message_id)
+        elif action == "request":
+            request = self.controller.store.request_of(message_id)
+            if request is not None:
+                from desktop_chat.ui.request_dialog import RequestDialog
+
+                base_url = self.controller.config_for(self.conversation.profile).base_url
+                RequestDialog(request, base_url, self).exec()
         elif action in ("previous", "next"):
             self.controller.select_alternative(message_id, -1 if action == "previous" else 1)

@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
                 model=self.controller.preferred_model(), profile=self._default_profile_name()
             )
             self._schedule_history_refresh()
-        tab = ConversationTab(conversation, self.controller, self.tabs)
+        tab = ConversationTab(conversation, self.controller, self.tabs, self.providers)
         if self.providers is not None:
             tab.set_profiles(
                 [p.name for p in self.providers.settings.profiles], self._default_profile_name()

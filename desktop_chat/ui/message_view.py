@@ -12,6 +12,7 @@ following, and the "Jump to latest" button (shown only then) brings it back.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
 
 from desktop_chat.domain import Message, MessageStatus, Role
+from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
 from desktop_chat.ui.theme import is_dark
 
@@ -62,6 +64,7 @@ class MessageView(QTextBrowser):
     def __init__(self, parent: QWidget | None = None, show_actions: bool = True) -> None:
         super().__init__(parent)
         self._show_actions = show_actions
+        self.prices: Mapping[str, tuple[float, float]] = price_table()
         self.setObjectName("messageView")
         self.setAccessibleName("messageView")
         self.setAccessibleDescription("The conversation. Answers appear here as they stream.")
@@ -343,9 +346,32 @@ class MessageView(QTextBrowser):
         actions = [link("copy", "Copy"), link("edit", "Edit")]
         if message.role is Role.ASSISTANT:
             actions.append(link("regenerate", "Regenerate"))
+            if message.usage is not None:
+                actions.append(link("request", "Request"))
         small = QFont(self.font()).pointSizeF() * 0.9
         parts.append(f'<span style="font-size:{small:.1f}pt">' + " · ".join(actions) + "</span>")
+        if message.role is Role.ASSISTANT and message.usage is not None:
+            parts.append(
+                f'<span style="font-size:{small:.1f}pt; color:#888888">'
+                f"{html.escape(self.usage_text(message))}</span>"
+            )
         return "&nbsp;&nbsp;".join(parts)
+
+    def usage_text(self, message: Message) -> str:
+        """e.g. "12 + 240 tokens · 0.31 s to first token · 48 tok/s · $0.0150"."""
+        usage = message.usage
+        if usage is None:
+            return ""
+        about = "≈" if usage.estimated else ""
+        bits = [f"{about}{usage.prompt_tokens} + {about}{usage.completion_tokens} tokens"]
+        if usage.first_token_ms is not None:
+            bits.append(f"{usage.first_token_ms / 1000:.2f} s to first token")
+        if (speed := usage.tokens_per_second) is not None:
+            bits.append(f"{about}{speed:.0f} tok/s")
+        price = cost(message.model, usage, self.prices)
+        if price is not None:
+            bits.append(about + format_cost(price))
+        return " · ".join(bits)
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() != ACTION_SCHEME:
