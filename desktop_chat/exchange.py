@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.domain import Conversation, MessageStatus, Role
+from desktop_chat.domain import Conversation, MessageStatus, Mode, Role
 
 FORMAT = "desktop-chat/1"
 
@@ -47,6 +47,7 @@ class ImportedConversation:
     messages: tuple[ImportedMessage, ...] = ()  # parents before children
     current_message_id: str | None = None
     parameters: Mapping[str, object] = field(default_factory=dict)
+    mode: Mode = Mode.CHAT
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -67,6 +68,7 @@ def to_json(conversations: Iterable[Conversation]) -> str:
                 "updated_at": _iso(c.updated_at),
                 "model": c.model,
                 "system_prompt": c.system_prompt,
+                "mode": c.mode.value,
                 "messages": [
                     {
                         "id": m.id,
@@ -89,7 +91,8 @@ def to_markdown(conversations: Iterable[Conversation]) -> str:
     out: list[str] = []
     for conversation in conversations:
         out.append(f"# {conversation.title}\n")
-        out.append(f"*{_iso(conversation.created_at)} · {conversation.model}*\n")
+        mode = " · completion mode" if conversation.mode is Mode.COMPLETION else ""
+        out.append(f"*{_iso(conversation.created_at)} · {conversation.model}{mode}*\n")
         if conversation.system_prompt:
             out.append(f"**System**\n\n{conversation.system_prompt}\n")
         for message in conversation.messages:
@@ -210,6 +213,7 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
                 system_prompt=_text(item.get("system_prompt") or "", f"{where}.system_prompt"),
                 messages=tuple(messages),
                 current_message_id=messages[-1].id if messages else None,
+                mode=Mode.COMPLETION if item.get("mode") == "completion" else Mode.CHAT,
             )
         )
     return result

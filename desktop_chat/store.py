@@ -487,7 +487,7 @@ class ConversationStore:
                 if exists is None:
                     db.execute(
                         "INSERT INTO conversations (id, title, created_at, updated_at, model, "
-                        "system_prompt, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "system_prompt, parameters, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             conversation.id,
                             conversation.title,
@@ -496,6 +496,7 @@ class ConversationStore:
                             conversation.model,
                             conversation.system_prompt,
                             json.dumps(dict(conversation.parameters)),
+                            conversation.mode.value,
                         ),
                     )
                     added_conversations += 1

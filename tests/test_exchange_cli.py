@@ -37,6 +37,7 @@ CONVERSATION_KEYS = {
     "updated_at",
     "model",
     "system_prompt",
+    "mode",  # "chat" or "completion": an optional addition to desktop-chat/1
     "messages",
 }
 MESSAGE_KEYS = {"id", "role", "content", "created_at", "model", "status"}
