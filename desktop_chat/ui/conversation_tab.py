@@ -558,7 +558,9 @@ class ConversationTab(QWidget):
     def scroll_to_message(self, message_id: str) -> None:
         self.message_view.scroll_to_message(message_id)
 
-    def reload(self) -> None:
+    def reload(self, force: bool = False) -> None:
+        if force:
+            self._rendered_signature = None
         self._reload(render=not self.is_streaming)
 
     def retry(self) -> None:

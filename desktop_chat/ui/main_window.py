@@ -145,6 +145,11 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.open_settings)
         settings_action.setEnabled(self.providers is not None)
         file_menu.addAction(settings_action)
+        prices_action = QAction("&Prices…", self)
+        prices_action.setObjectName("pricesAction")
+        prices_action.triggered.connect(self.open_prices)
+        prices_action.setEnabled(self.providers is not None)
+        file_menu.addAction(prices_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
@@ -285,6 +290,18 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.providers, self.controller, self, self.hotkey_status)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.exec()
+        dialog.deleteLater()
+
+    def open_prices(self) -> None:
+        if self.providers is None:
+            return
+        from desktop_chat.ui.prices_dialog import PricesDialog
+
+        dialog = PricesDialog(self.providers, self)
+        if dialog.exec() == PricesDialog.DialogCode.Accepted:
+            for tab in self.conversation_tabs():
+                tab.apply_prices()
+                tab.reload(force=True)
         dialog.deleteLater()
 
     def _on_settings_saved(self) -> None:
