@@ -225,6 +225,72 @@ class ChatController(QObject):
             self._start(original.conversation_id, edited)
         return edited
 
+    # --- playground edits: each rewrite keeps the old branch as an alternative -------------
+
+    def append_message(self, conversation_id: str, role: Role, text: str) -> Message | None:
+        """Add a message of any role at the end, without asking for an answer."""
+        if self.is_streaming(conversation_id):
+            return None
+        tip = self.store.get_conversation(conversation_id).last_message
+        message = self.store.add_message(conversation_id, tip.id if tip else None, role, text)
+        self.conversation_changed.emit(conversation_id)
+        return message
+
+    def remove_message(self, message_id: str) -> None:
+        """Take a message out of the conversation; what followed it stays."""
+        self._rewrite(message_id, lambda branch, i: (i, branch[i + 1 :]))
+
+    def move_message(self, message_id: str, step: int) -> None:
+        """Swap a message with its neighbour (step -1: earlier, +1: later)."""
+
+        def swap(branch: tuple[Message, ...], i: int) -> tuple[int, tuple[Message, ...]]:
+            j = i + step
+            if not 0 <= j < len(branch):
+                return len(branch), ()
+            first = min(i, j)
+            moved = list(branch[first:])
+            moved[0], moved[1] = moved[1], moved[0]
+            return first, tuple(moved)
+
+        self._rewrite(message_id, swap)
+
+    def rerun_from(self, message_id: str) -> None:
+        """Ask again from this prompt: a new answer branches off here."""
+        message = self.store.get_message(message_id)
+        if message.role is Role.ASSISTANT:
+            self.regenerate(message.conversation_id, message_id)
+        elif not self.is_streaming(message.conversation_id):
+            self._start(message.conversation_id, message)
+
+    def _rewrite(
+        self,
+        message_id: str,
+        change: Callable[[tuple[Message, ...], int], tuple[int, tuple[Message, ...]]],
+    ) -> None:
+        conversation_id = self.store.get_message(message_id).conversation_id
+        if self.is_streaming(conversation_id):
+            return
+        branch = self.store.get_conversation(conversation_id).messages
+        index = next((i for i, m in enumerate(branch) if m.id == message_id), None)
+        if index is None:
+            return
+        keep, tail = change(branch, index)
+        if keep >= len(branch):
+            return
+        if keep == len(branch) - 1 and not tail:
+            # Removing the last message: nothing follows it to keep, so it simply goes.
+            self.store.delete_message(message_id)
+            self.conversation_changed.emit(conversation_id)
+            return
+        try:
+            self.store.replace_tail(
+                conversation_id, keep, [(m.role, m.content, m.model, m.status) for m in tail]
+            )
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+            return
+        self.conversation_changed.emit(conversation_id)
+
     def select_alternative(self, message_id: str, step: int) -> None:
         siblings = self.store.siblings(message_id)
         index = siblings.index(message_id) + step

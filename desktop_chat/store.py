@@ -15,7 +15,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop_chat.domain import (
@@ -324,6 +324,41 @@ class ConversationStore:
                     "UPDATE messages SET content = ?, status = ? WHERE id = ?",
                     (content, status.value, message_id),
                 )
+
+    def replace_tail(
+        self,
+        conversation_id: str,
+        keep: int,
+        tail: Sequence[tuple[Role, str, str | None, MessageStatus]],
+    ) -> None:
+        """Playground-style rewrite of the active branch after its first `keep` messages:
+        the new tail (role, content, model, status) is written as a new branch and shown; the
+        old one stays as an alternative, so nothing is lost."""
+        branch = self.get_conversation(conversation_id).messages
+        parent = branch[keep - 1].id if keep > 0 else None
+        now = utc_now()
+        with self._transaction() as db:
+            for offset, (role, content, model, status) in enumerate(tail):
+                message_id = new_id()
+                db.execute(
+                    "INSERT INTO messages (id, conversation_id, parent_id, role, content, "
+                    "created_at, model, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        message_id,
+                        conversation_id,
+                        parent,
+                        role.value,
+                        content,
+                        _time(now + timedelta(microseconds=offset)),
+                        model,
+                        status.value,
+                    ),
+                )
+                parent = message_id
+            db.execute(
+                "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",
+                (parent, _time(now), conversation_id),
+            )
 
     def record_answer_details(
         self, message_id: str, usage: Usage | None, request: dict[str, object] | None

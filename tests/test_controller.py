@@ -288,3 +288,68 @@ def test_a_failed_title_request_keeps_the_prompt_words(
     qtbot.waitUntil(lambda: len(fake_openai.requests_to("/chat/completions")) == 2, timeout=5_000)
     qtbot.waitUntil(lambda: not chat._title_tasks, timeout=5_000)
     assert chat.store.get_conversation(conversation.id).title == "Plan a trip to Lisbon"
+
+
+def _contents(controller, conversation_id):
+    return [
+        (m.role.value, m.content)
+        for m in controller.store.get_conversation(conversation_id).messages
+    ]
+
+
+def test_playground_edits_keep_the_old_branch(qtbot, controller, fake_openai):
+    conversation = controller.store.create_conversation(model="test-model")
+    for role, text in (
+        (Role.SYSTEM, "be terse"),
+        (Role.USER, "q1"),
+        (Role.ASSISTANT, "a1"),
+        (Role.USER, "q2"),
+    ):
+        controller.append_message(conversation.id, role, text)
+    assert _contents(controller, conversation.id) == [
+        ("system", "be terse"),
+        ("user", "q1"),
+        ("assistant", "a1"),
+        ("user", "q2"),
+    ]
+    a1 = controller.store.get_conversation(conversation.id).messages[2]
+    controller.move_message(a1.id, +1)
+    assert _contents(controller, conversation.id)[2:] == [("user", "q2"), ("assistant", "a1")]
+    q1 = controller.store.get_conversation(conversation.id).messages[1]
+    controller.remove_message(q1.id)
+    assert _contents(controller, conversation.id) == [
+        ("system", "be terse"),
+        ("user", "q2"),
+        ("assistant", "a1"),
+    ]
+    # The original order is still there as an alternative of the second message.
+    second = controller.store.get_conversation(conversation.id).messages[1]
+    assert second.sibling_count == 2
+    controller.select_alternative(second.id, -1)
+    # Back on q1's side: it still has both its continuations (original and moved).
+    assert _contents(controller, conversation.id)[:2] == [("system", "be terse"), ("user", "q1")]
+    assert controller.store.get_conversation(conversation.id).messages[2].sibling_count == 2
+    before = _contents(controller, conversation.id)
+    last = controller.store.get_conversation(conversation.id).messages[-1]
+    controller.remove_message(last.id)
+    assert _contents(controller, conversation.id) == before[:-1]
+    with pytest.raises(KeyError):
+        controller.store.get_message(last.id)  # the last message simply goes
+
+
+def test_rerun_from_an_earlier_prompt_sends_history_up_to_it(qtbot, controller, fake_openai):
+    fake_openai.set_default(fake.echo())
+    conversation = controller.store.create_conversation(model="test-model")
+    for prompt in ("first", "second"):
+        with qtbot.waitSignal(controller.finished, timeout=10_000):
+            controller.send(conversation.id, prompt)
+    first = controller.store.get_conversation(conversation.id).messages[0]
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        controller.rerun_from(first.id)
+    assert fake_openai.requests_to("/chat/completions")[-1].body["messages"] == [
+        {"role": "user", "content": "first"}
+    ]
+    assert _contents(controller, conversation.id) == [
+        ("user", "first"),
+        ("assistant", "You said: first"),
+    ]

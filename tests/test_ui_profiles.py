@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import keyring
 import pytest
+import shiboken6
 from fake_openai import FakeOpenAIServer
 from keyring_fakes import MemoryKeyring
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop_chat import settings
 from desktop_chat.credentials import KeyStore
@@ -45,7 +48,6 @@ def test_switching_a_chat_to_another_profile(
 ):
     controller = make_controller(providers)
     window = MainWindow(controller, providers)
-    qtbot.addWidget(window)
     window.restore_session()
     window.show()
     tab = window.current_tab()
@@ -71,3 +73,6 @@ def test_switching_a_chat_to_another_profile(
     assert request.body["model"] == "llama3"
     assert controller.store.get_conversation(tab.conversation_id).profile == "Local"
     window.close()
+    window.deleteLater()  # drop its connections to the controller before the store closes
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(window)

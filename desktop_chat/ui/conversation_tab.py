@@ -359,6 +359,39 @@ class EditDialog(QDialog):
         return self.editor.toPlainText()
 
 
+class AddMessageDialog(QDialog):
+    """Add a message of any role, as in the Playground (no answer is asked for)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("addMessageDialog")
+        self.setWindowTitle("Add a message")
+        layout = QVBoxLayout(self)
+        self.role_picker = QComboBox(self)
+        self.role_picker.setObjectName("addMessageRole")
+        self.role_picker.setAccessibleName("Role")
+        for role in (Role.USER, Role.ASSISTANT, Role.SYSTEM):
+            self.role_picker.addItem(role.value.capitalize(), role.value)
+        layout.addWidget(self.role_picker)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("addMessageText")
+        self.editor.setAccessibleName("Message text")
+        layout.addWidget(self.editor)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, 300)
+
+    def role(self) -> Role:
+        return Role(self.role_picker.currentData())
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+
 class ConversationTab(QWidget):
     """One conversation. Signals let the window update the tab's title and marks."""
 
@@ -410,6 +443,12 @@ class ConversationTab(QWidget):
         self.settings_button.setAccessibleName("System message and parameters")
         self.settings_button.setCheckable(True)
         header.addWidget(self.settings_button)
+        add_message = QToolButton(self)
+        add_message.setObjectName("addMessage")
+        add_message.setText("Add message…")
+        add_message.setAccessibleName("Add a message with any role")
+        add_message.clicked.connect(self._add_message)
+        header.addWidget(add_message)
         header.addStretch(1)
         self.totals = QLabel(self)
         self.totals.setObjectName("conversationTotals")
@@ -716,6 +755,11 @@ class ConversationTab(QWidget):
             mode=self.parameters_panel.current_mode(),
         )
 
+    def _add_message(self) -> None:
+        dialog = AddMessageDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.text().strip():
+            self.controller.append_message(self.conversation.id, dialog.role(), dialog.text())
+
     def _on_message_action(self, action: str, message_id: str) -> None:
         if action == "copy":
             text = self.message_view.plain_text_of(message_id)
@@ -737,5 +781,12 @@ class ConversationTab(QWidget):
 
                 base_url = self.controller.config_for(self.conversation.profile).base_url
                 RequestDialog(request, base_url, self).exec()
+        elif action == "rerun":
+            self.notice.hide()
+            self.controller.rerun_from(message_id)
+        elif action in ("up", "down"):
+            self.controller.move_message(message_id, -1 if action == "up" else 1)
+        elif action == "delete":
+            self.controller.remove_message(message_id)
         elif action in ("previous", "next"):
             self.controller.select_alternative(message_id, -1 if action == "previous" else 1)

@@ -348,6 +348,9 @@ class MessageView(QTextBrowser):
             actions.append(link("regenerate", "Regenerate"))
             if message.usage is not None:
                 actions.append(link("request", "Request"))
+        elif message.role is Role.USER:
+            actions.append(link("rerun", "Run from here"))
+        actions += [link("up", "↑"), link("down", "↓"), link("delete", "Delete")]
         small = QFont(self.font()).pointSizeF() * 0.9
         parts.append(f'<span style="font-size:{small:.1f}pt">' + " · ".join(actions) + "</span>")
         if message.role is Role.ASSISTANT and message.usage is not None:
