@@ -393,14 +393,15 @@ class ChatController(QObject):
             return
         history = request_history(conversation, upto=prompt)
         run = _Run(conversation_id, answer)
-        run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
         client = self._chat_client(conversation.profile)
         if conversation.mode is Mode.COMPLETION:
+            run.prompt_estimate = estimate_tokens(prompt.content)
             # The legacy endpoint takes one plain prompt: the text of this message.
             events = client.stream_completion(
                 conversation.model, prompt.content, conversation.parameters
             )
         else:
+            run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
             events = client.stream_chat(conversation.model, history, conversation.parameters)
         self._runs[conversation_id] = run
         run.task = asyncio.ensure_future(self._stream(run, events))
