@@ -278,31 +278,10 @@ class ParametersPanel(QFrame):
         self.mode.blockSignals(True)
         self.mode.setCurrentIndex(max(0, self.mode.findData(conversation.mode.value)))
         self.mode.blockSignals(False)
-        widgets = (
-            self.system_prompt,
-            self.stop,
-            self.temperature,
-            self.top_p,
-            self.max_tokens,
-            self.presence_penalty,
-            self.frequency_penalty,
-        )
-        for widget in widgets:
-            widget.blockSignals(True)
+        self.system_prompt.blockSignals(True)
         self.system_prompt.setPlainText(conversation.system_prompt)
-        p = conversation.parameters
-        for spin, value in (
-            (self.temperature, p.temperature),
-            (self.top_p, p.top_p),
-            (self.presence_penalty, p.presence_penalty),
-            (self.frequency_penalty, p.frequency_penalty),
-        ):
-            spin.setValue(spin.minimum() if value is None else value)
-        self.max_tokens.setValue(p.max_tokens or 0)
-        self.stop.setPlainText("\n".join(p.stop))
-        for widget in widgets:
-            widget.blockSignals(False)
-        self._set_parameters(p)
+        self.system_prompt.blockSignals(False)
+        self._set_parameters(conversation.parameters)
 
     def flush(self) -> None:
         if self._save_timer.isActive():

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.credentials import KeychainUnavailable
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile
+from desktop_chat.ui.secret_field import secret_field
 
 _LOCAL_PRESETS = [p for p in PRESETS if not p.needs_key]
 
@@ -49,19 +49,9 @@ class OnboardingDialog(QDialog):
 
         self.use_key = QRadioButton("I have an &OpenAI API key", self)
         self.use_key.setObjectName("onboardingUseKey")
-        self.key_field = QLineEdit(self)
+        self.key_field = secret_field(self, "sk-…  (kept in your system keychain, never in a file)")
         self.key_field.setObjectName("onboardingKey")
         self.key_field.setAccessibleName("OpenAI API key")
-        self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_field.setPlaceholderText("sk-…  (kept in your system keychain, never in a file)")
-        reveal = QAction("Show", self.key_field)
-        reveal.setCheckable(True)
-        reveal.toggled.connect(
-            lambda shown: self.key_field.setEchoMode(
-                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-            )
-        )
-        self.key_field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
 
         self.use_local = QRadioButton("I use a &local or other OpenAI-compatible server", self)
         self.use_local.setObjectName("onboardingUseLocal")

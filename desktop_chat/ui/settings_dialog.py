@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from desktop_chat.credentials import KeychainUnavailable, KeySource
 from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
+from desktop_chat.ui.secret_field import secret_field
 
 
 class SettingsDialog(QDialog):
@@ -98,17 +99,7 @@ class SettingsDialog(QDialog):
         self.proxy_field = QLineEdit(self)
         self.proxy_field.setPlaceholderText("empty: the system proxy")
         self.needs_key_box = QCheckBox("This server needs an API key", self)
-        self.key_field = QLineEdit(self)
-        self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_field.setPlaceholderText("unchanged")
-        reveal = QAction("Show", self.key_field)
-        reveal.setCheckable(True)
-        reveal.toggled.connect(
-            lambda shown: self.key_field.setEchoMode(
-                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-            )
-        )
-        self.key_field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self.key_field = secret_field(self, "unchanged")
         self.key_status = QLabel(self)
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
