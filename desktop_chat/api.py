@@ -1,9 +1,9 @@
 """The API client: wraps `openai.AsyncOpenAI`, yields typed stream events, classifies errors.
 
-This is the only module that imports `openai`. It does no HTTP, SSE parsing or retrying of its
-own (the SDK does all three); it turns the SDK's chunks into `TextDelta`/`StreamFinished` and the
-SDK's exceptions, once, into a `ChatError` that says what happened and what to do. No text it
-produces ever contains the API key.
+This is the only module that uses `openai` (app.py merely pre-imports it off the GUI thread).
+It does no HTTP, SSE parsing or retrying of its own (the SDK does all three); it turns the SDK's
+chunks into typed events and the SDK's exceptions, once, into a `ChatError` that says what
+happened and what to do. No text it produces ever contains the API key.
 """
 
 from __future__ import annotations
@@ -85,13 +85,21 @@ class ProviderConfig:
     ) -> ProviderConfig:
         """A profile's settings; the environment still wins, as the SDK's own defaults do."""
         env = os.environ if environ is None else environ
-        base_url = env.get("OPENAI_BASE_URL") or profile.base_url or OFFICIAL_BASE_URL
-        env_key = env.get("OPENAI_API_KEY") if profile.takes_environment_key(env) else None
+        env_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/")
+        base_url = env_url or profile.base_url or OFFICIAL_BASE_URL
+        from_env = profile.takes_environment_key(env)
+        env_key = env.get("OPENAI_API_KEY") if from_env else None
+        if env_url and env_url != profile.base_url.rstrip("/"):
+            # The environment names another server: a key stored for this profile's own
+            # server must not be sent there. Only OPENAI_API_KEY (or none) goes with it.
+            key = None
         return cls(
             base_url=base_url,
             api_key=env_key or key,
-            organization=env.get("OPENAI_ORG_ID") or profile.organization or None,
-            project=env.get("OPENAI_PROJECT_ID") or profile.project or None,
+            organization=(env.get("OPENAI_ORG_ID") if from_env else None)
+            or profile.organization
+            or None,
+            project=(env.get("OPENAI_PROJECT_ID") if from_env else None) or profile.project or None,
             timeout_seconds=profile.timeout_seconds,
             proxy=profile.proxy or None,
             needs_key=None if env.get("OPENAI_BASE_URL") else profile.needs_key,

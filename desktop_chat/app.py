@@ -64,6 +64,7 @@ def setup_logging() -> None:
         path = paths.log_path()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handlers.append(logging.FileHandler(path, encoding="utf-8"))
+        path.chmod(0o600)  # the log is the user's business only
     except OSError:
         pass  # a read-only state dir must not stop the app
     logging.basicConfig(

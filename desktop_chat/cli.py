@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -41,7 +42,12 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         "stdin is piped. The exchange is saved in the history, so it shows up in the app.",
     )
     ask.add_argument("prompt", nargs="?", help="the question; '-' or omitted reads stdin")
-    ask.add_argument("--model", "-m", help="model name (default: the server's, or gpt-4)")
+    ask.add_argument(
+        "--model",
+        "-m",
+        help="model name (default: the profile's default model if the server lists it, "
+        "else the first model the server lists)",
+    )
     ask.add_argument("--system", "-s", help="system message for a new conversation")
     ask.add_argument("--profile", "-p", help="provider profile (default: the default profile)")
     ask.add_argument(
@@ -171,6 +177,10 @@ def run_ask(args: argparse.Namespace) -> int:
         return asyncio.run(_ask(args, prompt))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`desktop-chat ask … | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
@@ -190,8 +200,8 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         return _fail(f"no profile named {args.profile!r} (see Settings)")
     conversation = None
     if args.continue_last:
-        recent = store.list_conversations(limit=1)
-        conversation = store.get_conversation(recent[0].id) if recent else None
+        recent = store.most_recent_conversation_id()
+        conversation = store.get_conversation(recent) if recent else None
     # A continued chat keeps its own profile unless --profile says otherwise.
     profile = args.profile or (conversation.profile if conversation else "")
     config = providers.config(profile)
@@ -199,9 +209,9 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     answer_id: str | None = None
     chunks: list[str] = []
     try:
-        model = args.model or (conversation.model if conversation else config.default_model)
+        model = args.model or (conversation.model if conversation else None)
         if not model:
-            model = await _default_model(client)
+            model = await _default_model(client, config.default_model or DEFAULT_MODEL)
         if conversation is None:
             conversation = store.create_conversation(
                 title=title_from_prompt(prompt),
@@ -264,14 +274,16 @@ def _keep_or_drop(
         store.delete_message(answer_id)
 
 
-async def _default_model(client: ChatClient) -> str:
+async def _default_model(client: ChatClient, preferred: str) -> str:
+    """The profile's default model, unless the server lists others but not it (a local
+    server without gpt-4): then the first it lists — as the window does."""
     from desktop_chat.api import ChatFailure
 
     try:
         models = await client.list_models()
     except ChatFailure:
-        return DEFAULT_MODEL
-    return DEFAULT_MODEL if not models or DEFAULT_MODEL in models else models[0]
+        return preferred
+    return preferred if not models or preferred in models else models[0]
 
 
 def run_key(args: argparse.Namespace) -> int:

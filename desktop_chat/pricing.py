@@ -1,6 +1,6 @@
 """Prices per model (USD per million tokens) and what an answer cost.
 
-The shipped table is dated; the user can edit it (Settings → Prices). A model that is not in
+The shipped table is dated; the user can edit it (File → Prices…). A model that is not in
 the table has no cost shown — never a guessed one.
 """
 

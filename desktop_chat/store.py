@@ -501,6 +501,13 @@ class ConversationStore:
 
     # --- import / export ------------------------------------------------------------------
 
+    def most_recent_conversation_id(self) -> str | None:
+        """The chat with the latest activity, pinned or not (for `ask --continue`)."""
+        row = self._db.execute(
+            "SELECT id FROM conversations WHERE deleted_at IS NULL ORDER BY updated_at DESC LIMIT 1"
+        ).fetchone()
+        return row["id"] if row else None
+
     def conversation_ids(self) -> list[str]:
         rows = self._db.execute(
             "SELECT id FROM conversations WHERE deleted_at IS NULL ORDER BY created_at"

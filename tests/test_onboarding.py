@@ -25,7 +25,8 @@ def use_keyring():
 
 
 @pytest.fixture
-def providers(tmp_path) -> Providers:
+def providers(tmp_path, use_keyring) -> Providers:
+    use_keyring(MemoryKeyring())  # never the session's real keychain (and its prompts)
     return Providers(KeyStore({}), tmp_path / "settings.json", {})
 
 

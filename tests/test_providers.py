@@ -80,3 +80,26 @@ def test_malformed_settings_fall_back_to_defaults(tmp_path):
     path.write_text('{"profiles": [{"name": "Ok", "timeout_seconds": "x"}]}')
     loaded = settings.load(path)
     assert loaded.profiles[0].name == "Ok" and loaded.profiles[0].timeout_seconds == 60.0
+
+
+def test_a_stored_key_never_follows_openai_base_url_to_another_server(tmp_path, memory_keyring):
+    write_settings(tmp_path / "settings.json")
+    memory_keyring.set_password("desktop-chat", "OpenAI", "sk-openai-stored")
+    memory_keyring.set_password("desktop-chat", "Router", "sk-or-own")
+    environ = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_ORG_ID": "org-env"}
+    providers = Providers(KeyStore(environ), tmp_path / "settings.json", environ)
+    for name in ("OpenAI", "Router", "Local"):
+        config = providers.config(name)
+        assert config.base_url == "http://127.0.0.1:9/v1"
+        assert config.api_key is None, name
+    assert providers.config("OpenAI").organization == "org-env"
+
+
+def test_organization_from_the_environment_stays_with_the_official_endpoint(
+    tmp_path, memory_keyring
+):
+    write_settings(tmp_path / "settings.json")
+    environ = {"OPENAI_ORG_ID": "org-env"}
+    providers = Providers(KeyStore(environ), tmp_path / "settings.json", environ)
+    assert providers.config("OpenAI").organization == "org-env"
+    assert providers.config("Router").organization is None

@@ -8,6 +8,7 @@ an explicit act (Stop / Esc), so a stray Ctrl+W never throws away an answer bein
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.providers = providers
         self.hotkey_status = ""  # set by the shell: how the quick-ask shortcut works, or not
+        # Quit means quit, even when closing the window only hides it in the tray.
+        self.quit_handler: Callable[[], None] | None = None
         self._zoom = 0
         self.store = controller.store
         self.setObjectName("mainWindow")
@@ -153,7 +156,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.request_quit)
         file_menu.addAction(quit_action)
 
         view_menu = self.menuBar().addMenu("&View")
@@ -219,6 +222,13 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         focus_composer = QShortcut(QKeySequence("Ctrl+L"), self)
         focus_composer.activated.connect(self._focus_composer)
+
+    def request_quit(self) -> None:
+        if self.quit_handler is not None:
+            self.save_session()
+            self.quit_handler()
+        else:
+            self.close()
 
     # --- appearance -------------------------------------------------------------------------
 

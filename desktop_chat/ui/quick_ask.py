@@ -87,7 +87,10 @@ class QuickAskWindow(QFrame):
         self.status.hide()
         layout.addWidget(self.status)
         row = QHBoxLayout()
-        hint = QLabel("Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer", self)
+        hint = QLabel(
+            "Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer · Ctrl+N: new question",
+            self,
+        )
         hint.setEnabled(False)
         row.addWidget(hint, 1)
         self.copy_button = QPushButton("Copy answer", self)
@@ -105,6 +108,7 @@ class QuickAskWindow(QFrame):
             ("Ctrl+Return", self.continue_in_tab),
             ("Ctrl+Enter", self.continue_in_tab),
             ("Ctrl+Shift+C", self.copy_answer),
+            ("Ctrl+N", self.new_question),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)

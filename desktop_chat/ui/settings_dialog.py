@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -165,6 +166,13 @@ class SettingsDialog(QDialog):
         self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
         self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.hotkey_status)
+        self.tray_box = QCheckBox("Closing the window keeps the app running in the tray", self)
+        self.tray_box.setObjectName("closeToTray")
+        self.tray_box.setChecked(self._settings.close_to_tray)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray_box.setEnabled(False)
+            self.tray_box.setToolTip("This desktop shows no tray icons.")
+        right.addWidget(self.tray_box)
         self.prefill_box = QCheckBox("Fill Quick ask with the selected (or copied) text", self)
         self.prefill_box.setObjectName("quickAskPrefill")
         self.prefill_box.setChecked(self._settings.quick_ask_prefill)
@@ -328,7 +336,11 @@ class SettingsDialog(QDialog):
         )
         if sequence:
             self._settings = replace(self._settings, quick_ask_shortcut=sequence)
-        self._settings = replace(self._settings, quick_ask_prefill=self.prefill_box.isChecked())
+        self._settings = replace(
+            self._settings,
+            quick_ask_prefill=self.prefill_box.isChecked(),
+            close_to_tray=self.tray_box.isChecked(),
+        )
         keys = self.providers.keys
         # Without a usable keychain nothing was stored there to rename or delete.
         for old, new in self._renamed.items():

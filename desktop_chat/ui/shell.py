@@ -55,6 +55,7 @@ class Shell(QObject):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._build_tray(icon or QIcon())
         window.closing.connect(self._on_window_closing)
+        window.quit_handler = self.quit
         window.settings_saved.connect(self._on_settings_saved)
         self.hotkey_status_changed.connect(lambda text: setattr(window, "hotkey_status", text))
 
