@@ -109,6 +109,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages ADD COLUMN duration_ms INTEGER",
         "ALTER TABLE messages ADD COLUMN request_json TEXT",
     ),
+    # 5: indexes for big histories: siblings within a conversation, and the answers a crash
+    # left streaming (checked at every start).
+    (
+        "CREATE INDEX messages_by_conversation_parent ON messages(conversation_id, parent_id)",
+        "CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming'",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -458,26 +458,33 @@ class ConversationStore:
         match = _fts_query(query)
         if not match:
             return []
-        rows = self._db.execute(
+        # Each table is ranked and cut on its own, so snippets are made only for the hits
+        # that are shown; a title hit weighs more than a message hit.
+        titles = self._db.execute(
             """
-            SELECT * FROM (
-                SELECT c.id AS conversation_id, NULL AS message_id, c.title AS title,
-                       highlight(conversations_fts, 0, '[', ']') AS snippet,
-                       bm25(conversations_fts) - 5.0 AS rank
-                FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
-                WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL
-                UNION ALL
-                SELECT c.id, m.id, c.title,
-                       snippet(messages_fts, 0, '[', ']', '…', 12),
-                       bm25(messages_fts)
-                FROM messages_fts
-                JOIN messages m ON m.rowid = messages_fts.rowid
-                JOIN conversations c ON c.id = m.conversation_id
-                WHERE messages_fts MATCH ? AND c.deleted_at IS NULL
-            ) ORDER BY rank LIMIT ?
+            SELECT c.id AS conversation_id, NULL AS message_id, c.title AS title,
+                   highlight(conversations_fts, 0, '[', ']') AS snippet,
+                   conversations_fts.rank - 5.0 AS score
+            FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
+            WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY conversations_fts.rank LIMIT ?
             """,
-            (match, match, limit),
+            (match, limit),
         ).fetchall()
+        messages = self._db.execute(
+            """
+            SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
+                   snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet,
+                   messages_fts.rank AS score
+            FROM messages_fts
+            JOIN messages m ON m.rowid = messages_fts.rowid
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE messages_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY messages_fts.rank LIMIT ?
+            """,
+            (match, limit),
+        ).fetchall()
+        rows = sorted([*titles, *messages], key=lambda r: r["score"])[:limit]
         return [
             SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
         ]
@@ -588,10 +595,11 @@ class ConversationStore:
         rows = self._db.execute(
             """
             WITH RECURSIVE branch(id, depth) AS (
-                SELECT id, 0 FROM messages WHERE id = ?
+                SELECT ?, 0
                 UNION ALL
-                SELECT m.parent_id, b.depth + 1 FROM messages m
-                JOIN branch b ON m.id = b.id WHERE m.parent_id IS NOT NULL
+                -- a scalar step: one primary-key lookup per level, never a scan
+                SELECT (SELECT parent_id FROM messages WHERE id = b.id), b.depth + 1
+                FROM branch b WHERE b.id IS NOT NULL
             )
             SELECT m.*,
                 (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id

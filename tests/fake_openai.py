@@ -8,6 +8,13 @@ plain JSON). Every request is recorded; each chat/completions request consumes o
 behaviour (``reply``, ``echo``, ``error``, ``drop_after``, ``malformed_after``, ``hang``,
 ``slow``, ``many``) from a FIFO queue, falling back to the default reply when the queue is empty.
 
+Two server-wide switches imitate older OpenAI-compatible servers: ``usage=False`` never sends
+token usage (no usage chunk for ``stream_options.include_usage``, no ``usage`` in plain JSON
+answers), and ``reject_stream_options=True`` answers 400 ("Unrecognized request argument
+supplied: stream_options") to any request whose body has ``stream_options``, without consuming
+a scripted behaviour. Both are constructor arguments, setters (``set_usage``,
+``set_reject_stream_options``) and script keys (``"usage"``, ``"reject_stream_options"``).
+
 Must never: do anything at import time, touch the network beyond its own loopback socket, or
 depend on the app's code.
 
@@ -23,7 +30,8 @@ As a process (for end-to-end tests that start the real app)::
 
 prints ``PORT <n>`` as its first line and serves until killed. ``FILE`` is JSON: either a list
 of behaviours or ``{"models": [...], "models_error": {...}, "default": {...}, "queue": [...]}``
-where a behaviour is e.g. ``{"kind": "reply", "chunks": ["Hi"], "delay": 0.1}``. While running,
+where a behaviour is e.g. ``{"kind": "reply", "chunks": ["Hi"], "delay": 0.1}`` (and the object
+may also hold ``"usage": false`` and ``"reject_stream_options": true``). While running,
 the process can be driven over HTTP: ``POST /_fake/script`` (the same JSON), ``GET
 /_fake/requests`` (the request log), ``POST /_fake/reset``. Those control requests are not
 logged.
@@ -110,6 +118,7 @@ class Behaviour:
     kind: str
     chunks: tuple[str, ...] = ()
     delay: float = 0.0
+    first_delay: float = 0.0  # before the first content chunk (after the headers)
     status: int = 200
     message: str = ""
     type: str | None = None
@@ -132,22 +141,36 @@ class Behaviour:
 
 
 def reply(
-    chunks: Iterable[str] = DEFAULT_CHUNKS, delay: float = 0.0, *, repeat: int = 1
+    chunks: Iterable[str] = DEFAULT_CHUNKS,
+    delay: float = 0.0,
+    *,
+    first_delay: float = 0.0,
+    repeat: int = 1,
 ) -> Behaviour:
-    """Stream these content chunks, sleeping ``delay`` seconds before each one after the first."""
-    return Behaviour("reply", chunks=tuple(chunks), delay=delay, repeat=repeat)
+    """Stream these content chunks, sleeping ``delay`` seconds before each one after the first.
+
+    ``first_delay`` seconds pass between the response headers (and, for chat, the role chunk)
+    and the first content chunk: the "time to first token".
+    """
+    return Behaviour(
+        "reply", chunks=tuple(chunks), delay=delay, first_delay=first_delay, repeat=repeat
+    )
 
 
 def slow(
-    chunks: Iterable[str] = DEFAULT_CHUNKS, delay: float = 0.5, *, repeat: int = 1
+    chunks: Iterable[str] = DEFAULT_CHUNKS,
+    delay: float = 0.5,
+    *,
+    first_delay: float = 0.0,
+    repeat: int = 1,
 ) -> Behaviour:
     """Alias of :func:`reply` with a delay between chunks."""
-    return reply(chunks, delay, repeat=repeat)
+    return reply(chunks, delay, first_delay=first_delay, repeat=repeat)
 
 
-def echo(delay: float = 0.0, *, repeat: int = 1) -> Behaviour:
+def echo(delay: float = 0.0, *, first_delay: float = 0.0, repeat: int = 1) -> Behaviour:
     """Answer ``"You said: " + <last user message content>`` in a few chunks."""
-    return Behaviour("echo", delay=delay, repeat=repeat)
+    return Behaviour("echo", delay=delay, first_delay=first_delay, repeat=repeat)
 
 
 def error(
@@ -307,6 +330,8 @@ class FakeOpenAIServer:
         host: str = "127.0.0.1",
         port: int = 0,
         default: Behaviour | None = None,
+        usage: bool = True,
+        reject_stream_options: bool = False,
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -322,6 +347,9 @@ class FakeOpenAIServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._counter = 0
+        self._initial_switches = (usage, reject_stream_options)
+        self._usage = usage
+        self._reject_stream_options = reject_stream_options
 
     # ---- lifecycle
 
@@ -408,6 +436,26 @@ class FakeOpenAIServer:
         with self._lock:
             self._models = list(models)
 
+    def set_usage(self, enabled: bool) -> None:
+        """``False``: never report token usage, like a server without ``include_usage``."""
+        with self._lock:
+            self._usage = enabled
+
+    def set_reject_stream_options(self, enabled: bool) -> None:
+        """``True``: answer 400 to any request whose body has ``stream_options``."""
+        with self._lock:
+            self._reject_stream_options = enabled
+
+    @property
+    def usage_enabled(self) -> bool:
+        with self._lock:
+            return self._usage
+
+    @property
+    def rejects_stream_options(self) -> bool:
+        with self._lock:
+            return self._reject_stream_options
+
     def fail_models(
         self,
         status: int | None = 404,
@@ -428,7 +476,8 @@ class FakeOpenAIServer:
                 self._models_error_left = repeat
 
     def reset(self) -> None:
-        """Forget the script, the log, model failures and a custom default."""
+        """Forget the script, the log, model failures and a custom default; the ``usage`` and
+        ``reject_stream_options`` switches go back to their constructor values."""
         with self._lock:
             self._queue.clear()
             self._requests.clear()
@@ -436,6 +485,7 @@ class FakeOpenAIServer:
             self._models_error = None
             self._models_error_left = None
             self._default = reply()
+            self._usage, self._reject_stream_options = self._initial_switches
 
     def pending(self) -> list[Behaviour]:
         """Behaviours still queued."""
@@ -469,6 +519,10 @@ class FakeOpenAIServer:
             raise ValueError("script must be a JSON list or object")
         if "models" in data:
             self.set_models(data["models"])
+        if "usage" in data:
+            self.set_usage(bool(data["usage"]))
+        if "reject_stream_options" in data:
+            self.set_reject_stream_options(bool(data["reject_stream_options"]))
         if data.get("models_error"):
             spec = dict(data["models_error"])
             self.fail_models(
@@ -631,7 +685,7 @@ class _Payloads:
         }
         return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
 
-    def complete(self, text: str, usage: dict[str, int]) -> bytes:
+    def complete(self, text: str, usage: dict[str, int] | None) -> bytes:
         if self.legacy:
             choice: dict[str, Any] = {
                 "index": 0,
@@ -655,8 +709,9 @@ class _Payloads:
             "model": self.model,
             "system_fingerprint": None,
             "choices": [choice],
-            "usage": usage,
         }
+        if usage is not None:
+            body["usage"] = usage
         return json.dumps(body).encode()
 
 
@@ -893,9 +948,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     # ---- chat / legacy completions
 
     def _completion(self, record: RequestRecord, *, legacy: bool) -> None:
+        body = record.body if isinstance(record.body, dict) else {}
+        if "stream_options" in body and self.fake.rejects_stream_options:
+            # An older server: the unknown parameter is refused before anything is generated,
+            # and no scripted behaviour is used up (the client's retry gets it).
+            failure = error(
+                400,
+                "Unrecognized request argument supplied: stream_options",
+                code="unknown_parameter",
+            )
+            self.fake._update(record, status=400, behaviour="reject_stream_options")
+            self._send_json(400, _error_body(failure))
+            return
         behaviour = self.fake._next_behaviour()
         self.fake._update(record, behaviour=behaviour.kind)
-        body = record.body if isinstance(record.body, dict) else {}
         payloads = _Payloads(legacy, str(body.get("model") or "test-model"), self.fake._next_id())
         stream = record.stream
         kind = behaviour.kind
@@ -929,6 +995,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         for i, text in enumerate(chunks):
             if i and behaviour.delay:
                 self._wait(behaviour.delay)
+            elif not i and behaviour.first_delay:
+                self._wait(behaviour.first_delay)
             self._event(payloads.content(text))
         if kind == "drop":
             self._drop(behaviour)
@@ -942,13 +1010,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _event(self, data: bytes) -> None:
         self._write(_chunked(data))
 
+    def _usage_of(self, body: dict[str, Any], text: str) -> dict[str, int] | None:
+        """The usage of a plain JSON answer; None when the server reports no usage."""
+        return _usage(body, text) if self.fake.usage_enabled else None
+
     def _end_chunked(self) -> None:
         self._write(b"0\r\n\r\n")
 
     def _finish_stream(self, payloads: _Payloads, body: dict[str, Any], text: str) -> None:
         tail = payloads.last()
         options = body.get("stream_options")
-        if isinstance(options, dict) and options.get("include_usage"):
+        if isinstance(options, dict) and options.get("include_usage") and self.fake.usage_enabled:
             tail += payloads.usage_chunk(_usage(body, text))
         tail += b"data: [DONE]\n\n"
         self._write(_chunked(tail) + b"0\r\n\r\n")
@@ -968,11 +1040,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _non_stream(
         self, behaviour: Behaviour, payloads: _Payloads, chunks: list[str], body: dict[str, Any]
     ) -> None:
+        if behaviour.first_delay:
+            self._wait(behaviour.first_delay)
         for _ in chunks[1:]:
             if behaviour.delay:
                 self._wait(behaviour.delay)
         text = "".join(chunks)
-        full = payloads.complete(text, _usage(body, text))
+        full = payloads.complete(text, self._usage_of(body, text))
         if behaviour.kind == "drop":
             self._start(200, "application/json", length=len(full))
             self._write(full[: len(full) // 2])
@@ -999,7 +1073,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._start(200, "application/json")
             if behaviour.send_headers:
                 self._wait(behaviour.seconds)
-            self._event(payloads.complete("", _usage(body, "")))
+            self._event(payloads.complete("", self._usage_of(body, "")))
             self._end_chunked()
 
     def _many(
@@ -1010,7 +1084,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         texts = [behaviour.chunk_text + ("\n" if nl else "") for nl in newline_at]
         if not stream:
             text = "".join(texts)
-            self._send_json(200, payloads.complete(text, _usage(body, text)))
+            self._send_json(200, payloads.complete(text, self._usage_of(body, text)))
             return
         # Pre-encode every event from a template so the server is never the bottleneck.
         before, after = payloads.content_template()

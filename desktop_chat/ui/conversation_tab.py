@@ -12,7 +12,14 @@ from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -390,6 +397,7 @@ class ConversationTab(QWidget):
         self.conversation = conversation
         self.unread = False
         self._rendered_signature: tuple[object, ...] | None = None
+        self._deferred = False
         self.setObjectName("conversationTab")
         self.setAccessibleName(f"Conversation: {conversation.title}")
 
@@ -505,11 +513,22 @@ class ConversationTab(QWidget):
         controller.models_loaded.connect(self._on_default_models)
         self.profile_picker.currentTextChanged.connect(self._on_profile_chosen)
 
+        # A tab restored in the background is laid out when first shown: twenty restored tabs
+        # then cost one layout at start, not twenty (memory and start-up time).
+        self._deferred = True
+        self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._deferred:
+            self._lay_out_now()
+        super().showEvent(event)
+
+    def _lay_out_now(self) -> None:
+        self._deferred = False
         self._render()
-        live = controller.live_message(conversation.id)
+        live = self.controller.live_message(self.conversation.id)
         if live is not None:  # reopened while its answer still streams
             self.message_view.begin_stream(live)
-        self._update_buttons()
 
     # --- public -----------------------------------------------------------------------------
 
@@ -634,7 +653,8 @@ class ConversationTab(QWidget):
         if conversation_id != self.conversation.id:
             return
         self._reload(render=True)
-        self.message_view.begin_stream(message)
+        if not self._deferred:
+            self.message_view.begin_stream(message)
         self._update_buttons()
         self.activity_changed.emit()
 
@@ -679,6 +699,9 @@ class ConversationTab(QWidget):
     def _render(self) -> None:
         """Show the conversation; skipped when nothing visible changed (a finished answer
         triggers several reloads: finished, conversation_changed, a new title)."""
+        self._update_totals()
+        if self._deferred:
+            return  # laid out when first shown
         messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
         signature = tuple(
             (m.id, m.content, m.status, m.sibling_index, m.sibling_count) for m in messages
@@ -687,7 +710,6 @@ class ConversationTab(QWidget):
             return
         self._rendered_signature = signature
         self.message_view.show_conversation(messages)
-        self._update_totals()
 
     def apply_prices(self) -> None:
         overrides = self.providers.settings.prices if self.providers is not None else None

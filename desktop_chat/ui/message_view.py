@@ -36,6 +36,7 @@ from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
 from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
+LIVE_BLOCK_CHARS = 1500  # a streaming paragraph longer than this continues in a new block
 WINDOW = 60  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
@@ -170,7 +171,17 @@ class MessageView(QTextBrowser):
     def append_delta(self, text: str) -> None:
         if self._stream_cursor is None or not text:
             return
-        self._stream_cursor.insertText(text, self._body_format())
+        cursor = self._stream_cursor
+        if cursor.block().length() > LIVE_BLOCK_CHARS and (space := text.rfind(" ")) >= 0:
+            # Qt lays a whole paragraph out again on each insert: a model that writes one
+            # huge paragraph would make every delta slower. Continue in a fresh block at a
+            # word break; the finished answer is laid out properly when it is rendered.
+            cursor.insertText(text[:space], self._body_format())
+            continued = QTextBlockFormat(cursor.blockFormat())
+            continued.setTopMargin(0)
+            cursor.insertBlock(continued, QTextCharFormat())
+            text = text[space + 1 :]
+        cursor.insertText(text, self._body_format())
 
     def scroll_to_message(self, message_id: str) -> bool:
         """Bring a message's top into view (search results); stops following the stream."""

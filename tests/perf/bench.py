@@ -5,6 +5,7 @@ Run from the repository root (Xvfb must be installed; nothing else is needed)::
     python -m tests.perf.bench            # 5 repetitions per scenario, median reported
     python -m tests.perf.bench --quick    # 2 repetitions (about a minute on 2 cores)
     python tests/perf/bench.py --profile  # + cProfile of one GUI stream (where the time goes)
+    python -m tests.perf.bench --quick --only history,render   # only some figures (see below)
 
 Every scenario runs in its own fresh subprocess (so its peak RSS is its own), started with the
 same interpreter, on a private Xvfb display and a private session bus started here. A fake
@@ -23,6 +24,14 @@ Figures (each printed as measured / baseline = ratio against a target, OK or MIS
 3. CPU seconds (time.process_time) of the GUI stream of N vs N/4 chunks: should scale linearly.
 4. peak RSS (ru_maxrss) of the GUI stream process against a bare window process that has also
    imported openai, qasync and keyring.
+
+5. history and rendering (tests/perf/history_bench.py, on a generated history of 10,000
+   conversations and 200,000 messages built once per run by tests/perf/history_data.py): start-up
+   with that history (plain, and with a session reopening a 5,000-message chat) vs an empty one;
+   opening the 5,000-message chat; full-text search (store and sidebar); the sidebar's paging and
+   scrolling; per-delta render cost early vs late in a 20,000-chunk answer; tab switching among
+   20 long chats and the RSS they hold. `--only` picks figures: base (1-4), history (hstart,
+   hopen, search, sidebar), render (delta, tabs), or single names.
 
 To see where a GUI stream's time goes beyond --profile (cProfile sees no native Qt time), set
 BENCH_SEND_DELAY=2 for the stream-gui child and attach `py-spy record --native --pid`.
@@ -356,8 +365,11 @@ def child_main(argv: list[str]) -> None:
         child_stream_gui(int(argv[1]), argv[2], argv[3])
     elif kind == "stream-sdk":
         child_stream_sdk(int(argv[1]), argv[2])
-    else:
-        raise SystemExit(f"unknown child {kind!r}")
+    else:  # the history and rendering children (tests/perf/history_bench.py)
+        sys.path.insert(0, os.path.dirname(THIS))
+        import history_bench
+
+        history_bench.child_main(kind, argv[1:])
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,9 +381,20 @@ class ChildFailed(RuntimeError):
 
 
 class Bench:
-    def __init__(self, runs: int, chunks: int, verbose: bool) -> None:
+    def __init__(
+        self,
+        runs: int,
+        chunks: int,
+        verbose: bool,
+        figures: set[str] | None = None,
+        quick: bool = False,
+    ) -> None:
         import tempfile
 
+        sys.path.insert(0, os.path.dirname(THIS))
+        import history_bench
+
+        self.figures = figures if figures is not None else set(history_bench.FIGURES)
         self.runs = runs
         self.chunks = chunks
         self.small_chunks = chunks // 4
@@ -386,6 +409,8 @@ class Bench:
         self.results: dict[str, list[dict[str, float]]] = {}
         self.importtime: dict[str, object] | None = None
         self.failures: dict[str, str] = {}
+        # The history and rendering figures (tests/perf/history_bench.py).
+        self.extra = history_bench.Extra(self, self.figures, quick)
 
     # --- environment ------------------------------------------------------------------------
 
@@ -465,7 +490,7 @@ class Bench:
             self._xvfb.wait(timeout=10)  # type: ignore[unreachable]
         self.tmp.cleanup()
 
-    def env(self) -> dict[str, str]:
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {
             k: v
             for k, v in os.environ.items()
@@ -489,12 +514,18 @@ class Bench:
             # Read by desktop_chat.app only: print `first-paint` at the first paint, then close.
             DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT="1",
         )
+        env.update(extra or {})
         return env
 
     # --- running children -------------------------------------------------------------------
 
     def _spawn_until_line(
-        self, cmd: list[str], line: str, timeout: float = 60, merge_stderr: bool = False
+        self,
+        cmd: list[str],
+        line: str,
+        timeout: float = 60,
+        merge_stderr: bool = False,
+        extra_env: dict[str, str] | None = None,
     ) -> tuple[float, list[str], str]:
         """Spawn; return (seconds from spawn to `line` on stdout, stdout lines, stderr tail)."""
         import selectors
@@ -505,7 +536,7 @@ class Bench:
             t0 = time.perf_counter()
             proc = subprocess.Popen(
                 cmd,
-                env=self.env(),
+                env=self.env(extra_env),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT if merge_stderr else err,
                 cwd=self.tmp.name,
@@ -545,7 +576,9 @@ class Bench:
             raise ChildFailed(f"no {line!r} line from {' '.join(cmd[:3])}:\n{tail}")
         return elapsed, lines, tail
 
-    def _spawn_result(self, cmd: list[str], timeout: float) -> tuple[float, list[str], str]:
+    def _spawn_result(
+        self, cmd: list[str], timeout: float, extra_env: dict[str, str] | None = None
+    ) -> tuple[float, list[str], str]:
         import subprocess
         import tempfile
 
@@ -553,7 +586,7 @@ class Bench:
             t0 = time.perf_counter()
             done = subprocess.run(
                 cmd,
-                env=self.env(),
+                env=self.env(extra_env),
                 stdout=subprocess.PIPE,
                 stderr=err,
                 timeout=timeout,
@@ -589,10 +622,12 @@ class Bench:
     def rss_bare(self) -> dict[str, float]:
         return self._run_child_cmd([sys.executable, "-c", BARE_WINDOW_CODE, "rss"])
 
-    def _run_child_cmd(self, cmd: list[str], timeout: float = 300) -> dict[str, float]:
+    def _run_child_cmd(
+        self, cmd: list[str], timeout: float = 300, extra_env: dict[str, str] | None = None
+    ) -> dict[str, float]:
         import json
 
-        _, lines, tail = self._spawn_result(cmd, timeout)
+        _, lines, tail = self._spawn_result(cmd, timeout, extra_env)
         for text in reversed(lines):
             if text.startswith(RESULT_PREFIX):
                 return json.loads(text[len(RESULT_PREFIX) :])
@@ -654,24 +689,35 @@ class Bench:
 
     def measure(self) -> None:
         big, small = self.chunks, self.small_chunks
-        scenarios = {
-            "startup_app": self.startup_app,
-            "startup_bare": self.startup_bare,
-            "stream_sdk": lambda: self.stream_sdk(big),
-            "stream_gui": lambda: self.stream_gui(big),
-            "stream_gui_small": lambda: self.stream_gui(small),
-            "rss_bare": self.rss_bare,
-        }
+        scenarios: dict[str, tuple[Callable[[], dict[str, float]], int]] = {}
+        if "base" in self.figures:
+            base = {
+                "startup_app": self.startup_app,
+                "startup_bare": self.startup_bare,
+                "stream_sdk": lambda: self.stream_sdk(big),
+                "stream_gui": lambda: self.stream_gui(big),
+                "stream_gui_small": lambda: self.stream_gui(small),
+                "rss_bare": self.rss_bare,
+            }
+            scenarios.update((name, (run, self.runs)) for name, run in base.items())
+        scenarios.update(self.extra.scenarios())
         # Warm the page cache and the fontconfig/sqlite files once; these runs are discarded.
-        self._attempt("warm-up", self.startup_bare)
-        self._attempt("warm-up", self.startup_app)
-        self.importtime = self._attempt("importtime", self.import_profile)
+        if "base" in self.figures:
+            self._attempt("warm-up", self.startup_bare)
+        if self.figures & {"base", "hstart"}:
+            self._attempt("warm-up", self.startup_app)
+        if "base" in self.figures:
+            self.importtime = self._attempt("importtime", self.import_profile)
         names = list(scenarios)
-        for rep in range(self.runs):
+        # Interleaved: each repetition starts one scenario later, so drift hits all alike.
+        for rep in range(max((reps for _, reps in scenarios.values()), default=0)):
             order = names[rep % len(names) :] + names[: rep % len(names)]
             for name in order:
+                run, reps = scenarios[name]
+                if rep >= reps:
+                    continue
                 t0 = time.perf_counter()
-                result = self._attempt(name, scenarios[name])
+                result = self._attempt(name, run)
                 if result is None:
                     continue
                 self.results.setdefault(name, []).append(result)
@@ -680,7 +726,7 @@ class Bench:
                         k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()
                     }
                     print(
-                        f"  run {rep + 1}/{self.runs} {name:<17} "
+                        f"  run {rep + 1}/{reps} {name:<17} "
                         f"({time.perf_counter() - t0:4.1f} s) {shown}",
                         flush=True,
                     )
@@ -715,6 +761,11 @@ class Bench:
 
 
 def _rows(bench: Bench) -> list[dict[str, str]]:
+    rows = _base_rows(bench) if "base" in bench.figures else []
+    return rows + bench.extra.rows()
+
+
+def _base_rows(bench: Bench) -> list[dict[str, str]]:
     m = bench.median
     rows: list[dict[str, str]] = []
 
@@ -787,7 +838,6 @@ def _table(rows: list[dict[str, str]]) -> str:
 def _context(bench: Bench) -> list[str]:
     import platform
 
-    m, s = bench.median, bench.spread
     lines = []
     try:
         from importlib.metadata import version
@@ -798,9 +848,26 @@ def _context(bench: Bench) -> list[str]:
     except Exception:
         versions = "?"
     lines.append(
-        f"Median of {bench.runs} runs each, interleaved, one fresh process per run; "
-        f"Python {platform.python_version()}, {versions}, {os.cpu_count()} CPUs, Xvfb/xcb."
+        f"Median of {bench.runs} runs each (history start-ups and opens: at least 5; the "
+        "history/render figures with medians inside: 1 with --quick), interleaved, one fresh "
+        f"process per run; Python {platform.python_version()}, {versions}, "
+        f"{os.cpu_count()} CPUs, Xvfb/xcb; figures: {', '.join(sorted(bench.figures))}; "
+        "load average (1/5/15 min) at the end: "
+        + "/".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (other work on the machine moves the borderline verdicts)."
     )
+    if "base" in bench.figures:
+        lines += _base_context(bench)
+    lines += bench.extra.notes()
+    for name, text in bench.failures.items():
+        first = text.splitlines()[-1] if text.splitlines() else text
+        lines.append(f"FAILED runs of {name}: {first[:300]}")
+    return lines
+
+
+def _base_context(bench: Bench) -> list[str]:
+    m, s = bench.median, bench.spread
+    lines = []
     lines.append(
         f"Spreads (min–max): start-up app {s('startup_app', 'wall_s')} s, bare "
         f"{s('startup_bare', 'wall_s')} s; stream GUI {s('stream_gui', 'wall_s')} s, SDK "
@@ -838,9 +905,6 @@ def _context(bench: Bench) -> list[str]:
                 for name, sec in info["top"]  # type: ignore[union-attr]
             )
         )
-    for name, text in bench.failures.items():
-        first = text.splitlines()[-1] if text.splitlines() else text
-        lines.append(f"FAILED runs of {name}: {first[:300]}")
     return lines
 
 
@@ -891,14 +955,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also cProfile one GUI stream and print where its time goes",
     )
+    parser.add_argument(
+        "--only",
+        metavar="LIST",
+        help="comma-separated figures: base (start-up, stream, RSS), history (= hstart, hopen, "
+        "search, sidebar), render (= delta, tabs), or any of those names; default: all",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no per-run lines")
     args = parser.parse_args(argv)
     runs = args.runs or (2 if args.quick else 5)
+    sys.path.insert(0, os.path.dirname(THIS))
+    import history_bench
+
+    figures = history_bench.selection(args.only)
 
     started = time.perf_counter()
-    bench = Bench(runs, args.chunks, verbose=not args.quiet)
+    bench = Bench(runs, args.chunks, verbose=not args.quiet, figures=figures, quick=args.quick)
     try:
         bench.start()
+        bench.extra.prepare()
         print(
             f"desktop-chat benchmark: {runs} run(s) per scenario on Xvfb {bench.display}, "
             f"fake server {bench.server.base_url}",
@@ -913,14 +988,17 @@ def main(argv: list[str] | None = None) -> int:
         for line in notes:
             print("- " + line)
         os.makedirs(os.path.join(REPO, "artifacts"), exist_ok=True)
-        with open(os.path.join(REPO, "artifacts", "bench.md"), "w", encoding="utf-8") as out:
+        # A partial run (--only) does not overwrite the full table.
+        name = "bench.md" if not args.only else f"bench-{args.only.replace(',', '-')}.md"
+        with open(os.path.join(REPO, "artifacts", name), "w", encoding="utf-8") as out:
             out.write(
-                f"<!-- python -m tests.perf.bench{' --quick' if args.quick else ''}, "
+                f"<!-- python -m tests.perf.bench{' --quick' if args.quick else ''}"
+                f"{' --only ' + args.only if args.only else ''}, "
                 f"{time.strftime('%Y-%m-%d %H:%M')} -->\n\n{table}\n\n"
             )
             out.write("".join(f"- {line}\n" for line in notes))
-        print(f"\nWritten to artifacts/bench.md ({time.perf_counter() - started:.0f} s in all).")
-        if args.profile:
+        print(f"\nWritten to artifacts/{name} ({time.perf_counter() - started:.0f} s in all).")
+        if args.profile and "base" in bench.figures:
             _profile_stream(bench)
     finally:
         bench.close()

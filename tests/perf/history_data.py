@@ -71,7 +71,7 @@ week final gave green oh quick develop ocean warm free minute strong special min
 tail produce fact street inch multiply nothing course stay wheel full force blue object decide
 surface deep moon island foot system busy test record boat common gold possible plane stead dry
 wonder laugh thousand ago ran check game shape equate miss brought heat snow tire bring yes
-distant fill east paint language among""".split()
+distant fill east paint language among""".split()  # noqa: SIM905
 _TECHNICAL = """data function server python error value list string request response database
 query index cache thread process memory file module class method variable return loop array object
 key client network config parameter token model prompt stream buffer socket timeout exception
@@ -84,12 +84,12 @@ interface type generic iterator generator decorator context manager lambda closu
 recursion algorithm complexity sort search graph tree queue stack heap pointer reference
 allocation garbage collector profiler benchmark latency throughput bandwidth concurrency
 parallelism lock mutex semaphore deadlock race condition atomic kernel driver compiler
-interpreter bytecode runtime""".split()
-_SYLLABLES = "ka lo mi ren tor vas quel bri dun sel mar tik oph zan lur fes gon hal yst pra".split()
+interpreter bytecode runtime""".split()  # noqa: SIM905
+_SYLLABLES = "ka lo mi ren tor vas quel bri dun sel mar tik oph zan lur fes gon hal yst pra".split()  # noqa: SIM905
 
 _CODE = {
     "python": [
-        "def {f}({a}, {b}=None):\n    \"\"\"Return the {w} of {a}.\"\"\"\n    if {b} is None:\n"
+        'def {f}({a}, {b}=None):\n    """Return the {w} of {a}."""\n    if {b} is None:\n'
         "        {b} = []\n    for item in {a}:\n        {b}.append(item * 2)\n    return {b}\n",
         "import json\n\nwith open('{w}.json', encoding='utf-8') as handle:\n"
         "    {a} = json.load(handle)\nprint(len({a}), '{w} records')\n",
@@ -103,7 +103,7 @@ _CODE = {
     ],
     "bash": [
         "for {a} in *.log; do\n  grep -c '{w}' \"${a}\" >> {b}.txt\ndone\n",
-        "export {C}_HOME=/opt/{w}\n./configure --prefix=\"${C}_HOME\" && make -j4\n",
+        'export {C}_HOME=/opt/{w}\n./configure --prefix="${C}_HOME" && make -j4\n',
     ],
     "sql": [
         "SELECT {a}, COUNT(*) AS n\nFROM {w}\nWHERE {b} IS NOT NULL\nGROUP BY {a}\n"
@@ -116,7 +116,7 @@ _CODE = {
 class _Text:
     """Sentences and messages, drawn from a seeded RNG."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, sentences: int = 30_000) -> None:
         self.rng = rng
         made_up = {
             "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(6000)
@@ -126,7 +126,7 @@ class _Text:
         weights = [1.0 / (rank + 8) for rank in range(len(vocabulary))]
         self.words = vocabulary
         self.sentences: list[str] = []
-        for _ in range(30_000):
+        for _ in range(sentences):
             words = rng.choices(vocabulary, weights, k=rng.randint(6, 22))
             self.sentences.append(" ".join(words).capitalize() + rng.choice("....?!"))
         self.identifiers = rng.sample(vocabulary[: len(_TECHNICAL) + 60], 120)
@@ -169,7 +169,9 @@ class _Text:
                 " | ".join(str(rng.randint(0, 999)) for _ in head) for _ in range(rng.randint(2, 6))
             ]
             parts.append(
-                "| " + " | ".join(head) + " |\n|---|---|---|\n"
+                "| "
+                + " | ".join(head)
+                + " |\n|---|---|---|\n"
                 + "\n".join(f"| {r} |" for r in rows)
             )
         if rng.random() < 0.5:
@@ -279,12 +281,11 @@ def generate(directory: str, progress: bool = True) -> dict[str, object]:
             batch = []
             if progress and (position + 1) % 2500 == 0:
                 print(
-                    f"  history: {position + 1:,} conversations "
-                    f"({time.perf_counter() - t0:.0f} s)",
+                    f"  history: {position + 1:,} conversations ({time.perf_counter() - t0:.0f} s)",
                     flush=True,
                 )
     counts = {
-        word: store._db.execute(  # noqa: SLF001 (a benchmark fixture)
+        word: store._db.execute(
             "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH ?", (f'"{word}"*',)
         ).fetchone()[0]
         for word in [w for w, _ in RARE_WORDS] + list(COMMON_WORDS)
