@@ -422,7 +422,13 @@ def test_key_set_refuses_a_plaintext_backend_chosen_by_environment(
 def test_keychain_key_reaches_the_server_and_nothing_else(
     profile: AppProfile, keychain: SecretService, fake_openai: FakeOpenAIServer
 ) -> None:
-    env = bus_env(keychain, OPENAI_BASE_URL=fake_openai.base_url)
+    # The default profile names the (fake) server itself: a stored key never follows
+    # OPENAI_BASE_URL to another server, so the environment must not name one here.
+    save(
+        Settings(profiles=(Profile(name="OpenAI", base_url=fake_openai.base_url),)),
+        profile.settings_file,
+    )
+    env = bus_env(keychain)
     outputs: list[str] = []
 
     def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
