@@ -126,6 +126,7 @@ class ChatClient:
         self._http_client = http_client
         self._sdk: openai.AsyncOpenAI | None = None
         self._extra_headers: dict[str, Any] = {}
+        self._usage_supported = True  # until the server refuses stream_options
 
     def _client(self) -> openai.AsyncOpenAI:
         if self._sdk is None:
@@ -215,13 +216,17 @@ class ChatClient:
             yield event
 
     async def _stream(self, endpoint: str, body: dict[str, Any]) -> AsyncIterator[StreamEvent]:
-        body = {**body, "stream": True, "stream_options": {"include_usage": True}}
+        body = {**body, "stream": True}
+        if self._usage_supported:
+            body["stream_options"] = {"include_usage": True}
         try:
             stream = await self._create(endpoint, body)
         except ChatFailure as failure:
-            if not _rejects_stream_options(failure):
+            if "stream_options" not in body or not _rejects_stream_options(failure):
                 raise
-            # An older OpenAI-compatible server that does not know stream_options.
+            # An older OpenAI-compatible server that does not know stream_options: ask
+            # without it, now and from now on.
+            self._usage_supported = False
             body.pop("stream_options")
             stream = await self._create(endpoint, body)
         yield RequestSent(endpoint, body)
@@ -347,7 +352,7 @@ def classify(
         phrase in detail.lower()
         for phrase in ("not a chat model", "chat model and not supported", "v1/completions")
     )
-    if endpoint_mismatch and isinstance(error, openai.APIStatusError):
+    if endpoint_mismatch and isinstance(error, openai.APIStatusError) and status in (400, 404):
         return ChatError(
             ErrorKind.BAD_REQUEST,
             f"This model does not work with this endpoint ({status})." + suffix,

@@ -497,6 +497,8 @@ class ChatController(QObject):
         if not self.auto_titles:
             return
         conversation = self.store.get_conversation(conversation_id)
+        if conversation.mode is Mode.COMPLETION:
+            return  # an instruct model cannot be asked on the chat endpoint
         messages = conversation.messages
         if len(messages) != 2 or conversation_id in self._title_tasks:
             return

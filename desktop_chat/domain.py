@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 FALLBACK_MODELS: tuple[str, ...] = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo-preview")
 DEFAULT_MODEL = "gpt-4"
+MAX_STOP_SEQUENCES = 4
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 
 
@@ -58,7 +59,7 @@ class Parameters:
             if value is not None:
                 kwargs[name] = value
         if self.stop:
-            kwargs["stop"] = list(self.stop)
+            kwargs["stop"] = list(self.stop[:MAX_STOP_SEQUENCES])  # the API takes up to 4
         if self.json_mode and mode is Mode.CHAT:
             kwargs["response_format"] = {"type": "json_object"}
         return kwargs

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.domain import Conversation, MessageStatus, Mode, Role
+from desktop_chat.domain import Conversation, MessageStatus, Mode, Parameters, Role
 
 FORMAT = "desktop-chat/1"
 
@@ -69,6 +69,7 @@ def to_json(conversations: Iterable[Conversation]) -> str:
                 "model": c.model,
                 "system_prompt": c.system_prompt,
                 "mode": c.mode.value,
+                "parameters": c.parameters.to_dict(),
                 "messages": [
                     {
                         "id": m.id,
@@ -214,6 +215,9 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
                 messages=tuple(messages),
                 current_message_id=messages[-1].id if messages else None,
                 mode=Mode.COMPLETION if item.get("mode") == "completion" else Mode.CHAT,
+                parameters=Parameters.from_dict(item["parameters"]).to_dict()
+                if isinstance(item.get("parameters"), dict)
+                else {},
             )
         )
     return result

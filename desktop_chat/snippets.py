@@ -41,9 +41,15 @@ def to_python(base_url: str, request: dict[str, Any]) -> str:
     method = "chat.completions" if endpoint_of(request) == "/chat/completions" else "completions"
     arguments = ",\n".join(f"    {k}={v!r}" for k, v in body.items())
     lines = [
+        "import os",
+        "",
         "from openai import OpenAI",
         "",
-        f"client = OpenAI(base_url={base_url!r})  # the key comes from OPENAI_API_KEY",
+        "# The key comes from OPENAI_API_KEY; a local server that needs none gets a stand-in.",
+        "client = OpenAI(",
+        f"    base_url={base_url!r},",
+        '    api_key=os.environ.get("OPENAI_API_KEY", "no-key-needed"),',
+        ")",
         "",
         f"response = client.{method}.create(",
         arguments + ("," if arguments else ""),

@@ -38,6 +38,7 @@ CONVERSATION_KEYS = {
     "model",
     "system_prompt",
     "mode",  # "chat" or "completion": an optional addition to desktop-chat/1
+    "parameters",  # sampling parameters that were set (absent ones are server defaults)
     "messages",
 }
 MESSAGE_KEYS = {"id", "role", "content", "created_at", "model", "status"}

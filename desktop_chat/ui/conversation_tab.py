@@ -96,6 +96,7 @@ class ParametersPanel(QFrame):
         self.mode.addItem("Chat (messages with roles)", Mode.CHAT.value)
         self.mode.addItem("Completion (plain prompt, instruct models)", Mode.COMPLETION.value)
         self.mode.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.mode.currentIndexChanged.connect(lambda _i: self._show_mode())
         top.addWidget(self.mode)
         self.presets = QComboBox(self)
         self.presets.setObjectName("parameterPresets")
@@ -278,6 +279,13 @@ class ParametersPanel(QFrame):
         for widget in widgets:
             widget.blockSignals(False)
 
+    def _show_mode(self) -> None:
+        """Completion mode sends one plain prompt: no system message, no JSON format."""
+        chat = self.current_mode() is Mode.CHAT
+        self.system_prompt.setEnabled(chat)
+        self.json_mode.setEnabled(chat)
+        self.system_prompt.setToolTip("" if chat else "Not sent in Completion mode")
+
     def current_mode(self) -> Mode:
         return Mode(self.mode.currentData())
 
@@ -285,6 +293,7 @@ class ParametersPanel(QFrame):
         self.mode.blockSignals(True)
         self.mode.setCurrentIndex(max(0, self.mode.findData(conversation.mode.value)))
         self.mode.blockSignals(False)
+        self._show_mode()
         self.system_prompt.blockSignals(True)
         self.system_prompt.setPlainText(conversation.system_prompt)
         self.system_prompt.blockSignals(False)
