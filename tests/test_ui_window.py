@@ -796,7 +796,8 @@ def test_session_restore_shows_saved_conversations(
     window.save_session()
     restored = open_window(controller)
     tab = current(restored)
-    assert "remember me" in view_text(tab)
+    # The window paints first; the restored chat is laid out in the next turn of the loop.
+    qtbot.waitUntil(lambda: "remember me" in view_text(tab), timeout=2_000)
     assert "Hello from the test server." in view_text(tab)
     assert tab_text(restored, tab) == "remember me"
     qtbot.waitUntil(lambda: restored.history_list.model().rowCount() >= 1, timeout=3_000)

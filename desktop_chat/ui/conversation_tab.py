@@ -407,6 +407,7 @@ class ConversationTab(QWidget):
         self.unread = False
         self._rendered_signature: tuple[object, ...] | None = None
         self._deferred = False
+        self.lay_out_after_paint = False
         self.setObjectName("conversationTab")
         self.setAccessibleName(f"Conversation: {conversation.title}")
 
@@ -529,8 +530,15 @@ class ConversationTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._deferred:
-            self._lay_out_now()
+            if self.lay_out_after_paint:
+                QTimer.singleShot(0, self._lay_out_if_deferred)
+            else:
+                self._lay_out_now()
         super().showEvent(event)
+
+    def _lay_out_if_deferred(self) -> None:
+        if self._deferred:
+            self._lay_out_now()
 
     def _lay_out_now(self) -> None:
         self._deferred = False

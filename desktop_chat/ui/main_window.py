@@ -544,6 +544,7 @@ class MainWindow(QMainWindow):
             if self.store.has_conversation(entry.get("id", "")):
                 tab = self.new_tab(entry["id"], focus=False)
                 tab.composer.setPlainText(entry.get("draft", ""))
+                tab.lay_out_after_paint = True  # the window paints first, the chat right after
         if self.tabs.count() == 0:
             self.new_tab()
         else:

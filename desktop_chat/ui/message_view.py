@@ -37,7 +37,7 @@ from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
 LIVE_BLOCK_CHARS = 1500  # a streaming paragraph longer than this continues in a new block
-WINDOW = 60  # messages laid out at once; older ones load as the reader scrolls up
+WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
 _ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
