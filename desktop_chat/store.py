@@ -177,14 +177,16 @@ class ConversationStore:
             )
         return conversation
 
-    def get_conversation(self, conversation_id: str) -> Conversation:
+    def get_conversation(self, conversation_id: str, with_messages: bool = True) -> Conversation:
+        """The conversation; `with_messages=False` skips its messages (a tab that is laid out
+        later loads them then)."""
         row = self._db.execute(
             f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
             (conversation_id,),
         ).fetchone()
         if row is None:
             raise KeyError(conversation_id)
-        return self._conversation_from_row(row)
+        return self._conversation_from_row(row, with_messages)
 
     def has_conversation(self, conversation_id: str) -> bool:
         row = self._db.execute(
@@ -574,7 +576,7 @@ class ConversationStore:
 
     # --- rows -> domain -------------------------------------------------------------------
 
-    def _conversation_from_row(self, row: sqlite3.Row) -> Conversation:
+    def _conversation_from_row(self, row: sqlite3.Row, with_messages: bool = True) -> Conversation:
         return Conversation(
             id=row["id"],
             title=row["title"],
@@ -584,7 +586,7 @@ class ConversationStore:
             system_prompt=row["system_prompt"],
             parameters=Parameters.from_dict(json.loads(row["parameters"] or "{}")),
             pinned=bool(row["pinned"]),
-            messages=tuple(self._active_branch(row["current_message_id"])),
+            messages=tuple(self._active_branch(row["current_message_id"])) if with_messages else (),
             profile=row["profile"],
             mode=Mode(row["mode"]) if row["mode"] in Mode._value2member_map_ else Mode.CHAT,
         )

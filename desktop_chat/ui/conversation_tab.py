@@ -542,6 +542,8 @@ class ConversationTab(QWidget):
 
     def _lay_out_now(self) -> None:
         self._deferred = False
+        if self.lay_out_after_paint:
+            self._reload(render=False)  # its messages were not read at start
         self._render()
         live = self.controller.live_message(self.conversation.id)
         if live is not None:  # reopened while its answer still streams
@@ -656,7 +658,8 @@ class ConversationTab(QWidget):
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
         self.model_picker.addItems(models)
-        if from_server and current not in models and not self.conversation.messages:
+        fresh = not self.conversation.messages and not self._deferred  # (not read yet)
+        if from_server and current not in models and fresh:
             # A fresh chat on a server that lacks our default: use what the server offers.
             current = models[0]
         self.model_picker.setCurrentText(current)

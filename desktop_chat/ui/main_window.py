@@ -330,20 +330,25 @@ class MainWindow(QMainWindow):
 
     # --- tabs -------------------------------------------------------------------------------
 
-    def new_tab(self, conversation_id: str | None = None, focus: bool = True) -> ConversationTab:
+    def new_tab(
+        self, conversation_id: str | None = None, focus: bool = True, later: bool = False
+    ) -> ConversationTab:
+        """Open a chat in a tab (or focus its tab). `later`: a restored tab, whose messages
+        are read and laid out right after the window's first paint."""
         if conversation_id is not None:
             existing = self.tab_for(conversation_id)
             if existing is not None:
                 self.tabs.setCurrentWidget(existing)
                 existing.focus_composer()
                 return existing
-            conversation = self.store.get_conversation(conversation_id)
+            conversation = self.store.get_conversation(conversation_id, with_messages=not later)
         else:
             conversation = self.store.create_conversation(
                 model=self.controller.preferred_model(), profile=self._default_profile_name()
             )
             self._schedule_history_refresh()
         tab = ConversationTab(conversation, self.controller, self.tabs, self.providers)
+        tab.lay_out_after_paint = later
         if self.providers is not None:
             tab.set_profiles(
                 [p.name for p in self.providers.settings.profiles], self._default_profile_name()
@@ -542,9 +547,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         for entry in state.get("tabs", []):
             if self.store.has_conversation(entry.get("id", "")):
-                tab = self.new_tab(entry["id"], focus=False)
+                tab = self.new_tab(entry["id"], focus=False, later=True)
                 tab.composer.setPlainText(entry.get("draft", ""))
-                tab.lay_out_after_paint = True  # the window paints first, the chat right after
         if self.tabs.count() == 0:
             self.new_tab()
         else:
