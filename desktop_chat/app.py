@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+GUI_FLAGS = frozenset({"--quick-ask", "--new-chat"})
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="A fast, native desktop chat client for OpenAI-compatible chat models. "
@@ -48,10 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a new chat in the running app (starting it if it is not running)",
     )
-    from desktop_chat import cli
+    if with_commands:
+        from desktop_chat import cli
 
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    cli.add_commands(subparsers)
+        subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+        cli.add_commands(subparsers)
     return parser
 
 
@@ -198,7 +202,9 @@ def _report_first_paint_then_close(window: QWidget) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Opening the window needs none of the command modules: skip importing them then.
+    args = build_parser(with_commands=not set(arguments) <= GUI_FLAGS).parse_args(arguments)
     command = getattr(args, "command_function", None)
     if command is not None:
         return int(command(args))
