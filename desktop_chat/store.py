@@ -33,6 +33,7 @@ from desktop_chat.exchange import ImportedConversation
 from desktop_chat.migrations import migrate
 
 MEMORY = ":memory:"
+RANK_AT_MOST = 2000  # message hits ranked by relevance; past this, newest first
 
 
 class StoreError(Exception):
@@ -473,16 +474,25 @@ class ConversationStore:
             """,
             (match, limit),
         ).fetchall()
+        hits = self._db.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
+            "LIMIT ?)",
+            (match, RANK_AT_MOST + 1),
+        ).fetchone()[0]
+        # Ranking scores every hit; a word found in tens of thousands of messages ranks them
+        # all alike anyway, so then the newest come first and the query stays fast.
+        by_rank = hits <= RANK_AT_MOST
+        order = "messages_fts.rank" if by_rank else "messages_fts.rowid DESC"
         messages = self._db.execute(
-            """
+            f"""
             SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
                    snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet,
-                   messages_fts.rank AS score
+                   {"messages_fts.rank" if by_rank else "0.0"} AS score
             FROM messages_fts
             JOIN messages m ON m.rowid = messages_fts.rowid
             JOIN conversations c ON c.id = m.conversation_id
             WHERE messages_fts MATCH ? AND c.deleted_at IS NULL
-            ORDER BY messages_fts.rank LIMIT ?
+            ORDER BY {order} LIMIT ?
             """,
             (match, limit),
         ).fetchall()

@@ -955,3 +955,25 @@ def test_title_from_prompt():
     assert long_prompt[len(stem)] == " "  # cut between words, not inside one
     assert title_from_prompt("a" * 100) == "a" * 48 + "…"  # one long word is cut hard
     assert title_from_prompt("one two three four", limit=9) == "one two…"
+
+
+def test_a_word_in_very_many_messages_lists_the_newest_first(tmp_path, monkeypatch):
+    from desktop_chat import store as store_module
+
+    monkeypatch.setattr(store_module, "RANK_AT_MOST", 5)
+    conversations = ConversationStore(tmp_path / "many.sqlite3")
+    conversation = conversations.create_conversation("Plenty")
+    parent = None
+    for number in range(12):
+        parent = conversations.add_message(
+            conversation.id, parent.id if parent else None, Role.USER, f"common word {number}"
+        )
+    hits = conversations.search("common", limit=3)
+    assert [h.snippet for h in hits] == [
+        "[common] word 11",
+        "[common] word 10",
+        "[common] word 9",
+    ]
+    rare = conversations.search("word 3")
+    assert rare and "3" in rare[0].snippet  # few hits: ranked as usual
+    conversations.close()

@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import replace
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
@@ -531,10 +531,17 @@ class ConversationTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         if self._deferred:
             if self.lay_out_after_paint:
-                QTimer.singleShot(0, self._lay_out_if_deferred)
+                # Wait for the (empty) view's first paint, so the window shows at once.
+                self.message_view.viewport().installEventFilter(self)
             else:
                 self._lay_out_now()
         super().showEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.message_view.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._lay_out_if_deferred)
+        return super().eventFilter(watched, event)
 
     def _lay_out_if_deferred(self) -> None:
         if self._deferred:
