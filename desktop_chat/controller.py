@@ -123,6 +123,7 @@ class ChatController(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(int(FRAME_SECONDS * 1000))
         self._flush_timer.timeout.connect(self._flush)
+        self._flush_scheduled = False
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -420,7 +421,8 @@ class ChatController(QObject):
                     run.chunks.append(event.text)
                     run.pending.append(event.text)
                     run.length += len(event.text)
-                    if not self._flush_timer.isActive():
+                    if not self._flush_scheduled:  # a Python flag: no Qt call per chunk
+                        self._flush_scheduled = True
                         self._flush_timer.start()
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
@@ -443,6 +445,7 @@ class ChatController(QObject):
             self._finish(run, status, error)
 
     def _flush(self) -> None:
+        self._flush_scheduled = False
         now = time.monotonic()
         for run in list(self._runs.values()):
             if run.pending:
