@@ -64,19 +64,6 @@ class ProviderConfig:
         return self.is_official if self.needs_key is None else self.needs_key
 
     @classmethod
-    def from_environment(
-        cls, environ: Mapping[str, str] | None = None, stored_key: str | None = None
-    ) -> ProviderConfig:
-        """`OPENAI_BASE_URL` and `OPENAI_API_KEY` override the stored profile, as in the SDK."""
-        env = os.environ if environ is None else environ
-        return cls(
-            base_url=env.get("OPENAI_BASE_URL") or OFFICIAL_BASE_URL,
-            api_key=env.get("OPENAI_API_KEY") or stored_key,
-            organization=env.get("OPENAI_ORG_ID") or None,
-            project=env.get("OPENAI_PROJECT_ID") or None,
-        )
-
-    @classmethod
     def from_profile(
         cls,
         profile: Profile,

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import fake_openai as fake
 import pytest
-from pytestqt.qtbot import QtBot
 from qt_fixtures import TEST_KEY
 
-from desktop_chat.controller import ChatController
 from desktop_chat.domain import ErrorKind, MessageStatus, Parameters, Role
-
-
-def wait_done(qtbot: QtBot, controller: ChatController, conversation_id: str) -> None:
-    qtbot.waitUntil(lambda: not controller.is_streaming(conversation_id), timeout=10_000)
 
 
 def test_answer_streams_in_and_is_saved_complete(qtbot, controller, fake_openai):
