@@ -232,6 +232,13 @@ class ConversationStore:
                 )
         return self.get_conversation(conversation_id)
 
+    def count_conversations(self) -> int:
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM conversations WHERE deleted_at IS NULL"
+            ).fetchone()[0]
+        )
+
     def list_conversations(self, limit: int = 200, offset: int = 0) -> list[ConversationSummary]:
         rows = self._db.execute(
             "SELECT id, title, updated_at, pinned, model FROM conversations "

@@ -1,7 +1,8 @@
 """HistorySidebar: every conversation (pinned first, newest activity next) and full-text search.
 
-The list is a model that fetches conversations a page at a time as the user scrolls, so ten
-thousand conversations cost one page of rows, not ten thousand widgets. Search results come
+The list is a model that knows how many conversations there are and reads them a page at a
+time as the view asks for them, so ten thousand conversations cost the rows on screen, not
+ten thousand widgets, and scrolling never lays the whole list out again. Search results come
 from the store's FTS5 index, ranked, each with a snippet; choosing one opens the conversation
 at the matching message. Delete moves a conversation to the trash and offers Undo; nothing is
 bound to a bare Backspace.
@@ -55,47 +56,55 @@ class HistoryModel(QAbstractListModel):
     def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self._rows: list[_Row] = []
         self._query = ""
-        self._exhausted = False
+        self._count = 0
+        self._pages: dict[int, list[_Row]] = {}  # page number -> rows, read when first shown
 
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self, query: str = "") -> None:
+        """The list knows its full length at once (one COUNT), so the scroll bar is right
+        from the start; rows are read a page at a time when the view first asks for them."""
         self.beginResetModel()
         self._query = query.strip()
-        self._rows = []
-        self._exhausted = False
+        self._pages = {}
         if self._query:
-            self._rows = [
+            hits = [
                 _Row(hit.conversation_id, hit.title, hit.snippet, message_id=hit.message_id)
                 for hit in self.store.search(self._query)
             ]
-            self._exhausted = True
+            self._pages = {0: hits}
+            self._count = len(hits)
         else:
-            self._rows = self._page(0)
+            self._count = self.store.count_conversations()
         self.endResetModel()
 
-    def _page(self, offset: int) -> list[_Row]:
-        summaries = self.store.list_conversations(limit=PAGE_SIZE, offset=offset)
-        if len(summaries) < PAGE_SIZE:
-            self._exhausted = True
-        return [
-            _Row(s.id, s.title, f"{s.model} · {s.updated_at.astimezone():%Y-%m-%d %H:%M}", s.pinned)
-            for s in summaries
-        ]
+    def _page(self, number: int) -> list[_Row]:
+        rows = self._pages.get(number)
+        if rows is None:
+            summaries = self.store.list_conversations(limit=PAGE_SIZE, offset=number * PAGE_SIZE)
+            rows = self._pages[number] = [
+                _Row(
+                    s.id,
+                    s.title,
+                    f"{s.model} · {s.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                    s.pinned,
+                )
+                for s in summaries
+            ]
+        return rows
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 (Qt API)
-        return not parent.isValid() and not self._exhausted
+    def _row(self, row: int) -> _Row | None:
+        if self._query:
+            hits = self._pages.get(0, [])
+            return hits[row] if 0 <= row < len(hits) else None
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 (Qt API)
-        if parent.isValid() or self._exhausted:
-            return
-        rows = self._page(len(self._rows))
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
+    @property
+    def loaded_rows(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
 
     # --- model API --------------------------------------------------------------------------
 
@@ -104,12 +113,14 @@ class HistoryModel(QAbstractListModel):
         return bool(self._query)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= self._count:
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
+        if row is None:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             if row.message_id is not None or self._query:
                 return f"{row.title}\n{row.detail}"  # a search hit: title, then the snippet
@@ -127,9 +138,12 @@ class HistoryModel(QAbstractListModel):
         return None
 
     def row_of(self, conversation_id: str) -> int:
-        return next(
-            (i for i, r in enumerate(self._rows) if r.conversation_id == conversation_id), -1
-        )
+        """The row of a conversation among those already read (-1 if not read yet)."""
+        for number, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.conversation_id == conversation_id:
+                    return offset if self._query else number * PAGE_SIZE + offset
+        return -1
 
 
 class HistorySidebar(QWidget):
