@@ -9,11 +9,12 @@ happened and what to do. No text it produces ever contains the API key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -149,15 +150,21 @@ class ChatClient:
             await self._sdk.close()
             self._sdk = None
 
-    async def list_models(self) -> list[str]:
+    @contextlib.contextmanager
+    def _classified(self, mid_stream: bool = False) -> Iterator[None]:
+        """The one place SDK exceptions become a ChatFailure (cancellation passes through)."""
         try:
+            yield
+        except (ChatFailure, asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception as error:
+            raise ChatFailure(classify(error, self.config.api_key, mid_stream)) from error
+
+    async def list_models(self) -> list[str]:
+        with self._classified():
             client = self._client()
             page = await client.models.list(extra_headers=self._extra_headers)
             ids = [model.id async for model in page]
-        except ChatFailure:
-            raise
-        except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key)) from error
         return sorted(set(ids))
 
     async def complete(
@@ -166,15 +173,11 @@ class ChatClient:
         """One short, non-streamed answer (used for titles)."""
         messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
         extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
-        try:
+        with self._classified():
             client = self._client()
             response = await client.chat.completions.create(
                 model=model, messages=messages, extra_headers=self._extra_headers, **extra
             )
-        except ChatFailure:
-            raise
-        except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key)) from error
         choice = response.choices[0] if response.choices else None
         return (choice.message.content or "") if choice and choice.message else ""
 
@@ -222,7 +225,7 @@ class ChatClient:
         prompt_tokens: int | None = None
         completion_tokens: int | None = None
         last_yield = time.monotonic()
-        try:
+        with self._classified(mid_stream=True):
             async with stream:
                 async for chunk in stream:
                     answered_model = chunk.model or answered_model
@@ -240,22 +243,14 @@ class ChatClient:
                     if now - last_yield > YIELD_EVERY_SECONDS:
                         await asyncio.sleep(0)
                         last_yield = time.monotonic()
-        except (ChatFailure, asyncio.CancelledError, GeneratorExit):
-            raise
-        except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key, mid_stream=True)) from error
         yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
 
     async def _create(self, endpoint: str, body: dict[str, Any]) -> Any:
-        try:
+        with self._classified():
             client = self._client()
             resource = client.chat.completions if endpoint == "/chat/completions" else None
             create = resource.create if resource is not None else client.completions.create
             return await create(**body, extra_headers=self._extra_headers)
-        except ChatFailure:
-            raise
-        except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key)) from error
 
 
 def _choice_text(choice: Any) -> str | None:

@@ -18,7 +18,7 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from desktop_chat import APP_ID, APP_NAME, __version__
@@ -89,6 +89,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop_chat.migrations import NewerDatabaseError
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore, StoreError
+    from desktop_chat.ui.first_paint import after_first_paint
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.ui.shell import Shell
 
@@ -155,7 +156,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.after_first_paint()
         shell.register_hotkey(providers.settings.quick_ask_shortcut)
 
-    _after_first_paint(first_shown, lambda: asyncio.ensure_future(warm_up()))
+    after_first_paint(first_shown, lambda: asyncio.ensure_future(warm_up()))
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):
         _report_first_paint_then_close(window)
 
@@ -170,35 +171,15 @@ def run_gui(args: argparse.Namespace) -> int:
     return 0
 
 
-def _after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
-    """Run `callback` once, in the event-loop turn after `widget` first painted."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                widget.removeEventFilter(self)
-                QTimer.singleShot(0, callback)
-            return False
-
-    widget._warm_up_filter = FirstPaint(widget)  # type: ignore[attr-defined]
-    widget.installEventFilter(widget._warm_up_filter)  # type: ignore[attr-defined]
-
-
 def _report_first_paint_then_close(window: QWidget) -> None:
     """For the start-up benchmark: print one line at the first paint, then quit."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from desktop_chat.ui.first_paint import after_first_paint
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                window.removeEventFilter(self)
-                print("first-paint", flush=True)
-                QTimer.singleShot(0, window.close)
-            return False
+    def report() -> None:
+        print("first-paint", flush=True)
+        window.close()
 
-    window._first_paint_filter = FirstPaint(window)  # type: ignore[attr-defined]
-    window.installEventFilter(window._first_paint_filter)  # type: ignore[attr-defined]
+    after_first_paint(window, report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

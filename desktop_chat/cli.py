@@ -99,21 +99,24 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _open_store() -> ConversationStore:
-    from desktop_chat.store import ConversationStore
+def _open_store(failure_prefix: str = "") -> ConversationStore | None:
+    """The history database, or None after saying (one line) why it cannot be opened."""
+    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.store import ConversationStore, StoreError
 
-    return ConversationStore(paths.database_path())
+    try:
+        return ConversationStore(paths.database_path())
+    except (NewerDatabaseError, StoreError) as error:
+        _fail(f"{failure_prefix}{error}")
+        return None
 
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop_chat import exchange
-    from desktop_chat.migrations import NewerDatabaseError
-    from desktop_chat.store import StoreError
 
-    try:
-        store = _open_store()
-    except (NewerDatabaseError, StoreError) as error:
-        return _fail(str(error))
+    store = _open_store()
+    if store is None:
+        return EXIT_FAILED
     try:
         ids = [args.conversation] if args.conversation else store.conversation_ids()
         try:
@@ -136,21 +139,21 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from desktop_chat import exchange
-    from desktop_chat.migrations import NewerDatabaseError
     from desktop_chat.store import StoreError
 
     try:
         conversations = exchange.load_file(Path(args.file))
     except exchange.ImportFormatError as error:
         return _fail(f"nothing imported: {error}")
+    store = _open_store("nothing imported: ")
+    if store is None:
+        return EXIT_FAILED
     try:
-        store = _open_store()
-        try:
-            added, messages = store.import_conversations(conversations)
-        finally:
-            store.close()
-    except (NewerDatabaseError, StoreError) as error:
+        added, messages = store.import_conversations(conversations)
+    except StoreError as error:
         return _fail(f"nothing imported: {error}")
+    finally:
+        store.close()
     print(
         f"Imported {added} new conversation(s) and {messages} new message(s) "
         f"from {len(conversations)} in the file."
@@ -185,14 +188,12 @@ def run_ask(args: argparse.Namespace) -> int:
 
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
     from desktop_chat.api import ChatClient, ChatFailure
-    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.providers import Providers
     from desktop_chat.store import StoreError
 
-    try:
-        store = _open_store()
-    except (NewerDatabaseError, StoreError) as error:
-        return _fail(str(error))
-    from desktop_chat.providers import Providers
+    store = _open_store()
+    if store is None:
+        return EXIT_FAILED
 
     providers = Providers()
     if args.profile and args.profile not in {p.name for p in providers.settings.profiles}:

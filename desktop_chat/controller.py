@@ -184,8 +184,9 @@ class ChatController(QObject):
         except StoreError as error:
             self.storage_error.emit(str(error))
             return None
-        self.conversation_changed.emit(conversation_id)
-        self._start(conversation_id, user)
+        # `started` tells the views (they reload once); without a start, say the store changed.
+        if not self._start(conversation_id, user):
+            self.conversation_changed.emit(conversation_id)
         return user
 
     def retry(self, conversation_id: str) -> None:
@@ -221,9 +222,8 @@ class ChatController(QObject):
         except StoreError as error:
             self.storage_error.emit(str(error))
             return None
-        self.conversation_changed.emit(original.conversation_id)
-        if edited.role is Role.USER:
-            self._start(original.conversation_id, edited)
+        if edited.role is not Role.USER or not self._start(original.conversation_id, edited):
+            self.conversation_changed.emit(original.conversation_id)
         return edited
 
     # --- playground edits: each rewrite keeps the old branch as an alternative -------------
@@ -378,7 +378,8 @@ class ChatController(QObject):
             self.models, self.models_from_server = list(FALLBACK_MODELS), False
         self.models_loaded.emit(self.models, self.models_from_server)
 
-    def _start(self, conversation_id: str, prompt: Message) -> None:
+    def _start(self, conversation_id: str, prompt: Message) -> bool:
+        """Ask for an answer to `prompt`; False if the answer could not even be stored."""
         conversation = self.store.get_conversation(conversation_id)
         try:
             answer = self.store.add_message(
@@ -391,7 +392,7 @@ class ChatController(QObject):
             )
         except StoreError as error:
             self.storage_error.emit(str(error))
-            return
+            return False
         history = request_history(conversation, upto=prompt)
         run = _Run(conversation_id, answer)
         client = self._chat_client(conversation.profile)
@@ -407,6 +408,7 @@ class ChatController(QObject):
         self._runs[conversation_id] = run
         run.task = asyncio.ensure_future(self._stream(run, events))
         self.started.emit(conversation_id, answer)
+        return True
 
     async def _stream(self, run: _Run, events: AsyncIterator[StreamEvent]) -> None:
         status = MessageStatus.COMPLETE

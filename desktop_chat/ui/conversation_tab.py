@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import replace
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
@@ -54,6 +54,7 @@ from desktop_chat.domain import (
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
 
@@ -532,16 +533,10 @@ class ConversationTab(QWidget):
         if self._deferred:
             if self.lay_out_after_paint:
                 # Wait for the (empty) view's first paint, so the window shows at once.
-                self.message_view.viewport().installEventFilter(self)
+                after_first_paint(self.message_view.viewport(), self._lay_out_if_deferred)
             else:
                 self._lay_out_now()
         super().showEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.message_view.viewport():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._lay_out_if_deferred)
-        return super().eventFilter(watched, event)
 
     def _lay_out_if_deferred(self) -> None:
         if self._deferred:
@@ -708,7 +703,7 @@ class ConversationTab(QWidget):
             self._reload(render=True)
 
     def _after_stream(self) -> None:
-        self._reload(render=True)
+        # No reload here: the controller's conversation_changed follows at once and reloads.
         self._update_buttons()
         self.activity_changed.emit()
 

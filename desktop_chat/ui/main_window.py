@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
             apply_theme(theme)
         self._theme_actions[theme].setChecked(True)
         controller.conversation_changed.connect(self._schedule_history_refresh)
+        controller.started.connect(self._schedule_history_refresh)
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
                 f"{text} Your text is kept in memory and will be saved again shortly.", "warning"

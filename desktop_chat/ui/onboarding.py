@@ -17,16 +17,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_chat.credentials import KeychainUnavailable
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile
-from desktop_chat.ui.secret_field import secret_field
+from desktop_chat.ui.secret_field import save_key, secret_field
 
 _LOCAL_PRESETS = [p for p in PRESETS if not p.needs_key]
 
@@ -115,18 +113,8 @@ class OnboardingDialog(QDialog):
                 self._show_error("Paste your API key, or choose a local server.")
                 return
             profile = self.providers.settings.profile()
-            try:
-                self.providers.keys.store(profile.name, key)
-            except KeychainUnavailable as error:
-                answer = QMessageBox.question(
-                    self,
-                    "Keychain unavailable",
-                    f"{error}\n\nKeep the key for this session only? It will not be written "
-                    "anywhere. (Or set OPENAI_API_KEY in your environment.)",
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    return
-                self.providers.keys.keep_for_session(profile.name, key)
+            if not save_key(self, self.providers.keys, profile.name, key):
+                return
             self._finish({})
         else:
             url = self.url_field.text().strip()

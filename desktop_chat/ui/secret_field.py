@@ -1,9 +1,12 @@
-"""A masked line edit for API keys, with a "Show" toggle to reveal what was typed."""
+"""API keys in the UI: a masked field with a "Show" toggle, and saving a key to the keychain
+(or, when there is none, for this session only — never to a file)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+
+from desktop_chat.credentials import KeychainUnavailable, KeyStore
 
 
 def secret_field(parent: QWidget, placeholder: str = "") -> QLineEdit:
@@ -21,3 +24,24 @@ def secret_field(parent: QWidget, placeholder: str = "") -> QLineEdit:
     )
     field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
     return field
+
+
+def save_key(parent: QWidget, keys: KeyStore, profile: str, key: str) -> bool:
+    """Store in the keychain; if it cannot be used, offer to keep the key for this session.
+    Returns False if the user declined (the key is then kept nowhere)."""
+    try:
+        keys.store(profile, key)
+        return True
+    except KeychainUnavailable as error:
+        answer = QMessageBox.question(
+            parent,
+            "Keychain unavailable",
+            f"{error}\n\nKeep the key for “{profile}” for this session only? It will not be "
+            "written anywhere; you will be asked again next time. You can also set "
+            "OPENAI_API_KEY in the environment instead.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        keys.keep_for_session(profile, key)
+        return True

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from desktop_chat.credentials import KeychainUnavailable, KeySource
 from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
-from desktop_chat.ui.secret_field import secret_field
+from desktop_chat.ui.secret_field import save_key, secret_field
 
 
 class SettingsDialog(QDialog):
@@ -350,19 +349,7 @@ class SettingsDialog(QDialog):
             with contextlib.suppress(KeychainUnavailable):
                 keys.delete(name)
         for name, key in self._pending_keys.items():
-            try:
-                keys.store(name, key)
-            except KeychainUnavailable as error:
-                choice = QMessageBox.question(
-                    self,
-                    "Keychain unavailable",
-                    f"{error}\n\nKeep the key for “{name}” for this session only? It will not "
-                    "be written anywhere; you will be asked again next time. You can also set "
-                    "OPENAI_API_KEY in the environment instead.",
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                )
-                if choice == QMessageBox.StandardButton.Yes:
-                    keys.keep_for_session(name, key)
+            save_key(self, keys, name, key)
         self._pending_keys.clear()
         self.providers.update(self._settings)
         self.settings_saved.emit()
