@@ -8,7 +8,6 @@ happened and what to do. No text it produces ever contains the API key.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -152,10 +151,11 @@ class ChatClient:
 
     @contextlib.contextmanager
     def _classified(self, mid_stream: bool = False) -> Iterator[None]:
-        """The one place SDK exceptions become a ChatFailure (cancellation passes through)."""
+        """The one place SDK exceptions become a ChatFailure. Cancellation and GeneratorExit
+        are BaseExceptions, so they pass through untouched."""
         try:
             yield
-        except (ChatFailure, asyncio.CancelledError, GeneratorExit):
+        except ChatFailure:
             raise
         except Exception as error:
             raise ChatFailure(classify(error, self.config.api_key, mid_stream)) from error
@@ -241,7 +241,7 @@ class ChatClient:
                         finish_reason = choice.finish_reason or finish_reason
                     now = time.monotonic()
                     if now - last_yield > YIELD_EVERY_SECONDS:
-                        await asyncio.sleep(0)
+                        await _yield_to_loop()
                         last_yield = time.monotonic()
         yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
 
@@ -449,3 +449,13 @@ def _is_transport_error(error: BaseException) -> bool:
     return module.split(".")[0] in {"httpx2", "httpx", "httpcore", "h11", "anyio"} or isinstance(
         error, ConnectionError | OSError
     )
+
+
+async def _yield_to_loop() -> None:
+    """Let the loop run other tasks (and Qt paint) during a burst of ready chunks.
+
+    asyncio is imported on first use: api.py is imported before the window paints, and the
+    asyncio bridge is only started after that (see app.py)."""
+    import asyncio
+
+    await asyncio.sleep(0)

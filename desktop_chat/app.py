@@ -2,10 +2,12 @@
 
 Start-up order, chosen so the first paint is not kept waiting:
 1. parse arguments (`--version` answers without importing Qt);
-2. create the QApplication and the qasync loop; open the store (SQLite, milliseconds);
-3. build and show the main window, restoring the last session;
-4. after the first paint, ask the server for its models — the first use of the API client,
-   which is when the `openai` package (about 0.6 s to import) is loaded.
+2. create the QApplication, claim the single instance, open the store (SQLite, milliseconds);
+3. build and show the main window, restoring the last session, and run Qt's own event loop
+   until it has painted;
+4. then import asyncio and qasync and start the bridge, build the tray and the quick-ask
+   popup, and off the GUI thread import the `openai` package (about 0.5 s) and look up the
+   key in the keychain; then ask the server for its models and grab the global shortcut.
 Shutdown: closing the window sets an asyncio.Event; streams are stopped (partial answers saved
 as interrupted), the HTTP client is closed, then the loop ends. Nothing happens at import time.
 """
@@ -13,7 +15,6 @@ as interrupted), the HTTP client is closed, then the loop ends. Nothing happens 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import logging
 import os
@@ -24,7 +25,13 @@ from typing import TYPE_CHECKING
 from desktop_chat import APP_ID, APP_NAME, __version__
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from desktop_chat.controller import ChatController
+    from desktop_chat.providers import Providers
+    from desktop_chat.store import ConversationStore
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +87,13 @@ def setup_logging() -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    import qasync
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from desktop_chat import paths, window_state
 
-    from desktop_chat import paths
-    from desktop_chat.controller import ChatController
-    from desktop_chat.migrations import NewerDatabaseError
-    from desktop_chat.providers import Providers
-    from desktop_chat.store import ConversationStore, StoreError
-    from desktop_chat.ui.first_paint import after_first_paint
+    from PySide6.QtGui import QGuiApplication  # isort: skip
+    from PySide6.QtWidgets import QApplication  # isort: skip
+
+    from desktop_chat.ui.first_paint import after_first_paint, wait_for_first_paint
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.shell import Shell
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -99,9 +101,6 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
-    from desktop_chat.desktop_entry import app_icon
-
-    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # shutdown is ours: stop streams, then quit
 
     from desktop_chat import ipc
@@ -116,52 +115,68 @@ def run_gui(args: argparse.Namespace) -> int:
     if instance is None:
         return 0
 
-    try:
-        store = ConversationStore(paths.database_path())
-    except (NewerDatabaseError, StoreError) as error:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(None, APP_NAME, str(error))
-        instance.close()
-        return 1
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    providers = Providers()
-    controller = ChatController(store, providers)
-    window = MainWindow(controller, providers)
-    closed = asyncio.Event()
-    shell = Shell(window, controller, providers, closed, app.windowIcon())
-    instance.command_received.connect(shell.handle_command)
-    shell.quit_on_signals()
-    window.restore_session()
-    if args.new_chat:
-        window.new_tab()
-    if args.quick_ask:
-        shell.quick_ask.present()  # started by the shortcut: the popup only, app in background
-    else:
+    # The frame first: menus, the sidebar, a tab with the composer, at last time's size and
+    # in the user's theme. The chats, the settings and the controller follow its first paint.
+    window = MainWindow()
+    window.window_state_path = paths.window_state_path()
+    window.restore_look(window_state.load(window.window_state_path))
+    if not args.quick_ask:
         window.show()
         window.raise_()
         window.activateWindow()
-    # After the first paint: the keychain (D-Bus), the SDK import and the shortcut grab.
-    first_shown = shell.quick_ask if args.quick_ask else window
+        wait_for_first_paint(window)
+        if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):  # for the start-up benchmark
+            print("first-paint", flush=True)
+
+    attached = _attach_chats(window, args.new_chat)
+    if attached is None:
+        instance.close()
+        return 1
+    store, providers, controller = attached
+    shell = _make_shell(window, controller, providers)
+    first_shown: QWidget = window
+    if args.quick_ask:
+        # Started by the shortcut: the popup only, the app stays in the background.
+        shell.quick_ask.present()
+        first_shown = shell.quick_ask
+
+    _set_app_icon(app, shell)  # Qt updates the shown window's icon; the PNGs can wait
+
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    shell.quit_requested.connect(closed.set)
+    if not args.quick_ask and not window.isVisible():
+        shell.quit()  # the window was closed before the chats were in: that was a quit
+    instance.command_received.connect(shell.handle_command)
+    shell.quit_on_signals()
 
     async def warm_up() -> None:
         first_shown.activateWindow()  # mapped now: take the keyboard focus
         # Off the GUI thread: the SDK import (~0.5 s) and the keychain lookup (D-Bus), so the
         # window stays responsive while they run; then the model list and the shortcut grab.
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, importlib.import_module, "openai")
-        await loop.run_in_executor(None, providers.key_lookup)
+        running = asyncio.get_running_loop()
+        await running.run_in_executor(None, importlib.import_module, "openai")
+        await running.run_in_executor(None, providers.key_lookup)
         window.after_first_paint()
         shell.register_hotkey(providers.settings.quick_ask_shortcut)
 
-    after_first_paint(first_shown, lambda: asyncio.ensure_future(warm_up()))
-    if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):
-        _report_first_paint_then_close(window)
+    warming = asyncio.ensure_future(warm_up())
+    if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT") and (tab := window.current_tab()):
+        # "ready": the chats are in and painted (the composer is the real one now).
+        def report_ready() -> None:
+            print("ready", flush=True)
+            shell.quit()
+
+        after_first_paint(tab.message_view.viewport(), report_ready)
 
     async def until_closed() -> None:
         await closed.wait()
+        warming.cancel()  # quit while still warming up: nothing is left pending
         await controller.shutdown()
 
     with loop:
@@ -171,15 +186,44 @@ def run_gui(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_first_paint_then_close(window: QWidget) -> None:
-    """For the start-up benchmark: print one line at the first paint, then quit."""
-    from desktop_chat.ui.first_paint import after_first_paint
+def _attach_chats(
+    window: MainWindow, new_chat: bool
+) -> tuple[ConversationStore, Providers, ChatController] | None:
+    """The window's second step: the store, the settings, the controller, the session's tabs
+    and the history. None if the database cannot be used (the user has been told why)."""
+    from desktop_chat import paths
+    from desktop_chat.controller import ChatController
+    from desktop_chat.migrations import NewerDatabaseError
+    from desktop_chat.providers import Providers
+    from desktop_chat.store import ConversationStore, StoreError
 
-    def report() -> None:
-        print("first-paint", flush=True)
-        window.close()
+    try:
+        store = ConversationStore(paths.database_path())
+    except (NewerDatabaseError, StoreError) as error:
+        from PySide6.QtWidgets import QMessageBox
 
-    after_first_paint(window, report)
+        QMessageBox.critical(window if window.isVisible() else None, APP_NAME, str(error))
+        return None
+    providers = Providers()  # settings only; the keychain is asked after the first paint
+    controller = ChatController(store, providers)
+    window.attach(controller, providers)
+    window.restore_session()
+    if new_chat:
+        window.new_tab()
+    return store, providers, controller
+
+
+def _set_app_icon(app: QApplication, shell: Shell) -> None:
+    from desktop_chat.desktop_entry import app_icon
+
+    app.setWindowIcon(app_icon())
+    shell.set_icon(app.windowIcon())
+
+
+def _make_shell(window: MainWindow, controller: ChatController, providers: Providers) -> Shell:
+    from desktop_chat.ui.shell import Shell
+
+    return Shell(window, controller, providers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

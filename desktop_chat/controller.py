@@ -11,13 +11,13 @@ Widgets never import `openai` or `sqlite3`; they call this controller and read t
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -44,6 +44,9 @@ from desktop_chat.domain import (
 from desktop_chat.settings import Profile
 from desktop_chat.store import ConversationStore, StoreError
 
+if TYPE_CHECKING:
+    import asyncio
+
 log = logging.getLogger(__name__)
 
 # Deltas reach the view at most 30 times a second: smooth to read, and the repaint cost stays
@@ -51,6 +54,16 @@ log = logging.getLogger(__name__)
 FRAME_SECONDS = 0.033
 SAVE_EVERY_SECONDS = 1.0
 DEFAULT_TITLE = "New chat"
+
+
+def _spawn(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    """Run a coroutine as a task on the running (qasync) loop.
+
+    asyncio is imported here, not at the top: the window is built and painted before the
+    asyncio bridge exists (see app.py), and importing asyncio costs ~30 ms of that start."""
+    import asyncio
+
+    return asyncio.ensure_future(coroutine)
 
 
 @dataclass(slots=True)
@@ -96,6 +109,7 @@ class ChatController(QObject):
     failed = Signal(str, object, object)  # conversation id, ChatError, kept partial Message|None
     conversation_changed = Signal(str)  # title, model or messages changed in the store
     models_loaded = Signal(list, bool)  # model ids, True if the server listed them
+    profile_models_loaded = Signal(str, list, bool)  # profile name, its models, from the server
     storage_error = Signal(str)
 
     def __init__(
@@ -317,6 +331,8 @@ class ChatController(QObject):
         for task in self._title_tasks.values():
             task.cancel()
             tasks.append(task)
+        import asyncio
+
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in [*self._clients.values(), *self._retired]:
             await client.close()
@@ -354,9 +370,18 @@ class ChatController(QObject):
             models = []
         return models or list(FALLBACK_MODELS)
 
+    def load_models_of(self, profile_name: str) -> None:
+        """Ask a profile's server for its models; `profile_models_loaded` tells the answer."""
+
+        async def load() -> None:
+            models = await self.models_of(profile_name)
+            self.profile_models_loaded.emit(profile_name, models, models != list(FALLBACK_MODELS))
+
+        _spawn(load())
+
     def load_models(self) -> None:
         if self._model_task is None or self._model_task.done():
-            self._model_task = asyncio.ensure_future(self._load_models())
+            self._model_task = _spawn(self._load_models())
 
     # --- internals --------------------------------------------------------------------------
 
@@ -406,11 +431,13 @@ class ChatController(QObject):
             run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
             events = client.stream_chat(conversation.model, history, conversation.parameters)
         self._runs[conversation_id] = run
-        run.task = asyncio.ensure_future(self._stream(run, events))
+        run.task = _spawn(self._stream(run, events))
         self.started.emit(conversation_id, answer)
         return True
 
     async def _stream(self, run: _Run, events: AsyncIterator[StreamEvent]) -> None:
+        import asyncio
+
         status = MessageStatus.COMPLETE
         error: ChatError | None = None
         try:
@@ -509,7 +536,7 @@ class ChatController(QObject):
             return
         if conversation.title != title_from_prompt(messages[0].content):
             return  # the user named it already
-        self._title_tasks[conversation_id] = asyncio.ensure_future(
+        self._title_tasks[conversation_id] = _spawn(
             self._name(conversation_id, conversation.profile, conversation.model, messages)
         )
 

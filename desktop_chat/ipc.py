@@ -26,7 +26,6 @@ Qt requirements:
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import stat
@@ -125,12 +124,20 @@ def _lock_path(full_name: str) -> str:
 # --------------------------------------------------------------------------- protocol
 
 
+# json is imported where messages are read or written: the first instance, which claims the
+# name before its window's first paint, has none to exchange then.
+
+
 def _encode(message: dict[str, object]) -> bytes:
+    import json
+
     return json.dumps(message, separators=(",", ":"), ensure_ascii=True).encode() + b"\n"
 
 
 def _parse_request(line: bytes, commands: frozenset[str]) -> tuple[str, dict[str, object]]:
     """(command, args) of one request line; ValueError with a short reason otherwise."""
+    import json
+
     try:
         message = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -318,6 +325,8 @@ def _exchange(
                     return _NO_ANSWER, "the instance closed the connection without answering"
                 return _NO_ANSWER, "no answer in time"
             reply += bytes(sock.readAll().data())
+        import json
+
         try:
             answer = json.loads(bytes(reply.split(b"\n", 1)[0]).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):

@@ -27,3 +27,7 @@ def database_path() -> Path:
 
 def log_path() -> Path:
     return state_dir() / "desktop-chat.log"
+
+
+def window_state_path() -> Path:
+    return state_dir() / "window-state"

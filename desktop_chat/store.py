@@ -12,11 +12,11 @@ import contextlib
 import json
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_chat.domain import (
     DEFAULT_MODEL,
@@ -29,8 +29,10 @@ from desktop_chat.domain import (
     Usage,
     utc_now,
 )
-from desktop_chat.exchange import ImportedConversation
 from desktop_chat.migrations import migrate
+
+if TYPE_CHECKING:
+    from desktop_chat.exchange import ImportedConversation
 
 MEMORY = ":memory:"
 RANK_AT_MOST = 2000  # message hits ranked by relevance; past this, newest first
@@ -58,7 +60,9 @@ class SearchHit:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """128 random bits as 32 hex digits, like uuid4().hex (the uuid module would pull in
+    platform and subprocess at start-up)."""
+    return os.urandom(16).hex()
 
 
 def _time(value: datetime) -> str:

@@ -7,10 +7,8 @@ request, and reopening the conversation shows the live answer again.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
@@ -34,16 +32,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
-    FALLBACK_MODELS,
     ChatError,
     Conversation,
     Message,
@@ -53,10 +48,10 @@ from desktop_chat.domain import (
 )
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
-from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
+from desktop_chat.ui.tab_chrome import TabChrome
 
 MAX_STOP_SEQUENCES = 4
 
@@ -388,7 +383,7 @@ class AddMessageDialog(QDialog):
         return self.editor.toPlainText()
 
 
-class ConversationTab(QWidget):
+class ConversationTab(TabChrome):
     """One conversation. Signals let the window update the tab's title and marks."""
 
     title_changed = Signal(str)
@@ -401,7 +396,7 @@ class ConversationTab(QWidget):
         parent: QWidget | None = None,
         providers: Providers | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(MessageView(), parent)
         self.controller = controller
         self.providers = providers
         self.conversation = conversation
@@ -409,60 +404,18 @@ class ConversationTab(QWidget):
         self._rendered_signature: tuple[object, ...] | None = None
         self._deferred = False
         self.lay_out_after_paint = False
-        self.setObjectName("conversationTab")
         self.setAccessibleName(f"Conversation: {conversation.title}")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 8)
-        layout.setSpacing(6)
-
-        header = QHBoxLayout()
-        self.model_picker = QComboBox(self)
-        self.model_picker.setObjectName("modelPicker")
-        self.model_picker.setAccessibleName("modelPicker")
-        self.model_picker.setToolTip("Model — pick one, or type any model name")
-        self.model_picker.setEditable(True)
-        self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.model_picker.setMinimumContentsLength(18)
-        model_label = QLabel("&Model", self)
-        model_label.setBuddy(self.model_picker)
-        header.addWidget(model_label)
-        header.addWidget(self.model_picker)
-        self.profile_picker = QComboBox(self)
-        self.profile_picker.setObjectName("profilePicker")
-        self.profile_picker.setAccessibleName("Provider profile")
-        self.profile_picker.setToolTip("Which server (profile) answers in this chat")
-        self.profile_picker.hide()
-        header.addWidget(self.profile_picker)
-        self.settings_button = QToolButton(self)
-        self.settings_button.setObjectName("settingsToggle")
-        self.settings_button.setText("System && parameters")
-        self.settings_button.setAccessibleName("System message and parameters")
-        self.settings_button.setCheckable(True)
-        header.addWidget(self.settings_button)
-        add_message = QToolButton(self)
-        add_message.setObjectName("addMessage")
-        add_message.setText("Add message…")
-        add_message.setAccessibleName("Add a message with any role")
-        add_message.clicked.connect(self._add_message)
-        header.addWidget(add_message)
-        header.addStretch(1)
-        self.totals = QLabel(self)
-        self.totals.setObjectName("conversationTotals")
-        self.totals.setAccessibleName("Tokens and cost of this chat")
-        self.totals.setEnabled(False)
-        header.addWidget(self.totals)
-        layout.addLayout(header)
+        layout = self.column
+        self.add_message_button.clicked.connect(self._add_message)
 
         self.parameters_panel = ParametersPanel(self)
         self.parameters_panel.hide()
         self.settings_button.toggled.connect(self.parameters_panel.setVisible)
-        layout.addWidget(self.parameters_panel)
+        layout.insertWidget(1, self.parameters_panel)  # under the model row
 
-        self.message_view = MessageView(self)
+        self.message_view: MessageView
         self.message_view.action_requested.connect(self._on_message_action)
-        layout.addWidget(self.message_view, 1)
+        after_view = layout.indexOf(self.message_view) + 1
 
         self.find_bar = QLineEdit(self)
         self.find_bar.setObjectName("findInConversation")
@@ -472,32 +425,14 @@ class ConversationTab(QWidget):
         self.find_bar.hide()
         self.find_bar.textChanged.connect(lambda _text: self._find(restart=True))
         self.find_bar.returnPressed.connect(self._find)
-        layout.addWidget(self.find_bar)
+        layout.insertWidget(after_view, self.find_bar)
 
         self.notice = Notice("chatNotice", self)
-        layout.addWidget(self.notice)
+        layout.insertWidget(after_view + 1, self.notice)
 
-        bottom = QHBoxLayout()
-        self.composer = Composer(self)
         self.composer.submitted.connect(self.send)
-        bottom.addWidget(self.composer, 1)
-        buttons = QVBoxLayout()
-        self.send_button = QPushButton("Send", self)
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setAccessibleName("sendButton")
-        self.send_button.setToolTip("Send (Enter)")
-        self.send_button.setDefault(False)
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setAccessibleName("stopButton")
-        self.stop_button.setToolTip("Stop the answer (Esc)")
         self.stop_button.clicked.connect(self.stop)
-        for button in (self.send_button, self.stop_button):
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-            buttons.addWidget(button)
-        bottom.addLayout(buttons)
-        layout.addLayout(bottom)
 
         stop_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self)
         stop_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -522,6 +457,7 @@ class ConversationTab(QWidget):
         controller.failed.connect(self._on_failed)
         controller.conversation_changed.connect(self._on_conversation_changed)
         controller.models_loaded.connect(self._on_default_models)
+        controller.profile_models_loaded.connect(self._on_profile_models)
         self.profile_picker.currentTextChanged.connect(self._on_profile_chosen)
 
         # A tab restored in the background is laid out when first shown: twenty restored tabs
@@ -560,9 +496,6 @@ class ConversationTab(QWidget):
     @property
     def is_streaming(self) -> bool:
         return self.controller.is_streaming(self.conversation.id)
-
-    def focus_composer(self) -> None:
-        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def send(self) -> None:
         text = self.composer.toPlainText()
@@ -648,12 +581,11 @@ class ConversationTab(QWidget):
         self.conversation = self.controller.store.update_conversation(
             self.conversation.id, profile=name
         )
-        self._models_task = asyncio.ensure_future(self._load_profile_models(name))
+        self.controller.load_models_of(name)
 
-    async def _load_profile_models(self, name: str) -> None:
-        models = await self.controller.models_of(name)
-        if shiboken6.isValid(self) and self.conversation.profile == name:  # tab may be closed
-            self.set_models(models, from_server=models != list(FALLBACK_MODELS))
+    def _on_profile_models(self, name: str, models: list[str], from_server: bool) -> None:
+        if self.conversation.profile == name:
+            self.set_models(models, from_server)
 
     def set_models(self, models: list[str], from_server: bool) -> None:
         current = self.conversation.model

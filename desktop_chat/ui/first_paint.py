@@ -26,3 +26,21 @@ class _FirstPaint(QObject):
 def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
     """Call `callback` once, in the event-loop turn after `widget`'s next paint."""
     _FirstPaint(widget, callback)
+
+
+def wait_for_first_paint(widget: QWidget, timeout_ms: int = 2000) -> None:
+    """Run Qt's own event loop until `widget` has painted (or `timeout_ms` passed).
+
+    Start-up uses this to show the window before the asyncio bridge (qasync, asyncio: ~40 ms
+    of imports) exists. The timeout covers a window that never paints: started minimised, or
+    on a platform without a screen."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    timer = QTimer(loop)
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(timeout_ms)
+    after_first_paint(widget, loop.quit)
+    loop.exec()
+    timer.stop()

@@ -10,41 +10,42 @@ bound to a bare Backspace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
-    QMenu,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_chat.store import ConversationStore
+if TYPE_CHECKING:
+    from desktop_chat.store import ConversationStore
 
 PAGE_SIZE = 200
-ConversationIdRole = Qt.ItemDataRole.UserRole
-MessageIdRole = Qt.ItemDataRole.UserRole + 1
-PinnedRole = Qt.ItemDataRole.UserRole + 2
+# Qt.ItemDataRole.UserRole and after, as plain ints: the sidebar is built before the first
+# paint, and `QtCore.Qt` (hundreds of enums, ~16 ms) is only touched once the list is filled.
+USER_ROLE = 0x0100
+ConversationIdRole = USER_ROLE
+MessageIdRole = USER_ROLE + 1
+PinnedRole = USER_ROLE + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):  # not a dataclass: `dataclasses` is not loaded before first paint
     conversation_id: str
     title: str
     detail: str
@@ -115,7 +116,8 @@ class HistoryModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
         return 0 if parent.isValid() else self._count
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: _Index, role: int = 0) -> object:  # 0: Qt.ItemDataRole.DisplayRole
+        Qt = QtCore.Qt  # noqa: N806
         if not index.isValid() or index.row() >= self._count:
             return None
         row = self._row(index.row())
@@ -151,9 +153,12 @@ class HistorySidebar(QWidget):
     trash_requested = Signal(str)
     changed = Signal(str)  # a conversation was renamed or (un)pinned
 
-    def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: ConversationStore | None = None, parent: QWidget | None = None
+    ) -> None:
+        """The search field and the (empty) list; `attach(store)` fills and wires them. The
+        window shows this much at its first paint, before the store's data is read."""
         super().__init__(parent)
-        self.store = store
         self.setObjectName("historySidebar")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
@@ -161,25 +166,30 @@ class HistorySidebar(QWidget):
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("searchField")
         self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
-        self.search_field.setClearButtonEnabled(True)
         layout.addWidget(self.search_field)
         self.caption = QLabel("&History", self)
         layout.addWidget(self.caption)
-        self.model = HistoryModel(store, self)
         self.list_view = QListView(self)
         self.list_view.setObjectName("historyList")
         self.list_view.setAccessibleName("historyList")
-        self.list_view.setModel(self.model)
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setUniformItemSizes(True)  # rows elide on the right: the default
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.caption.setBuddy(self.list_view)
+        layout.addWidget(self.list_view, 1)
+        if store is not None:
+            self.attach(store)
+
+    def attach(self, store: ConversationStore) -> None:
+        Qt = QtCore.Qt  # noqa: N806 (the first use of the namespace: after the first paint)
+        self.store = store
+        self.search_field.setClearButtonEnabled(True)  # loads an icon: not before first paint
+        self.model = HistoryModel(store, self)
+        self.list_view.setModel(self.model)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._context_menu)
         self.list_view.activated.connect(self._on_activated)
-        self.caption.setBuddy(self.list_view)
-        layout.addWidget(self.list_view, 1)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -193,11 +203,13 @@ class HistorySidebar(QWidget):
         self.delete_action = self._action(
             "Move to trash", QKeySequence(QKeySequence.StandardKey.Delete), self._trash_current
         )
+        if self.search_field.text():  # typed before the store was attached
+            self._refresh_timer.start()
 
     def _action(self, text: str, key: str | QKeySequence, slot: object) -> QAction:
         action = QAction(text, self.list_view)
         action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
         action.triggered.connect(slot)  # type: ignore[arg-type]
         self.list_view.addAction(action)
         return action
@@ -219,7 +231,7 @@ class HistorySidebar(QWidget):
         return index.data(ConversationIdRole) if index.isValid() else None
 
     def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
     # --- internals --------------------------------------------------------------------------
@@ -238,6 +250,8 @@ class HistorySidebar(QWidget):
         index = self.list_view.indexAt(position)
         if not index.isValid():
             return
+        from PySide6.QtWidgets import QMenu
+
         self.list_view.setCurrentIndex(index)
         menu = QMenu(self)
         menu.addAction("Open", lambda: self._on_activated(index))
@@ -252,6 +266,8 @@ class HistorySidebar(QWidget):
         conversation_id = self.current_conversation_id()
         if conversation_id is None:
             return
+        from PySide6.QtWidgets import QInputDialog
+
         conversation = self.store.get_conversation(conversation_id)
         title, ok = QInputDialog.getText(
             self, "Rename chat", "Title", QLineEdit.EchoMode.Normal, conversation.title

@@ -3,37 +3,47 @@
 Closing a tab whose answer is still streaming does not stop it: the answer finishes in the
 background and is saved, and the window says where to find it (History). Stopping is always
 an explicit act (Stop / Esc), so a stray Ctrl+W never throws away an answer being paid for.
+
+The window is built in two steps so that it paints first (see app.py): the constructor builds
+what the first paint shows — menus, the sidebar's search field and list, a tab with the
+composer — from plain Qt widgets, and `attach(controller)` then wires in the chats. This
+module is imported before that paint, so conversation tabs, dialogs and the `Qt` namespace
+are imported where they are first used, not here.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_chat import APP_NAME, __version__
-from desktop_chat.controller import ChatController
-from desktop_chat.domain import utc_now
-from desktop_chat.providers import Providers
-from desktop_chat.store import StoreError
-from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.notice import Notice
-from desktop_chat.ui.theme import apply_theme
+from desktop_chat.ui.tab_chrome import TabChrome
+from desktop_chat.window_state import WindowState
+
+if TYPE_CHECKING:
+    from desktop_chat.controller import ChatController
+    from desktop_chat.providers import Providers
+    from desktop_chat.store import ConversationStore
+    from desktop_chat.ui.conversation_tab import ConversationTab
+
+log = logging.getLogger(__name__)
 
 STREAMING_MARK = "◌ "
 UNREAD_MARK = "● "
@@ -56,15 +66,21 @@ class MainWindow(QMainWindow):
     closing = Signal()
     settings_saved = Signal()
 
-    def __init__(self, controller: ChatController, providers: Providers | None = None) -> None:
+    def __init__(
+        self, controller: ChatController | None = None, providers: Providers | None = None
+    ) -> None:
+        """The frame; with a controller, `attach` follows at once (as in tests)."""
         super().__init__()
-        self.controller = controller
-        self.providers = providers
+        self.controller: ChatController = None  # type: ignore[assignment]  # set by attach
+        self.store: ConversationStore = None  # type: ignore[assignment]
+        self.providers: Providers | None = None  # set by attach
+        # Where `save_session` keeps the size, place and theme for the next first paint;
+        # set by the app (tests leave it unset, so they write nothing to the user's files).
+        self.window_state_path: Path | None = None
         self.hotkey_status = ""  # set by the shell: how the quick-ask shortcut works, or not
         # Quit means quit, even when closing the window only hides it in the tray.
         self.quit_handler: Callable[[], None] | None = None
         self._zoom = 0
-        self.store = controller.store
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -77,14 +93,11 @@ class MainWindow(QMainWindow):
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.tabs.currentChanged.connect(self._on_current_changed)
+        # Until attach: the look of a new chat, and anything typed there is kept.
+        self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
+        self.tabs.addTab(self._placeholder, "New chat")
 
-        self.sidebar = HistorySidebar(self.store, self)
-        self.sidebar.open_requested.connect(self.open_conversation)
-        self.sidebar.trash_requested.connect(self.trash_conversation)
-        self.sidebar.changed.connect(self._on_conversation_renamed)
+        self.sidebar = HistorySidebar(None, self)
         self.search_field = self.sidebar.search_field
         self.history_list = self.sidebar.list_view
 
@@ -94,7 +107,9 @@ class MainWindow(QMainWindow):
         central_layout.setSpacing(0)
         self.message_bar = Notice("messageBar", central)
         central_layout.addWidget(self.message_bar)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        # No arguments: QSplitter(parent) would make PySide check the (orientation, parent)
+        # overload first, which builds the whole `Qt` namespace (~16 ms) before the first paint.
+        self.splitter = QSplitter()  # horizontal; the layout below makes it a child
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
@@ -103,10 +118,36 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
-        theme = self.providers.settings.theme if self.providers is not None else "system"
-        if theme != "system":
-            apply_theme(theme)
-        self._theme_actions[theme].setChecked(True)
+        self._placeholder.focus_composer()
+        self._theme = "system"
+        self._theme_actions["system"].setChecked(True)
+        if controller is not None:
+            self.attach(controller, providers)
+
+    def restore_look(self, state: WindowState) -> None:
+        """Last time's size, place and theme, before the window is first shown."""
+        if state.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
+        if state.theme != self._theme:
+            self.set_theme(state.theme)
+
+    def attach(self, controller: ChatController, providers: Providers | None = None) -> None:
+        """Wire in the chats: the history list, the actions, the controller's signals. The
+        session's tabs come with `restore_session`; the placeholder tab goes then."""
+        self.controller = controller
+        self.providers = providers
+        if providers is not None and providers.settings.theme != self._theme:
+            self.set_theme(providers.settings.theme)  # the settings are the truth
+        self.store = controller.store
+        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._on_current_changed)
+        self.sidebar.attach(self.store)
+        self.sidebar.open_requested.connect(self.open_conversation)
+        self.sidebar.trash_requested.connect(self.trash_conversation)
+        self.sidebar.changed.connect(self._on_conversation_renamed)
+        for action in self._menu_actions:
+            action.setEnabled(self.providers is not None or action not in self._need_providers)
         controller.conversation_changed.connect(self._schedule_history_refresh)
         controller.started.connect(self._schedule_history_refresh)
         controller.storage_error.connect(
@@ -115,71 +156,85 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def _drop_placeholder(self) -> str:
+        """Remove the start-up tab; returns what was typed in it."""
+        if self._placeholder is None:
+            return ""
+        draft = self._placeholder.composer.toPlainText()
+        self.tabs.removeTab(self.tabs.indexOf(self._placeholder))
+        self._placeholder.deleteLater()
+        self._placeholder = None
+        return draft
+
     # --- actions ----------------------------------------------------------------------------
 
+    def _new_action(self, text: str) -> QAction:
+        action = QAction(text, self)
+        self._menu_actions.append(action)
+        return action
+
     def _build_actions(self) -> None:
+        self._menu_actions: list[QAction] = []
         file_menu = self.menuBar().addMenu("&File")
-        self.new_tab_action = QAction("&New chat", self)
+        self.new_tab_action = self._new_action("&New chat")
         self.new_tab_action.setShortcuts(
             _keys(QKeySequence.StandardKey.AddTab, "Ctrl+T")
             + _keys(QKeySequence.StandardKey.New, "Ctrl+N")
         )
         self.new_tab_action.triggered.connect(lambda: self.new_tab())
         file_menu.addAction(self.new_tab_action)
-        self.close_tab_action = QAction("&Close chat", self)
+        self.close_tab_action = self._new_action("&Close chat")
         self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
-        export_current = QAction("&Export chat…", self)
+        export_current = self._new_action("&Export chat…")
         export_current.triggered.connect(lambda: self._export(only_current=True))
-        export_all = QAction("Export &all chats…", self)
+        export_all = self._new_action("Export &all chats…")
         export_all.triggered.connect(lambda: self._export(only_current=False))
-        import_action = QAction("&Import chats…", self)
+        import_action = self._new_action("&Import chats…")
         import_action.triggered.connect(self._import)
-        empty_trash = QAction("Empty &trash…", self)
+        empty_trash = self._new_action("Empty &trash…")
         empty_trash.triggered.connect(self._empty_trash)
         for action in (export_current, export_all, import_action, empty_trash):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        settings_action = QAction("&Settings…", self)
+        settings_action = self._new_action("&Settings…")
         settings_action.setObjectName("settingsAction")
         settings_action.setShortcuts(_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         settings_action.triggered.connect(self.open_settings)
-        settings_action.setEnabled(self.providers is not None)
         file_menu.addAction(settings_action)
-        prices_action = QAction("&Prices…", self)
+        prices_action = self._new_action("&Prices…")
         prices_action.setObjectName("pricesAction")
         prices_action.triggered.connect(self.open_prices)
-        prices_action.setEnabled(self.providers is not None)
         file_menu.addAction(prices_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        quit_action = self._new_action("&Quit")
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.triggered.connect(self.request_quit)
         file_menu.addAction(quit_action)
 
         view_menu = self.menuBar().addMenu("&View")
-        next_action = QAction("&Next chat", self)
+        next_action = self._new_action("&Next chat")
         next_action.setShortcuts(
             _keys(QKeySequence.StandardKey.NextChild, "Ctrl+Tab", "Ctrl+PgDown")
         )
         next_action.triggered.connect(lambda: self._cycle_tab(1))
-        previous_action = QAction("&Previous chat", self)
+        previous_action = self._new_action("&Previous chat")
         previous_action.setShortcuts(
             _keys(QKeySequence.StandardKey.PreviousChild, "Ctrl+Shift+Tab", "Ctrl+PgUp")
         )
         previous_action.triggered.connect(lambda: self._cycle_tab(-1))
         view_menu.addSeparator()
-        zoom_in = QAction("Zoom &in", self)
+        zoom_in = self._new_action("Zoom &in")
         zoom_in.setShortcuts(_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"))
         zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom + 1))
-        zoom_out = QAction("Zoom &out", self)
+        zoom_out = self._new_action("Zoom &out")
         zoom_out.setShortcuts(_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
         zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom - 1))
-        zoom_reset = QAction("&Actual size", self)
-        zoom_reset.setShortcut(QKeySequence("Ctrl+0"))
+        zoom_reset = self._new_action("&Actual size")
+        zoom_reset.setShortcuts([QKeySequence("Ctrl+0")])
         zoom_reset.triggered.connect(lambda: self.set_zoom(0))
         for action in (zoom_in, zoom_out, zoom_reset):
             view_menu.addAction(action)
@@ -190,39 +245,45 @@ class MainWindow(QMainWindow):
             ("light", "&Light"),
             ("dark", "&Dark"),
         ):
-            action = QAction(label, self)
+            action = self._new_action(label)
             action.setCheckable(True)
             action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
             theme_menu.addAction(action)
             self._theme_actions[name] = action
         view_menu.addSeparator()
-        search_action = QAction("&Search chats", self)
-        search_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        search_action = self._new_action("&Search chats")
+        search_action.setShortcuts([QKeySequence("Ctrl+Shift+F")])
         search_action.triggered.connect(self._focus_search)
         for action in (next_action, previous_action, search_action):
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
-        welcome = QAction("&Welcome…", self)
+        welcome = self._new_action("&Welcome…")
         welcome.setObjectName("welcomeAction")
         welcome.triggered.connect(self.open_onboarding)
-        welcome.setEnabled(self.providers is not None)
         help_menu.addAction(welcome)
-        about = QAction("&About Desktop Chat", self)
-        about.triggered.connect(
-            lambda: QMessageBox.about(
-                self,
-                "About Desktop Chat",
-                f"Desktop Chat {__version__}\nA native client for OpenAI-compatible chat models."
-                "\nYour chats stay on this computer; API keys stay in the system keychain.",
-            )
-        )
+        about = self._new_action("&About Desktop Chat")
+        about.triggered.connect(self._about)
         help_menu.addAction(about)
-        # Window-wide, so they work while the composer (a text box) has the focus.
-        for action in self.findChildren(QAction):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._need_providers = {settings_action, prices_action, welcome}
+        # Window-wide (QAction's default context), so they work while the composer (a text
+        # box) has the focus. Off until `attach`: there are no chats to act on before.
+        for action in self._menu_actions:
+            action.setEnabled(False)
             self.addAction(action)
-        focus_composer = QShortcut(QKeySequence("Ctrl+L"), self)
-        focus_composer.activated.connect(self._focus_composer)
+        focus_composer = QAction("Focus the message box", self)
+        focus_composer.setShortcuts([QKeySequence("Ctrl+L")])
+        focus_composer.triggered.connect(self._focus_composer)
+        self.addAction(focus_composer)
+
+    def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(
+            self,
+            "About Desktop Chat",
+            f"Desktop Chat {__version__}\nA native client for OpenAI-compatible chat models."
+            "\nYour chats stay on this computer; API keys stay in the system keychain.",
+        )
 
     def request_quit(self) -> None:
         if self.quit_handler is not None:
@@ -241,21 +302,30 @@ class MainWindow(QMainWindow):
         steps = max(-6, min(20, steps))
         self._zoom = steps
         if self.providers is not None and self.providers.settings.zoom != steps:
+            from dataclasses import replace
+
             self.providers.update(replace(self.providers.settings, zoom=steps))
         for tab in self.conversation_tabs():
             tab.message_view.set_zoom(steps)
 
     def set_theme(self, name: str) -> None:
+        from desktop_chat.ui.theme import apply_theme
+
         apply_theme(name)
+        self._theme = name
         for key, action in self._theme_actions.items():
             action.setChecked(key == name)
         if self.providers is not None and self.providers.settings.theme != name:
+            from dataclasses import replace
+
             self.providers.update(replace(self.providers.settings, theme=name))
 
     # --- settings and start-up -------------------------------------------------------------
 
     def after_first_paint(self) -> None:
         """Work that can wait for the window: the keychain lookup and the model list."""
+        from desktop_chat.domain import utc_now
+
         self.store.empty_trash(older_than=utc_now() - timedelta(days=TRASH_DAYS))
         if self.controller.needs_api_key:
             self.show_missing_key()
@@ -348,6 +418,8 @@ class MainWindow(QMainWindow):
                 model=self.controller.preferred_model(), profile=self._default_profile_name()
             )
             self._schedule_history_refresh()
+        from desktop_chat.ui.conversation_tab import ConversationTab
+
         tab = ConversationTab(conversation, self.controller, self.tabs, self.providers)
         tab.lay_out_after_paint = later
         if self.providers is not None:
@@ -375,15 +447,18 @@ class MainWindow(QMainWindow):
         return None
 
     def conversation_tabs(self) -> list[ConversationTab]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
+        widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [w for w in widgets if w is not self._placeholder]  # type: ignore[misc]
 
     def current_tab(self) -> ConversationTab | None:
         widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, ConversationTab) else None
+        if widget is None or widget is self._placeholder:
+            return None
+        return widget  # type: ignore[return-value]
 
     def close_tab(self, index: int) -> None:
         tab = self.tabs.widget(index)
-        if not isinstance(tab, ConversationTab):
+        if tab is None or tab is self._placeholder:
             return
         if tab.is_streaming:
             self.message_bar.show_message(
@@ -476,6 +551,8 @@ class MainWindow(QMainWindow):
             self.new_tab(conversation_id)
 
     def _empty_trash(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             "Empty trash",
@@ -494,6 +571,8 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if only_current and tab is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         path, chosen = QFileDialog.getSaveFileName(
             self,
             "Export chat" if only_current else "Export all chats",
@@ -516,6 +595,10 @@ class MainWindow(QMainWindow):
         self.message_bar.show_message(f"Exported {len(conversations)} chat(s) to {path}.", "info")
 
     def _import(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_chat.store import StoreError
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Import chats",
@@ -540,20 +623,26 @@ class MainWindow(QMainWindow):
     # --- session ----------------------------------------------------------------------------
 
     def restore_session(self) -> None:
-        """Reopen the tabs, their order, the selected tab, drafts and geometry of last time."""
+        """Reopen the tabs, their order, the selected tab and the drafts of last time."""
+        import json
+
         raw = self.store.get_state(SESSION_KEY)
         state = json.loads(raw) if raw else {}
-        geometry = state.get("geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         for entry in state.get("tabs", []):
             if self.store.has_conversation(entry.get("id", "")):
                 tab = self.new_tab(entry["id"], focus=False, later=True)
                 tab.composer.setPlainText(entry.get("draft", ""))
-        if self.tabs.count() == 0:
-            self.new_tab()
-        else:
-            self.tabs.setCurrentIndex(min(int(state.get("current", 0)), self.tabs.count() - 1))
+        tabs = self.conversation_tabs()
+        current = tabs[min(int(state.get("current", 0)), len(tabs) - 1)] if tabs else None
+        draft = self._drop_placeholder()
+        if current is None or (draft and current.composer.toPlainText()):
+            current = self.new_tab()
+        self.tabs.setCurrentWidget(current)
+        if draft:  # typed into the start-up tab before the chats were ready
+            from PySide6.QtGui import QTextCursor
+
+            current.composer.setPlainText(draft)
+            current.composer.moveCursor(QTextCursor.MoveOperation.End)
         self.refresh_history()
         self._focus_composer()
 
@@ -564,9 +653,17 @@ class MainWindow(QMainWindow):
                 for tab in self.conversation_tabs()
             ],
             "current": self.tabs.currentIndex(),
-            "geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
         }
-        self.store.set_state(SESSION_KEY, json.dumps(state))
+        if self.store is not None:
+            import json
+
+            self.store.set_state(SESSION_KEY, json.dumps(state))
+        if self.window_state_path is not None:
+            geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+            try:
+                window_state.save(self.window_state_path, WindowState(geometry, self._theme))
+            except OSError as error:  # a read-only state directory costs the size, no more
+                log.warning("Could not save the window's size and theme: %s", error)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_session()

@@ -1,10 +1,12 @@
-"""Notice: a non-blocking bar for errors and hints, shown as plain text with optional actions."""
+"""Notice: a non-blocking bar for errors and hints, shown as plain text with optional actions.
+
+Every window and tab has one, hidden until it has something to say; its insides are built
+then, which keeps them (and the `Qt` namespace they need) out of the first paint."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 _LEVEL_COLOURS = {
@@ -20,16 +22,28 @@ class Notice(QFrame):
         self.setObjectName(object_name)
         self.setAccessibleName(object_name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel(self)
-        self.label.setObjectName(f"{object_name}Text")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)  # server text is never interpreted
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.label, 1)
+        self._label: QLabel | None = None
         self._buttons: list[QPushButton] = []
         self._button_row = QHBoxLayout()
+        self.hide()
+
+    @property
+    def label(self) -> QLabel:
+        if self._label is None:
+            self._label = self._build()
+        return self._label
+
+    def _build(self) -> QLabel:
+        from PySide6.QtCore import Qt
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        label = QLabel(self)
+        label.setObjectName(f"{self.objectName()}Text")
+        label.setTextFormat(Qt.TextFormat.PlainText)  # server text is never interpreted
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(label, 1)
         layout.addLayout(self._button_row)
         close = QToolButton(self)
         close.setText("✕")
@@ -38,7 +52,7 @@ class Notice(QFrame):
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
+        return label
 
     def show_message(
         self,

@@ -7,7 +7,6 @@ reports a shortcut that could not be registered instead of failing silently.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import signal
@@ -27,20 +26,19 @@ log = logging.getLogger(__name__)
 
 class Shell(QObject):
     hotkey_status_changed = Signal(str)  # plain text: how the quick-ask shortcut works, or not
+    quit_requested = Signal()  # the session is saved; the app should stop streams and end
 
     def __init__(
         self,
         window: MainWindow,
         controller: ChatController,
         providers: Providers | None,
-        quit_event: asyncio.Event,
         icon: QIcon | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.controller = controller
         self.providers = providers
-        self._quit_event = quit_event
         self.quick_ask = QuickAskWindow(
             controller,
             prefill=lambda: providers is not None and providers.settings.quick_ask_prefill,
@@ -60,6 +58,11 @@ class Shell(QObject):
         self.hotkey_status_changed.connect(lambda text: setattr(window, "hotkey_status", text))
 
     # --- commands (from the tray, the shortcut, or another process) ---------------------------
+
+    def set_icon(self, icon: QIcon) -> None:
+        """The tray's icon, once the app's is loaded (after the first paint)."""
+        if self.tray is not None:
+            self.tray.setIcon(icon)
 
     def handle_command(self, command: str, args: dict[str, object] | None = None) -> None:
         if command == "quick-ask":
@@ -81,7 +84,7 @@ class Shell(QObject):
     def quit(self) -> None:
         self.window.save_session()
         self.quick_ask.dismiss()
-        self._quit_event.set()
+        self.quit_requested.emit()
 
     def quit_on_signals(self) -> None:
         """SIGTERM / SIGINT quit like the Quit menu (session saved, streams stopped and kept).

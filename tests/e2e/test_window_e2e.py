@@ -23,6 +23,7 @@ the screenshot; ``tests/run.sh`` installs all three.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import select
 import shutil
@@ -481,3 +482,64 @@ def test_without_api_key_opens_and_keeps_the_prompt(
     rows = _messages(app.database)
     assert [(role, content) for role, content, _status in rows] == [("user", PROMPT)], rows
     _assert_no_crash_output(app)
+
+
+def test_window_paints_before_the_chat_machinery_loads(x_display: XDisplay, tmp_path: Path) -> None:
+    """Paint first: at the window's first paint, neither asyncio and qasync, nor the store,
+    the controller, the SDK or the keychain are loaded, and PySide has not built its `Qt`
+    namespace (~16 ms of enums). The window then fills in ("ready") and, in this mode, quits.
+    The saved size from the last session is applied before that first paint."""
+    home = tmp_path / "home"
+    state = home / ".local" / "state" / "desktop-chat"
+    state.mkdir(parents=True)
+    env = {
+        key: value
+        for key, value in x_display.env().items()
+        if not key.startswith(("OPENAI_", "DESKTOP_CHAT_", "QT_", "XDG_"))
+    }
+    runtime = Path(tempfile.mkdtemp(prefix="dc-probe-"))
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_RUNTIME_DIR=str(runtime),
+        QT_QPA_PLATFORM="xcb",
+        DBUS_SESSION_BUS_ADDRESS="disabled:",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",  # never asked: the probe quits when ready
+        OPENAI_API_KEY="sk-probe-not-a-real-key",
+        DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT="1",
+    )
+    probe = Path(__file__).parent.parent / "first_paint_probe.py"
+    try:
+        done = subprocess.run(
+            [sys.executable, str(probe)],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=WINDOW_TIMEOUT + 10,
+        )
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "first-paint" in lines and lines[-1] == "ready", done.stdout + done.stderr
+    report = next(json.loads(line[6:]) for line in lines if line.startswith("PROBE "))
+    loaded = set(report["modules"])
+    too_early = {
+        "asyncio",
+        "qasync",
+        "sqlite3",
+        "openai",
+        "keyring",
+        "desktop_chat.controller",
+        "desktop_chat.store",
+        "desktop_chat.api",
+        "desktop_chat.ui.conversation_tab",
+    } & loaded
+    assert not too_early, f"loaded before the first paint: {sorted(too_early)}"
+    assert not report["qt_namespace_built"], "the Qt namespace was built before the first paint"
+    # The chats came after it: the session with its tab was saved at the quit.
+    assert "geometry=" in (state / "window-state").read_text()
