@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.tabs.setUsesScrollButtons(True)
         # Until attach: the look of a new chat, and anything typed there is kept.
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
+        self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
         self.tabs.addTab(self._placeholder, "New chat")
 
         self.sidebar = HistorySidebar(None, self)

@@ -1,0 +1,149 @@
+"""The window's two steps (see app.py): the frame paints first, the chats attach after.
+
+What the frame shows must already be usable as the user expects: the contract's widgets are
+there, anything typed is kept when the real tab takes over, and quitting is not possible
+before there is a session to save. The size, place and theme of last time come from a small
+state file (window_state.py), read before the first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+)
+from pytestqt.qtbot import QtBot
+
+from desktop_chat import window_state
+from desktop_chat.controller import ChatController
+from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.window_state import WindowState
+
+
+@pytest.fixture
+def frame(qtbot: QtBot, qapp: QApplication) -> Iterator[MainWindow]:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, controller: ChatController) -> Iterator[list[MainWindow]]:
+    """Windows a test makes; deleted before the controller's store closes, so no timer of
+    theirs (the history refresh) fires against a closed database."""
+    made: list[MainWindow] = []
+    yield made
+    for window in made:
+        window.close()
+        window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_the_frame_has_the_contract_widgets_before_any_chat_is_loaded(frame: MainWindow):
+    for kind, name in (
+        (QTabWidget, "conversationTabs"),
+        (QPlainTextEdit, "composer"),
+        (QPushButton, "sendButton"),
+        (QPushButton, "stopButton"),
+        (QTextBrowser, "messageView"),
+        (QComboBox, "modelPicker"),
+        (QListView, "historyList"),
+        (QLineEdit, "searchField"),
+    ):
+        widget = frame.findChild(kind, name)
+        assert widget is not None, name
+        assert widget.accessibleName() == name
+    assert frame.tabs.count() == 1
+    assert frame.current_tab() is None  # a placeholder, not a conversation
+    assert frame.conversation_tabs() == []
+    # Nothing acts on chats that are not there yet (and Quit cannot skip saving them).
+    assert not any(action.isEnabled() for action in frame._menu_actions)
+
+
+def test_text_typed_in_the_frame_moves_to_the_real_tab(
+    qtbot: QtBot, controller: ChatController, frame: MainWindow
+):
+    placeholder_composer = frame.findChild(QPlainTextEdit, "composer")
+    qtbot.keyClicks(placeholder_composer, "typed while loading")
+    frame.attach(controller)
+    frame.restore_session()
+    tab = frame.current_tab()
+    assert isinstance(tab, ConversationTab)
+    assert frame.tabs.count() == 1
+    assert tab.composer.toPlainText() == "typed while loading"
+    # All on now, but those that need the settings (none in this window).
+    enabled = {action.text() for action in frame._menu_actions if action.isEnabled()}
+    assert {"&New chat", "&Quit", "&Search chats"} <= enabled
+    assert "&Settings…" not in enabled
+
+
+def test_a_restored_session_keeps_its_drafts_and_the_typed_text_gets_its_own_tab(
+    qtbot: QtBot, controller: ChatController, windows: list[MainWindow]
+):
+    first = MainWindow(controller)
+    windows.append(first)
+    first.restore_session()
+    first.current_tab().composer.setPlainText("the old draft")
+    first.save_session()
+    first.close()
+
+    second = MainWindow()
+    windows.append(second)
+    second.findChild(QPlainTextEdit, "composer").setPlainText("new words")
+    second.attach(controller)
+    second.restore_session()
+    drafts = [tab.composer.toPlainText() for tab in second.conversation_tabs()]
+    assert drafts == ["the old draft", "new words"]
+    assert second.current_tab().composer.toPlainText() == "new words"
+
+
+def test_size_and_theme_survive_a_restart(
+    controller: ChatController, windows: list[MainWindow], tmp_path: Path
+):
+    state_file = tmp_path / "state" / "window-state"
+    first = MainWindow(controller)
+    windows.append(first)
+    first.window_state_path = state_file
+    first.restore_session()
+    first.resize(700, 500)  # within the offscreen screen (800 × 600)
+    first.set_theme("dark")
+    try:
+        first.save_session()
+        saved = window_state.load(state_file)
+        assert saved.theme == "dark" and saved.geometry
+
+        second = MainWindow()
+        windows.append(second)
+        second.restore_look(saved)
+        assert (second.width(), second.height()) == (700, 500)
+        assert second._theme_actions["dark"].isChecked()
+    finally:
+        first.set_theme("system")
+
+
+def test_the_state_file_round_trips_and_bad_content_means_defaults(tmp_path: Path):
+    path = tmp_path / "deep" / "window-state"
+    assert window_state.load(path) == WindowState()  # missing: the defaults
+    window_state.save(path, WindowState("AdnQyw==", "light"))
+    assert window_state.load(path) == WindowState("AdnQyw==", "light")
+    assert not path.with_name(path.name + ".tmp").exists()
+    path.write_text("geometry=<not base64>\ntheme=purple\n")
+    assert window_state.load(path) == WindowState()
+    path.write_bytes(b"\xff\xfe garbage")
+    assert window_state.load(path) == WindowState()
