@@ -442,9 +442,7 @@ class ChatController(QObject):
         error: ChatError | None = None
         try:
             async for event in events:
-                if isinstance(event, RequestSent):
-                    run.request = {"endpoint": event.endpoint, **event.body}
-                elif isinstance(event, TextDelta):
+                if type(event) is TextDelta:  # the hot path: one per chunk, checked first
                     if run.first_token_at is None:
                         run.first_token_at = time.monotonic()
                     run.chunks.append(event.text)
@@ -453,6 +451,8 @@ class ChatController(QObject):
                     if not self._flush_scheduled:  # a Python flag: no Qt call per chunk
                         self._flush_scheduled = True
                         self._flush_timer.start()
+                elif isinstance(event, RequestSent):
+                    run.request = {"endpoint": event.endpoint, **event.body}
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens

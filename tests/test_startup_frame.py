@@ -147,3 +147,20 @@ def test_the_state_file_round_trips_and_bad_content_means_defaults(tmp_path: Pat
     assert window_state.load(path) == WindowState()
     path.write_bytes(b"\xff\xfe garbage")
     assert window_state.load(path) == WindowState()
+
+
+def test_the_size_saved_by_an_older_version_in_the_session_is_still_restored(
+    controller: ChatController, windows: list[MainWindow]
+):
+    import json
+
+    sizer = MainWindow()
+    windows.append(sizer)
+    sizer.resize(600, 400)
+    geometry = bytes(sizer.saveGeometry().toBase64().data()).decode()
+    controller.store.set_state("session", json.dumps({"tabs": [], "geometry": geometry}))
+
+    window = MainWindow(controller)
+    windows.append(window)
+    window.restore_session()
+    assert (window.width(), window.height()) == (600, 400)

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         # Quit means quit, even when closing the window only hides it in the tray.
         self.quit_handler: Callable[[], None] | None = None
         self._zoom = 0
+        self._geometry_restored = False
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -128,7 +129,9 @@ class MainWindow(QMainWindow):
     def restore_look(self, state: WindowState) -> None:
         """Last time's size, place and theme, before the window is first shown."""
         if state.geometry:
-            self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
+            self._geometry_restored = self.restoreGeometry(
+                QByteArray.fromBase64(state.geometry.encode())
+            )
         if state.theme != self._theme:
             self.set_theme(state.theme)
 
@@ -433,6 +436,11 @@ class MainWindow(QMainWindow):
         tab.activity_changed.connect(lambda t=tab: self._update_tab_label(t))
         index = self.tabs.addTab(tab, "")
         self._update_tab_label(tab)
+        if focus and self._placeholder is not None:  # a chat opened before restore_session
+            draft = self._drop_placeholder()
+            if draft and not tab.composer.toPlainText():
+                tab.composer.setPlainText(draft)
+            index = self.tabs.indexOf(tab)
         if focus:
             self.tabs.setCurrentIndex(index)
             tab.focus_composer()
@@ -629,6 +637,10 @@ class MainWindow(QMainWindow):
 
         raw = self.store.get_state(SESSION_KEY)
         state = json.loads(raw) if raw else {}
+        if not self._geometry_restored and state.get("geometry"):
+            # Saved by a version that kept the geometry in the session (before window-state).
+            self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode()))
+            self._geometry_restored = True
         for entry in state.get("tabs", []):
             if self.store.has_conversation(entry.get("id", "")):
                 tab = self.new_tab(entry["id"], focus=False, later=True)

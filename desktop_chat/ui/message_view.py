@@ -14,13 +14,14 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
     QGuiApplication,
     QPalette,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -92,7 +93,6 @@ class MessageView(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
-        self.viewport().installEventFilter(self)
 
     # --- content ----------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class MessageView(QTextBrowser):
         self._adjusting = True
         bar.setValue(bar.value() + self.cursorRect(cursor).top() - 8)
         self._adjusting = False
-        self._jump.setVisible(bar.value() < bar.maximum() - FOLLOW_THRESHOLD_PX)
+        self._show_jump(bar.value() < bar.maximum() - FOLLOW_THRESHOLD_PX)
         return True
 
     @property
@@ -239,18 +239,24 @@ class MessageView(QTextBrowser):
             QTimer.singleShot(0, self.show_earlier)  # reached the top: lay out older messages
         bar = self.verticalScrollBar()
         self._follow = value >= bar.maximum() - FOLLOW_THRESHOLD_PX
-        self._jump.setVisible(not self._follow)
+        self._show_jump(not self._follow)
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:
             self._scroll_to_bottom()
         else:
-            self._jump.setVisible(self.verticalScrollBar().value() < maximum - FOLLOW_THRESHOLD_PX)
+            self._show_jump(self.verticalScrollBar().value() < maximum - FOLLOW_THRESHOLD_PX)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
-            self._place_jump_button()
-        return super().eventFilter(watched, event)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Not an event filter on the viewport: that would call Python for each of its events,
+        # a paint per streamed frame among them.
+        super().resizeEvent(event)
+        self._place_jump_button()
+
+    def _show_jump(self, visible: bool) -> None:
+        if visible and not self._jump.isVisible():
+            self._place_jump_button()  # the scroll bar may have come since the last resize
+        self._jump.setVisible(visible)
 
     def _place_jump_button(self) -> None:
         self._jump.adjustSize()
