@@ -2,14 +2,18 @@
 
 Start-up order, chosen so the first paint is not kept waiting:
 1. parse arguments (`--version` answers without importing Qt);
-2. create the QApplication, claim the single instance, open the store (SQLite, milliseconds);
-3. build and show the main window, restoring the last session, and run Qt's own event loop
-   until it has painted;
-4. then import asyncio and qasync and start the bridge, build the tray and the quick-ask
-   popup, and off the GUI thread import the `openai` package (about 0.5 s) and look up the
-   key in the keychain; then ask the server for its models and grab the global shortcut.
-Shutdown: closing the window sets an asyncio.Event; streams are stopped (partial answers saved
-as interrupted), the HTTP client is closed, then the loop ends. Nothing happens at import time.
+2. create the QApplication and claim the single instance (commands that other instances send
+   from now on are kept until the shell can act on them);
+3. build the window's frame, give it last time's size and theme (window_state.py), show it and
+   run Qt's own event loop until it has painted;
+4. open the store and the settings, build the controller, attach it to the window and restore
+   the session's tabs; build the shell (tray, quick-ask popup);
+5. import asyncio and qasync and start the bridge; off the GUI thread, import the `openai`
+   package (about 0.5 s) and look up the key in the keychain; then ask the server for its
+   models and grab the global shortcut.
+Started with --quick-ask, the popup is shown instead of the window, after step 4.
+Shutdown: the shell's `quit_requested` ends the loop; streams are stopped (partial answers
+saved as interrupted) and the HTTP clients closed first. Nothing happens at import time.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ if TYPE_CHECKING:
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,12 @@ def run_gui(args: argparse.Namespace) -> int:
         return 1
     if instance is None:
         return 0
+    early_commands: list[tuple[str, dict[str, object]]] = []
+
+    def keep_command(name: str, arguments: dict[str, object]) -> None:
+        early_commands.append((name, arguments))
+
+    instance.command_received.connect(keep_command)
 
     # The frame first: menus, the sidebar, a tab with the composer, at last time's size and
     # in the user's theme. The chats, the settings and the controller follow its first paint.
@@ -133,14 +142,15 @@ def run_gui(args: argparse.Namespace) -> int:
         instance.close()
         return 1
     store, providers, controller = attached
-    shell = _make_shell(window, controller, providers)
+    _set_app_icon(app)  # Qt updates the shown window's icon; the PNGs could wait till now
+    from desktop_chat.ui.shell import Shell
+
+    shell = Shell(window, controller, providers, app.windowIcon())
     first_shown: QWidget = window
     if args.quick_ask:
         # Started by the shortcut: the popup only, the app stays in the background.
         shell.quick_ask.present()
         first_shown = shell.quick_ask
-
-    _set_app_icon(app, shell)  # Qt updates the shown window's icon; the PNGs can wait
 
     import asyncio
 
@@ -151,8 +161,11 @@ def run_gui(args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     shell.quit_requested.connect(closed.set)
     if not args.quick_ask and not window.isVisible():
-        shell.quit()  # the window was closed before the chats were in: that was a quit
+        shell.on_window_closing()  # closed before the chats were in: quit, or go to the tray
+    instance.command_received.disconnect(keep_command)
     instance.command_received.connect(shell.handle_command)
+    for name, arguments in early_commands:
+        shell.handle_command(name, arguments)
     shell.quit_on_signals()
 
     async def warm_up() -> None:
@@ -165,7 +178,15 @@ def run_gui(args: argparse.Namespace) -> int:
         window.after_first_paint()
         shell.register_hotkey(providers.settings.quick_ask_shortcut)
 
-    warming = asyncio.ensure_future(warm_up())
+    warming: list[asyncio.Future[None]] = []
+
+    def start_warm_up() -> None:
+        warming.append(asyncio.ensure_future(warm_up()))
+
+    if args.quick_ask:
+        after_first_paint(shell.quick_ask, start_warm_up)  # the popup paints first
+    else:
+        start_warm_up()  # the window has painted already
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT") and (tab := window.current_tab()):
         # "ready": the chats are in and painted (the composer is the real one now).
         def report_ready() -> None:
@@ -176,7 +197,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     async def until_closed() -> None:
         await closed.wait()
-        warming.cancel()  # quit while still warming up: nothing is left pending
+        for task in warming:
+            task.cancel()  # quit while still warming up: nothing is left pending
         await controller.shutdown()
 
     with loop:
@@ -207,23 +229,14 @@ def _attach_chats(
     providers = Providers()  # settings only; the keychain is asked after the first paint
     controller = ChatController(store, providers)
     window.attach(controller, providers)
-    window.restore_session()
-    if new_chat:
-        window.new_tab()
+    window.restore_session(new_chat=new_chat)
     return store, providers, controller
 
 
-def _set_app_icon(app: QApplication, shell: Shell) -> None:
+def _set_app_icon(app: QApplication) -> None:
     from desktop_chat.desktop_entry import app_icon
 
     app.setWindowIcon(app_icon())
-    shell.set_icon(app.windowIcon())
-
-
-def _make_shell(window: MainWindow, controller: ChatController, providers: Providers) -> Shell:
-    from desktop_chat.ui.shell import Shell
-
-    return Shell(window, controller, providers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -131,6 +131,7 @@ class ChatController(QObject):
         self._runs: dict[str, _Run] = {}
         self._model_task: asyncio.Task[None] | None = None
         self._title_tasks: dict[str, asyncio.Task[None]] = {}
+        self._profile_model_tasks: set[asyncio.Task[None]] = set()  # kept: the loop holds weakly
         self.models: list[str] = list(FALLBACK_MODELS)
         self.models_from_server = False
         self._flush_timer = QTimer(self)
@@ -328,7 +329,7 @@ class ChatController(QObject):
         if self._model_task is not None:
             self._model_task.cancel()
             tasks.append(self._model_task)
-        for task in self._title_tasks.values():
+        for task in [*self._title_tasks.values(), *self._profile_model_tasks]:
             task.cancel()
             tasks.append(task)
         import asyncio
@@ -377,7 +378,9 @@ class ChatController(QObject):
             models = await self.models_of(profile_name)
             self.profile_models_loaded.emit(profile_name, models, models != list(FALLBACK_MODELS))
 
-        _spawn(load())
+        task = _spawn(load())
+        self._profile_model_tasks.add(task)
+        task.add_done_callback(self._profile_model_tasks.discard)
 
     def load_models(self) -> None:
         if self._model_task is None or self._model_task.done():

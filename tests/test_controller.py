@@ -347,3 +347,41 @@ def test_rerun_from_an_earlier_prompt_sends_history_up_to_it(qtbot, controller, 
         ("user", "first"),
         ("assistant", "You said: first"),
     ]
+
+
+def test_shutdown_cancels_a_profile_model_list_still_waiting(qapp, qt_loop, store):
+    """A profile's model list asked for by a tab is a task the controller keeps: quitting
+    while its server has not answered cancels it, and nothing is left pending."""
+    import asyncio
+    import socket
+
+    from qt_fixtures import drain
+
+    from desktop_chat.api import ProviderConfig
+    from desktop_chat.controller import ChatController
+
+    silent = socket.socket()  # accepts connections and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    port = silent.getsockname()[1]
+    try:
+        chat = ChatController(
+            store,
+            lambda _profile: ProviderConfig(
+                base_url=f"http://127.0.0.1:{port}/v1", api_key=TEST_KEY, max_retries=0
+            ),
+            auto_titles=False,
+        )
+        answers: list[str] = []
+        chat.profile_models_loaded.connect(lambda name, *_: answers.append(name))
+        chat.load_models_of("Silent server")
+        drain(qapp, [asyncio.ensure_future(asyncio.sleep(0.3))])  # the request is out
+        assert len(chat._profile_model_tasks) == 1
+        task = next(iter(chat._profile_model_tasks))
+        closing = asyncio.ensure_future(chat.shutdown())
+        drain(qapp, [closing], timeout=5)
+        assert closing.done() and closing.exception() is None
+        assert task.cancelled()
+        assert answers == []
+    finally:
+        silent.close()

@@ -164,3 +164,22 @@ def test_the_size_saved_by_an_older_version_in_the_session_is_still_restored(
     windows.append(window)
     window.restore_session()
     assert (window.width(), window.height()) == (600, 400)
+
+
+def test_with_new_chat_the_typed_text_goes_to_the_new_chat_in_front(
+    controller: ChatController, windows: list[MainWindow]
+):
+    first = MainWindow(controller)
+    windows.append(first)
+    first.restore_session()
+    first.current_tab().composer.setPlainText("kept draft")
+    first.save_session()
+
+    second = MainWindow()  # desktop-chat --new-chat
+    windows.append(second)
+    second.findChild(QPlainTextEdit, "composer").setPlainText("typed in New chat")
+    second.attach(controller)
+    second.restore_session(new_chat=True)
+    tabs = second.conversation_tabs()
+    assert [tab.composer.toPlainText() for tab in tabs] == ["kept draft", "typed in New chat"]
+    assert second.current_tab() is tabs[1]

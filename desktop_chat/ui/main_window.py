@@ -631,8 +631,10 @@ class MainWindow(QMainWindow):
 
     # --- session ----------------------------------------------------------------------------
 
-    def restore_session(self) -> None:
-        """Reopen the tabs, their order, the selected tab and the drafts of last time."""
+    def restore_session(self, new_chat: bool = False) -> None:
+        """Reopen the tabs, their order, the selected tab and the drafts of last time, and
+        with `new_chat` a new chat in front. Text typed into the frame's tab meanwhile goes
+        to the new chat, else to the selected tab (or a new chat, if that has a draft)."""
         import json
 
         raw = self.store.get_state(SESSION_KEY)
@@ -648,7 +650,7 @@ class MainWindow(QMainWindow):
         tabs = self.conversation_tabs()
         current = tabs[min(int(state.get("current", 0)), len(tabs) - 1)] if tabs else None
         draft = self._drop_placeholder()
-        if current is None or (draft and current.composer.toPlainText()):
+        if new_chat or current is None or (draft and current.composer.toPlainText()):
             current = self.new_tab()
         self.tabs.setCurrentWidget(current)
         if draft:  # typed into the start-up tab before the chats were ready

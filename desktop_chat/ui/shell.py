@@ -52,17 +52,12 @@ class Shell(QObject):
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._build_tray(icon or QIcon())
-        window.closing.connect(self._on_window_closing)
+        window.closing.connect(self.on_window_closing)
         window.quit_handler = self.quit
         window.settings_saved.connect(self._on_settings_saved)
         self.hotkey_status_changed.connect(lambda text: setattr(window, "hotkey_status", text))
 
     # --- commands (from the tray, the shortcut, or another process) ---------------------------
-
-    def set_icon(self, icon: QIcon) -> None:
-        """The tray's icon, once the app's is loaded (after the first paint)."""
-        if self.tray is not None:
-            self.tray.setIcon(icon)
 
     def handle_command(self, command: str, args: dict[str, object] | None = None) -> None:
         if command == "quick-ask":
@@ -175,7 +170,8 @@ class Shell(QObject):
         tray.show()
         self.tray = tray
 
-    def _on_window_closing(self) -> None:
+    def on_window_closing(self) -> None:
+        """Quit, unless the user keeps the app in the tray when its window closes."""
         keep = (
             self.tray is not None
             and self.providers is not None

@@ -47,7 +47,9 @@ def apply_theme(theme: str) -> None:
     if not isinstance(app, QApplication):
         return
     if _system_palette is None:
-        _system_palette = QPalette(app.palette())
+        # palette() returns a copy already; QPalette(palette) would make PySide weigh the
+        # QPalette(Qt.GlobalColor) overload and build the `Qt` namespace before first paint.
+        _system_palette = app.palette()
     if theme == "dark":
         app.setPalette(_dark_palette())
     elif theme == "light":

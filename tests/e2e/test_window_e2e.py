@@ -484,7 +484,10 @@ def test_without_api_key_opens_and_keeps_the_prompt(
     _assert_no_crash_output(app)
 
 
-def test_window_paints_before_the_chat_machinery_loads(x_display: XDisplay, tmp_path: Path) -> None:
+@pytest.mark.parametrize("theme", ["system", "dark"])
+def test_window_paints_before_the_chat_machinery_loads(
+    x_display: XDisplay, tmp_path: Path, theme: str
+) -> None:
     """Paint first: at the window's first paint, neither asyncio and qasync, nor the store,
     the controller, the SDK or the keychain are loaded, and PySide has not built its `Qt`
     namespace (~16 ms of enums). The window then fills in ("ready") and, in this mode, quits.
@@ -492,6 +495,7 @@ def test_window_paints_before_the_chat_machinery_loads(x_display: XDisplay, tmp_
     home = tmp_path / "home"
     state = home / ".local" / "state" / "desktop-chat"
     state.mkdir(parents=True)
+    (state / "window-state").write_text(f"theme={theme}\n")  # a saved theme is applied too
     env = {
         key: value
         for key, value in x_display.env().items()
