@@ -263,6 +263,27 @@ def _autolaunched_buses(home: Path) -> list[tuple[str, int]]:
     return buses
 
 
+def _app_env(x_display: XDisplay, home: Path, runtime: Path, **extra: str) -> dict[str, str]:
+    """The app's environment: this display, a private HOME and XDG directories, nothing of
+    the developer's OPENAI_*, DESKTOP_CHAT_*, QT_* or XDG_* settings."""
+    env = {
+        key: value
+        for key, value in x_display.env().items()
+        if not key.startswith(("OPENAI_", "DESKTOP_CHAT_", "QT_", "XDG_"))
+    }
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_RUNTIME_DIR=str(runtime),
+        QT_QPA_PLATFORM="xcb",
+        **extra,
+    )
+    return env
+
+
 @pytest.fixture
 def launch_app(x_display: XDisplay, tmp_path: Path) -> Iterator[Callable[[dict[str, str]], App]]:
     """Start the real app on the test's display; ``launch_app({"OPENAI_API_KEY": ...})``."""
@@ -274,22 +295,7 @@ def launch_app(x_display: XDisplay, tmp_path: Path) -> Iterator[Callable[[dict[s
         # Short, private: sockets live here (gnome-keyring's control socket among them).
         runtime = Path(tempfile.mkdtemp(prefix="dc-e2e-"))
         runtime_dirs.append(runtime)
-        env = {
-            key: value
-            for key, value in x_display.env().items()
-            if not key.startswith(("OPENAI_", "DESKTOP_CHAT_", "QT_", "XDG_"))
-        }
-        env.update(
-            HOME=str(home),
-            XDG_DATA_HOME=str(home / ".local/share"),
-            XDG_CONFIG_HOME=str(home / ".config"),
-            XDG_STATE_HOME=str(home / ".local/state"),
-            XDG_CACHE_HOME=str(home / ".cache"),
-            XDG_RUNTIME_DIR=str(runtime),
-            QT_QPA_PLATFORM="xcb",
-            PYTHONUNBUFFERED="1",
-            **provider_env,
-        )
+        env = _app_env(x_display, home, runtime, PYTHONUNBUFFERED="1", **provider_env)
         if shutil.which("dbus-daemon") is not None:
             buses.append(SessionBus(env, tmp_path))
             env["DBUS_SESSION_BUS_ADDRESS"] = buses[-1].address
@@ -496,20 +502,11 @@ def test_window_paints_before_the_chat_machinery_loads(
     state = home / ".local" / "state" / "desktop-chat"
     state.mkdir(parents=True)
     (state / "window-state").write_text(f"theme={theme}\n")  # a saved theme is applied too
-    env = {
-        key: value
-        for key, value in x_display.env().items()
-        if not key.startswith(("OPENAI_", "DESKTOP_CHAT_", "QT_", "XDG_"))
-    }
     runtime = Path(tempfile.mkdtemp(prefix="dc-probe-"))
-    env.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / ".local/share"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_STATE_HOME=str(home / ".local/state"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_RUNTIME_DIR=str(runtime),
-        QT_QPA_PLATFORM="xcb",
+    env = _app_env(
+        x_display,
+        home,
+        runtime,
         DBUS_SESSION_BUS_ADDRESS="disabled:",
         OPENAI_BASE_URL="http://127.0.0.1:9/v1",  # never asked: the probe quits when ready
         OPENAI_API_KEY="sk-probe-not-a-real-key",
