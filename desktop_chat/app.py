@@ -108,10 +108,16 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from desktop_chat import ipc
 
-    # One instance: a second start forwards its wish to the first one and leaves.
+    # One instance: a second start forwards its wish to the first one and leaves. The first
+    # one knows it is first by the instance lock alone, and listens after its first paint.
     command = "quick-ask" if args.quick_ask else "new-chat" if args.new_chat else "show"
     try:
-        instance = ipc.claim_or_forward(command)
+        instance: ipc.InstanceServer | None = ipc.InstanceServer()
+        if not instance.take_lock():  # type: ignore[union-attr]
+            instance = ipc.claim_or_forward(command)
+    except OSError as error:  # no directory for the socket and its lock
+        print(f"{APP_NAME}: Cannot create the single-instance socket: {error}", file=sys.stderr)
+        return 1
     except ipc.InstanceError as error:
         print(f"{APP_NAME}: {error}", file=sys.stderr)
         return 1
@@ -166,6 +172,8 @@ def run_gui(args: argparse.Namespace) -> int:
     instance.command_received.connect(shell.handle_command)
     for name, arguments in early_commands:
         shell.handle_command(name, arguments)
+    if not instance.listen():  # already listening if claim_or_forward made it the instance
+        log.warning("Other starts cannot reach this one: %s", instance.error_string())
     shell.quit_on_signals()
 
     async def warm_up() -> None:

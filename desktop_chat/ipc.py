@@ -15,6 +15,11 @@ listening, take a QLockFile next to the socket, and only while holding it remove
 started at the same moment end as one instance and one forwarder, and nobody ever deletes the
 socket of a live instance.
 
+The app does the first half of that early: ``InstanceServer().take_lock()`` needs QtCore only,
+so a first start knows it is first before its window paints, and calls ``listen()`` once the
+window is up. A second start in that gap finds the lock held and no socket yet, and keeps
+trying (``claim_or_forward``) until the first one listens.
+
 Qt requirements:
 - ``send_command`` uses blocking QLocalSocket calls and needs neither a QCoreApplication nor a
   running event loop.
@@ -34,11 +39,17 @@ import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QTimer, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop_chat import APP_NAME
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+# QtNetwork (~6 ms to load) is imported where a socket is used, not here: the first instance
+# takes its lock with QtCore alone before its window's first paint, and listens after it.
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,7 @@ CLIENT_IDLE_TIMEOUT_MS = 5000  # a client that connects and says nothing is drop
 _MAX_SOCKET_PATH_BYTES = 90
 
 
-_LISTENING, _LOCK_BUSY = "listening", "lock-busy"
+_LISTENING, _LOCKED, _LOCK_BUSY = "listening", "locked", "lock-busy"
 
 
 class InstanceError(RuntimeError):
@@ -185,9 +196,7 @@ class InstanceServer(QObject):
         self._lock = QLockFile(self._lock_name)
         # Held for the life of the instance: never "stale" by age, only when its process died.
         self._lock.setStaleLockTime(0)
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_new_connection)
+        self._server: QLocalServer | None = None  # made when listening
         self._buffers: dict[QLocalSocket, bytearray] = {}
         self._last_error = ""
 
@@ -196,7 +205,7 @@ class InstanceServer(QObject):
         return self._name
 
     def is_listening(self) -> bool:
-        return self._server.isListening()
+        return self._server is not None and self._server.isListening()
 
     def error_string(self) -> str:
         """Why the last listen() failed (plain text), or ""."""
@@ -211,17 +220,38 @@ class InstanceServer(QObject):
             self._last_error = f"another process holds the instance lock {self._lock_name}"
         return outcome == _LISTENING
 
+    def take_lock(self) -> bool:
+        """Become the instance by its lock alone (QtCore; the socket comes with `listen`).
+        False if another process holds the lock; InstanceError if no lock file can be made."""
+        outcome = self._take_lock()
+        if outcome not in (_LOCKED, _LOCK_BUSY):
+            raise InstanceError(f"Cannot start the single-instance server: {outcome}")
+        return outcome == _LOCKED
+
+    def _take_lock(self) -> str:
+        """_LOCKED, _LOCK_BUSY (another process holds the lock), or why it cannot be made."""
+        if self._lock.isLocked() or self._lock.tryLock(0):
+            return _LOCKED
+        if self._lock.error() == QLockFile.LockError.LockFailedError:
+            log.debug("instance lock %s is held by another process", self._lock_name)
+            return _LOCK_BUSY
+        return f"cannot create the lock file {self._lock_name} ({self._lock.error().name})"
+
     def _claim(self) -> str:
         """_LISTENING, _LOCK_BUSY (another process holds the lock), or why listening failed."""
-        if self._server.isListening():
+        if self.is_listening():
             return _LISTENING
         if QCoreApplication.instance() is None:
             raise RuntimeError("create the QApplication before InstanceServer.listen()")
-        if not self._lock.isLocked() and not self._lock.tryLock(0):
-            if self._lock.error() == QLockFile.LockError.LockFailedError:
-                log.debug("instance lock %s is held by another process", self._lock_name)
-                return _LOCK_BUSY
-            return f"cannot create the lock file {self._lock_name} ({self._lock.error().name})"
+        locked = self._take_lock()
+        if locked != _LOCKED:
+            return locked
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is None:
+            self._server = QLocalServer(self)
+            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            self._server.newConnection.connect(self._on_new_connection)
         # We hold the lock, so whatever socket file is there belongs to a dead instance.
         QLocalServer.removeServer(self._name)
         if not self._server.listen(self._name):
@@ -237,13 +267,15 @@ class InstanceServer(QObject):
             sock.abort()
             sock.deleteLater()
         self._buffers.clear()
-        self._server.close()  # removes the socket file
+        if self._server is not None:
+            self._server.close()  # removes the socket file
         if self._lock.isLocked():
             self._lock.unlock()
 
     # -- connections
 
     def _on_new_connection(self) -> None:
+        assert self._server is not None
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
             if sock is None:
@@ -288,6 +320,8 @@ class InstanceServer(QObject):
         sock.write(_encode(reply))
         sock.flush()
         sock.disconnectFromServer()  # after the reply is written
+        from PySide6.QtNetwork import QLocalSocket
+
         if sock.state() == QLocalSocket.LocalSocketState.UnconnectedState:
             sock.deleteLater()
         if request is not None:
@@ -305,6 +339,8 @@ def _exchange(
 ) -> tuple[str, str]:
     """Send one command with blocking calls. (outcome, detail): ack / refused (the instance
     said ok:false) / no-server (nothing to connect to) / no-answer (connected, sent, no reply)."""
+    from PySide6.QtNetwork import QLocalSocket
+
     sock = QLocalSocket()
     try:
         sock.connectToServer(full_name)

@@ -175,6 +175,29 @@ def test_two_processes_started_together_end_as_one(runtime_dir: Path, name: str,
     assert not Path(ipc.socket_name(name)).exists()
 
 
+def test_a_starting_instance_holds_the_lock_and_is_reached_once_it_listens(
+    qapp, qtbot, runtime_dir: Path, name: str
+):
+    """The app takes the lock alone before its window's first paint and listens after it: a
+    second start in between keeps trying and gets through, with its command delivered."""
+    first = ipc.InstanceServer(name)
+    assert first.take_lock() is True  # QtCore only: no socket yet
+    assert not first.is_listening()
+    assert ipc.InstanceServer(name).take_lock() is False  # the lock is exclusive
+    received: list[str] = []
+    first.command_received.connect(lambda command, _args: received.append(command))
+    second = _helper("claim", name, "new-chat")
+    try:
+        qtbot.wait(400)  # the second start is retrying now (up to CLAIM_TIMEOUT_S)
+        assert first.listen() is True
+        qtbot.waitUntil(lambda: received == ["new-chat"], timeout=5_000)
+        assert second.next_line() == "forwarded"
+        assert second.close() == 0, second.describe("the second start failed")
+    finally:
+        second.close()
+        first.close()
+
+
 def test_a_stuck_lock_holder_gives_instance_error(qapp, runtime_dir: Path, name, monkeypatch):
     holder = ipc.InstanceServer(name)
     assert holder._lock.tryLock(0)  # holds the lock but never listens: a stuck instance

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -328,6 +327,8 @@ class MainWindow(QMainWindow):
 
     def after_first_paint(self) -> None:
         """Work that can wait for the window: the keychain lookup and the model list."""
+        from datetime import timedelta
+
         from desktop_chat.domain import utc_now
 
         self.store.empty_trash(older_than=utc_now() - timedelta(days=TRASH_DAYS))

@@ -535,6 +535,7 @@ def test_window_paints_before_the_chat_machinery_loads(
         "sqlite3",
         "openai",
         "keyring",
+        "PySide6.QtNetwork",  # the instance socket listens after the paint; the lock is QtCore
         "desktop_chat.controller",
         "desktop_chat.store",
         "desktop_chat.api",
