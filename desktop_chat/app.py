@@ -19,11 +19,13 @@ saved as interrupted) and the HTTP clients closed first. Nothing happens at impo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_chat import APP_ID, APP_NAME, __version__
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 
 GUI_FLAGS = frozenset({"--quick-ask", "--new-chat"})
+LOG_ROTATE_BYTES = 1_000_000  # at start, a log this big becomes <name>.1 (one is kept)
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
@@ -69,6 +72,14 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def rotate_log(path: Path) -> None:
+    """Keep the log from growing for ever: at start, a big log replaces the previous `.1`.
+    (Not logging.handlers' RotatingFileHandler: that module costs start-up time.)"""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size > LOG_ROTATE_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+
+
 def setup_logging() -> None:
     from desktop_chat import paths
 
@@ -77,6 +88,7 @@ def setup_logging() -> None:
     try:
         path = paths.log_path()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        rotate_log(path)
         handlers.append(logging.FileHandler(path, encoding="utf-8"))
         path.chmod(0o600)  # the log is the user's business only
     except OSError:

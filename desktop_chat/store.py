@@ -117,6 +117,17 @@ class ConversationStore:
             # last one, which is an acceptable trade for not syncing on every streamed second.
             self._db.execute("PRAGMA synchronous = NORMAL")
         self.recover_interrupted()
+        self._data_version = self._read_data_version()
+
+    def _read_data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """True (once) if another connection — `desktop-chat ask`, another tool — committed
+        a change since the last call. SQLite's data_version ignores our own commits."""
+        version = self._read_data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -149,3 +149,23 @@ def test_dark_theme_uses_dark_code_colours(qtbot):
     finally:
         apply_theme("system")
     assert not is_dark()
+
+
+def test_notices_stay_readable_in_the_dark_theme(qtbot):
+    """Error and warning notices pick dark-background colours in the dark theme (pale boxes
+    with dark text would glare there), and the light ones otherwise."""
+    from desktop_chat.ui.notice import Notice
+    from desktop_chat.ui.theme import apply_theme
+
+    notice = Notice("testNotice")
+    qtbot.addWidget(notice)
+    notice.show_message("Something failed.", "error")
+    assert "#fdecea" in notice.styleSheet()  # light: the pale red box
+    try:
+        apply_theme("dark")
+        notice.show_message("Something failed.", "error")
+        style = notice.styleSheet()
+        assert "#3b1f1d" in style and "#f4bcb6" in style
+        assert "#fdecea" not in style
+    finally:
+        apply_theme("system")

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_chat import window_state
 from desktop_chat.controller import ChatController
+from desktop_chat.domain import Role
 from desktop_chat.ui.conversation_tab import ConversationTab
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.window_state import WindowState
@@ -183,3 +184,47 @@ def test_with_new_chat_the_typed_text_goes_to_the_new_chat_in_front(
     tabs = second.conversation_tabs()
     assert [tab.composer.toPlainText() for tab in tabs] == ["kept draft", "typed in New chat"]
     assert second.current_tab() is tabs[1]
+
+
+def test_chats_saved_by_another_program_appear_when_the_window_is_activated(
+    qtbot: QtBot, controller: ChatController, windows: list[MainWindow]
+):
+    from desktop_chat.store import ConversationStore
+
+    window = MainWindow(controller)
+    windows.append(window)
+    window.restore_session()
+    window.show()
+    qtbot.waitExposed(window)
+    rows = window.sidebar.model.rowCount
+    qtbot.waitUntil(lambda: rows() == 1)
+    open_chat = window.current_tab().conversation_id
+    cli = ConversationStore(controller.store.path)  # as `desktop-chat ask` would
+    try:
+        cli.create_conversation(model="gpt-4", title="Asked from the terminal")
+        # `ask -c` continues the chat that is open in the tab
+        question = cli.add_message(open_chat, None, Role.USER, "Asked with ask -c")
+        cli.add_message(open_chat, question.id, Role.ASSISTANT, "Answered in the terminal")
+    finally:
+        cli.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # offscreen activates at once
+    assert rows() == 1  # nothing told the window yet
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))  # as on a focus-in
+    qtbot.waitUntil(lambda: rows() == 2, timeout=3_000)
+    assert "Answered in the terminal" in window.current_tab().message_view.toPlainText()
+
+
+def test_a_big_log_is_set_aside_at_start_and_one_previous_is_kept(tmp_path: Path):
+    from desktop_chat.app import LOG_ROTATE_BYTES, rotate_log
+
+    log = tmp_path / "desktop-chat.log"
+    rotate_log(log)  # no log yet: nothing to do
+    log.write_text("small\n")
+    rotate_log(log)
+    assert log.read_text() == "small\n"
+    log.write_bytes(b"x" * (LOG_ROTATE_BYTES + 1))
+    (tmp_path / "desktop-chat.log.1").write_text("older\n")
+    rotate_log(log)
+    assert not log.exists()
+    assert (tmp_path / "desktop-chat.log.1").stat().st_size == LOG_ROTATE_BYTES + 1

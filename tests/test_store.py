@@ -977,3 +977,21 @@ def test_a_word_in_very_many_messages_lists_the_newest_first(tmp_path, monkeypat
     rare = conversations.search("word 3")
     assert rare and "3" in rare[0].snippet  # few hits: ranked as usual
     conversations.close()
+
+
+def test_changed_elsewhere_sees_other_connections_not_our_own(tmp_path):
+    """How the window learns that `desktop-chat ask` saved a chat: SQLite's data_version moves
+    for commits of other connections only."""
+    path = tmp_path / "history.sqlite3"
+    ours = ConversationStore(path)
+    other = ConversationStore(path)
+    try:
+        assert ours.changed_elsewhere() is False
+        ours.create_conversation(model="gpt-4")
+        assert ours.changed_elsewhere() is False  # our own commit
+        other.create_conversation(model="gpt-4")
+        assert ours.changed_elsewhere() is True
+        assert ours.changed_elsewhere() is False  # once
+    finally:
+        other.close()
+        ours.close()

@@ -52,6 +52,7 @@ from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.tab_chrome import TabChrome
+from desktop_chat.ui.theme import notice_colours
 
 MAX_STOP_SEQUENCES = 4
 
@@ -542,7 +543,10 @@ class ConversationTab(TabChrome):
             )
             view.setTextCursor(cursor)
             found = view.find(text, flags)
-        self.find_bar.setStyleSheet("" if found else "QLineEdit { background: #fdecea; }")
+        background, text, _border = notice_colours("error")
+        self.find_bar.setStyleSheet(
+            "" if found else f"QLineEdit {{ background: {background}; color: {text}; }}"
+        )
         if found:
             view.stop_following()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QByteArray, QSize, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.quit_handler: Callable[[], None] | None = None
         self._zoom = 0
         self._geometry_restored = False
+        self._stale_tabs: set[ConversationTab] = set()  # reload when next shown
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -470,6 +471,7 @@ class MainWindow(QMainWindow):
         tab = self.tabs.widget(index)
         if tab is None or tab is self._placeholder:
             return
+        self._stale_tabs.discard(tab)  # type: ignore[arg-type]
         if tab.is_streaming:
             self.message_bar.show_message(
                 f"“{tab.conversation.title}” is still answering in the background; it will be "
@@ -492,6 +494,9 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return
+        if tab in self._stale_tabs:  # changed by another program while in the background
+            self._stale_tabs.discard(tab)
+            tab.reload()
         if tab.unread:
             tab.unread = False
             self._update_tab_label(tab)
@@ -680,6 +685,23 @@ class MainWindow(QMainWindow):
                 window_state.save(self.window_state_path, WindowState(geometry, self._theme))
             except OSError as error:  # a read-only state directory costs the size, no more
                 log.warning("Could not save the window's size and theme: %s", error)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Back to the window: what `desktop-chat ask` (or another tool) saved meanwhile shows
+        # up: new chats in the history, a continued chat (`ask -c`) in its tab. Only then: a
+        # refresh also resets the history list's scroll position.
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and self.store is not None
+            and self.store.changed_elsewhere()
+        ):
+            self._schedule_history_refresh()
+            current = self.current_tab()
+            self._stale_tabs = {tab for tab in self.conversation_tabs() if tab is not current}
+            if current is not None:
+                current.reload()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_session()

@@ -9,12 +9,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-_LEVEL_COLOURS = {
-    "error": ("#fdecea", "#8a1f11", "#e0a39b"),
-    "warning": ("#fff4e0", "#6b4500", "#e6c07a"),
-    "info": ("#e8f1fb", "#17406d", "#a9c5e6"),
-}
-
 
 class Notice(QFrame):
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
@@ -60,7 +54,9 @@ class Notice(QFrame):
         level: str = "error",
         actions: list[tuple[str, Callable[[], None]]] | None = None,
     ) -> None:
-        background, foreground, border = _LEVEL_COLOURS.get(level, _LEVEL_COLOURS["info"])
+        from desktop_chat.ui.theme import notice_colours  # after the first paint, with Qt
+
+        background, foreground, border = notice_colours(level)
         self.setStyleSheet(
             f"#{self.objectName()} {{ background: {background}; border: 1px solid {border};"
             " border-radius: 6px; }"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile
 from desktop_chat.ui.secret_field import save_key, secret_field
+from desktop_chat.ui.theme import error_text_colour
 
 _LOCAL_PRESETS = [p for p in PRESETS if not p.needs_key]
 
@@ -76,7 +77,7 @@ class OnboardingDialog(QDialog):
         self.error.setObjectName("onboardingError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setStyleSheet(f"color: {error_text_colour()};")
         self.error.hide()
         layout.addWidget(self.error)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import ChatError, Message, Role
 from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.theme import error_text_colour
 
 WIDTH, COLLAPSED_HEIGHT, EXPANDED_HEIGHT = 680, 120, 460
 
@@ -222,5 +223,5 @@ class QuickAskWindow(QFrame):
         if self._mine(conversation_id):
             self._render()
             self.status.setText(f"{error.message}\n{error.hint}")
-            self.status.setStyleSheet("color: #8a1f11;")
+            self.status.setStyleSheet(f"color: {error_text_colour()};")
             self.status.show()

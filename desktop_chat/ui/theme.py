@@ -61,3 +61,29 @@ def apply_theme(theme: str) -> None:
 def is_dark(palette: QPalette | None = None) -> bool:
     palette = palette or QGuiApplication.palette()
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+# Colours for errors and notices, one set per background: dark red on a light window would be
+# unreadable on a dark one, and a pale pink box glares there.
+_NOTICE_COLOURS = {  # level -> (background, text, border)
+    False: {
+        "error": ("#fdecea", "#8a1f11", "#e0a39b"),
+        "warning": ("#fff4e0", "#6b4500", "#e6c07a"),
+        "info": ("#e8f1fb", "#17406d", "#a9c5e6"),
+    },
+    True: {
+        "error": ("#3b1f1d", "#f4bcb6", "#8c3a33"),
+        "warning": ("#382d14", "#f3d89c", "#8a6a22"),
+        "info": ("#1b2a3c", "#b9d4f1", "#3e6189"),
+    },
+}
+
+
+def notice_colours(level: str) -> tuple[str, str, str]:
+    """(background, text, border) for a notice of `level` in the current palette."""
+    colours = _NOTICE_COLOURS[is_dark()]
+    return colours.get(level, colours["info"])
+
+
+def error_text_colour() -> str:
+    return notice_colours("error")[1]
