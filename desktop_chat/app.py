@@ -72,6 +72,23 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def log_to_file() -> None:
+    """The log file, for the running instance only (a start that forwards its command to it
+    must not rotate the file that instance writes)."""
+    from desktop_chat import paths
+
+    try:
+        path = paths.log_path()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        rotate_log(path)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        path.chmod(0o600)  # the log is the user's business only
+    except OSError:
+        return  # a read-only state dir must not stop the app
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.getLogger().addHandler(handler)
+
+
 def rotate_log(path: Path) -> None:
     """Keep the log from growing for ever: at start, a big log replaces the previous `.1`.
     (Not logging.handlers' RotatingFileHandler: that module costs start-up time.)"""
@@ -80,22 +97,12 @@ def rotate_log(path: Path) -> None:
             os.replace(path, path.with_name(path.name + ".1"))
 
 
-def setup_logging() -> None:
-    from desktop_chat import paths
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+
+def setup_logging() -> None:
     level = logging.DEBUG if os.environ.get("DESKTOP_CHAT_DEBUG") else logging.INFO
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    try:
-        path = paths.log_path()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        rotate_log(path)
-        handlers.append(logging.FileHandler(path, encoding="utf-8"))
-        path.chmod(0o600)  # the log is the user's business only
-    except OSError:
-        pass  # a read-only state dir must not stop the app
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers
-    )
+    logging.basicConfig(level=level, format=LOG_FORMAT, handlers=[logging.StreamHandler()])
     # The HTTP libraries log request lines at INFO/DEBUG; keep them quiet.
     for noisy in ("httpx", "httpx2", "httpcore", "openai"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -124,9 +131,8 @@ def run_gui(args: argparse.Namespace) -> int:
     # one knows it is first by the instance lock alone, and listens after its first paint.
     command = "quick-ask" if args.quick_ask else "new-chat" if args.new_chat else "show"
     try:
-        instance: ipc.InstanceServer | None = ipc.InstanceServer()
-        if not instance.take_lock():  # type: ignore[union-attr]
-            instance = ipc.claim_or_forward(command)
+        first = ipc.InstanceServer()
+        instance = first if first.take_lock() else ipc.claim_or_forward(command)
     except OSError as error:  # no directory for the socket and its lock
         print(f"{APP_NAME}: Cannot create the single-instance socket: {error}", file=sys.stderr)
         return 1
@@ -135,6 +141,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return 1
     if instance is None:
         return 0
+    log_to_file()  # only the instance writes (and rotates) the log file
     early_commands: list[tuple[str, dict[str, object]]] = []
 
     def keep_command(name: str, arguments: dict[str, object]) -> None:
@@ -154,6 +161,10 @@ def run_gui(args: argparse.Namespace) -> int:
         wait_for_first_paint(window)
         if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT"):  # for the start-up benchmark
             print("first-paint", flush=True)
+    # Reachable by later starts from now on; their commands wait in early_commands until the
+    # shell exists. (Already listening if claim_or_forward made this process the instance.)
+    if not instance.listen():
+        log.warning("Later starts cannot reach this one: %s", instance.error_string())
 
     attached = _attach_chats(window, args.new_chat)
     if attached is None:
@@ -184,8 +195,6 @@ def run_gui(args: argparse.Namespace) -> int:
     instance.command_received.connect(shell.handle_command)
     for name, arguments in early_commands:
         shell.handle_command(name, arguments)
-    if not instance.listen():  # already listening if claim_or_forward made it the instance
-        log.warning("Other starts cannot reach this one: %s", instance.error_string())
     shell.quit_on_signals()
 
     async def warm_up() -> None:

@@ -243,6 +243,7 @@ class InstanceServer(QObject):
             return _LISTENING
         if QCoreApplication.instance() is None:
             raise RuntimeError("create the QApplication before InstanceServer.listen()")
+        held_before = self._lock.isLocked()  # taken earlier by take_lock(): this process is it
         locked = self._take_lock()
         if locked != _LOCKED:
             return locked
@@ -257,7 +258,10 @@ class InstanceServer(QObject):
         if not self._server.listen(self._name):
             error = self._server.errorString() or "unknown error"
             log.warning("cannot listen on %s: %s", self._name, error)
-            self._lock.unlock()
+            if not held_before:
+                self._lock.unlock()
+            # else: keep it. This process is the instance, unreachable but running; freeing the
+            # lock would let the next start become a second instance on the same database.
             return f"cannot listen on {self._name}: {error}"
         log.debug("single-instance server listening on %s", self._name)
         return _LISTENING

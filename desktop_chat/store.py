@@ -125,7 +125,10 @@ class ConversationStore:
     def changed_elsewhere(self) -> bool:
         """True (once) if another connection — `desktop-chat ask`, another tool — committed
         a change since the last call. SQLite's data_version ignores our own commits."""
-        version = self._read_data_version()
+        try:
+            version = self._read_data_version()
+        except sqlite3.Error:  # busy or gone: ask again next time
+            return False
         changed, self._data_version = version != self._data_version, version
         return changed
 

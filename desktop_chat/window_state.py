@@ -51,5 +51,7 @@ def save(path: Path, state: WindowState) -> None:
     """Write atomically (temp file, then rename): a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(f"geometry={state.geometry}\ntheme={state.theme}\n", encoding="utf-8")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descriptor, "w", encoding="utf-8") as file:  # owner-only, like the other files
+        file.write(f"geometry={state.geometry}\ntheme={state.theme}\n")
     os.replace(temporary, path)

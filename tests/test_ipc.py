@@ -198,6 +198,23 @@ def test_a_starting_instance_holds_the_lock_and_is_reached_once_it_listens(
         first.close()
 
 
+def test_an_instance_that_cannot_listen_keeps_its_lock(qapp, runtime_dir: Path, name: str):
+    """The app takes the lock before its window paints and listens after. If listening then
+    fails, it runs on unreachable but must keep the lock: otherwise the next start would
+    become a second instance working on the same database."""
+    first = ipc.InstanceServer(name)
+    assert first.take_lock() is True
+    Path(first.full_name).mkdir()  # something that is not a socket sits where it must go
+    try:
+        assert first.listen() is False
+        assert "cannot listen" in first.error_string()
+        assert ipc.InstanceServer(name).take_lock() is False
+    finally:
+        first.close()
+        Path(first.full_name).rmdir()
+    assert ipc.InstanceServer(name).take_lock() is True
+
+
 def test_a_stuck_lock_holder_gives_instance_error(qapp, runtime_dir: Path, name, monkeypatch):
     holder = ipc.InstanceServer(name)
     assert holder._lock.tryLock(0)  # holds the lock but never listens: a stuck instance

@@ -144,6 +144,7 @@ def test_the_state_file_round_trips_and_bad_content_means_defaults(tmp_path: Pat
     window_state.save(path, WindowState("AdnQyw==", "light"))
     assert window_state.load(path) == WindowState("AdnQyw==", "light")
     assert not path.with_name(path.name + ".tmp").exists()
+    assert path.stat().st_mode & 0o777 == 0o600
     path.write_text("geometry=<not base64>\ntheme=purple\n")
     assert window_state.load(path) == WindowState()
     path.write_bytes(b"\xff\xfe garbage")
@@ -228,3 +229,27 @@ def test_a_big_log_is_set_aside_at_start_and_one_previous_is_kept(tmp_path: Path
     rotate_log(log)
     assert not log.exists()
     assert (tmp_path / "desktop-chat.log.1").stat().st_size == LOG_ROTATE_BYTES + 1
+
+
+def test_a_chat_deleted_by_another_program_closes_its_tab(
+    qtbot: QtBot, controller: ChatController, windows: list[MainWindow]
+):
+    from desktop_chat.store import ConversationStore
+
+    window = MainWindow(controller)
+    windows.append(window)
+    window.restore_session()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    doomed = window.current_tab().conversation_id
+    other = ConversationStore(controller.store.path)
+    try:
+        other.trash_conversation(doomed)
+        other.empty_trash()
+    finally:
+        other.close()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
+    assert window.tab_for(doomed) is None
+    assert window.current_tab() is not None  # closing the last tab leaves a fresh one

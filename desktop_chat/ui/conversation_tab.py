@@ -543,9 +543,9 @@ class ConversationTab(TabChrome):
             )
             view.setTextCursor(cursor)
             found = view.find(text, flags)
-        background, text, _border = notice_colours("error")
+        background, foreground, _border = notice_colours("error")
         self.find_bar.setStyleSheet(
-            "" if found else f"QLineEdit {{ background: {background}; color: {text}; }}"
+            "" if found else f"QLineEdit {{ background: {background}; color: {foreground}; }}"
         )
         if found:
             view.stop_following()

@@ -496,7 +496,9 @@ class MainWindow(QMainWindow):
             return
         if tab in self._stale_tabs:  # changed by another program while in the background
             self._stale_tabs.discard(tab)
-            tab.reload()
+            self._reload_changed(tab)
+            if self.tabs.indexOf(tab) < 0:
+                return  # deleted elsewhere, so closed; close_tab focused the next tab
         if tab.unread:
             tab.unread = False
             self._update_tab_label(tab)
@@ -700,8 +702,15 @@ class MainWindow(QMainWindow):
             current = self.current_tab()
             self._stale_tabs = {tab for tab in self.conversation_tabs() if tab is not current}
             if current is not None:
-                current.reload()
+                self._reload_changed(current)
         super().changeEvent(event)
+
+    def _reload_changed(self, tab: ConversationTab) -> None:
+        """Reload a tab whose chat another program changed; one it deleted closes."""
+        try:
+            tab.reload()
+        except KeyError:
+            self.close_tab(self.tabs.indexOf(tab))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_session()
