@@ -2,16 +2,18 @@
 
 Start-up order, chosen so the first paint is not kept waiting:
 1. parse arguments (`--version` answers without importing Qt);
-2. create the QApplication and claim the single instance (commands that other instances send
-   from now on are kept until the shell can act on them);
+2. create the QApplication and take the single-instance lock (QtCore only; a start that finds
+   it taken forwards its command to the running instance and exits);
 3. build the window's frame, give it last time's size and theme (window_state.py), show it and
-   run Qt's own event loop until it has painted;
+   run Qt's own event loop until it has painted; then listen on the instance socket (commands
+   that arrive before the shell exists are kept and replayed);
 4. open the store and the settings, build the controller, attach it to the window and restore
    the session's tabs; build the shell (tray, quick-ask popup);
 5. import asyncio and qasync and start the bridge; off the GUI thread, import the `openai`
    package (about 0.5 s) and look up the key in the keychain; then ask the server for its
    models and grab the global shortcut.
-Started with --quick-ask, the popup is shown instead of the window, after step 4.
+Started with --quick-ask, the popup is shown and painted instead of the window in step 3 (a
+question sent before step 4 is asked then), and the shell adopts it.
 Shutdown: the shell's `quit_requested` ends the loop; streams are stopped (partial answers
 saved as interrupted) and the HTTP clients closed first. Nothing happens at import time.
 """
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.quick_ask import QuickAskWindow
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +157,20 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow()
     window.window_state_path = paths.window_state_path()
     window.restore_look(window_state.load(window.window_state_path))
-    if not args.quick_ask:
+    providers: Providers | None = None
+    popup: QuickAskWindow | None = None
+    if args.quick_ask:
+        # Started by the shortcut: the popup only, the app stays in the background. It shows
+        # first too; a question typed and sent meanwhile is asked once the chats are in.
+        from desktop_chat.providers import Providers
+        from desktop_chat.ui.quick_ask import QuickAskWindow
+
+        providers = Providers()  # for the popup's prefill setting
+        settings_of = providers
+        popup = QuickAskWindow(prefill=lambda: settings_of.settings.quick_ask_prefill)
+        popup.present()
+        wait_for_first_paint(popup)
+    else:
         window.show()
         window.raise_()
         window.activateWindow()
@@ -166,7 +182,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if not instance.listen():
         log.warning("Later starts cannot reach this one: %s", instance.error_string())
 
-    attached = _attach_chats(window, args.new_chat)
+    attached = _attach_chats(window, args.new_chat, providers)
     if attached is None:
         instance.close()
         return 1
@@ -174,12 +190,8 @@ def run_gui(args: argparse.Namespace) -> int:
     _set_app_icon(app)  # Qt updates the shown window's icon; the PNGs could wait till now
     from desktop_chat.ui.shell import Shell
 
-    shell = Shell(window, controller, providers, app.windowIcon())
-    first_shown: QWidget = window
-    if args.quick_ask:
-        # Started by the shortcut: the popup only, the app stays in the background.
-        shell.quick_ask.present()
-        first_shown = shell.quick_ask
+    shell = Shell(window, controller, providers, app.windowIcon(), quick_ask=popup)
+    first_shown: QWidget = window if popup is None else popup
 
     import asyncio
 
@@ -212,10 +224,7 @@ def run_gui(args: argparse.Namespace) -> int:
     def start_warm_up() -> None:
         warming.append(asyncio.ensure_future(warm_up()))
 
-    if args.quick_ask:
-        after_first_paint(shell.quick_ask, start_warm_up)  # the popup paints first
-    else:
-        start_warm_up()  # the window has painted already
+    start_warm_up()  # the window, or the popup, has painted already
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT") and (tab := window.current_tab()):
         # "ready": the chats are in and painted (the composer is the real one now).
         def report_ready() -> None:
@@ -238,7 +247,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _attach_chats(
-    window: MainWindow, new_chat: bool
+    window: MainWindow, new_chat: bool, providers: Providers | None = None
 ) -> tuple[ConversationStore, Providers, ChatController] | None:
     """The window's second step: the store, the settings, the controller, the session's tabs
     and the history. None if the database cannot be used (the user has been told why)."""
@@ -255,7 +264,8 @@ def _attach_chats(
 
         QMessageBox.critical(window if window.isVisible() else None, APP_NAME, str(error))
         return None
-    providers = Providers()  # settings only; the keychain is asked after the first paint
+    if providers is None:
+        providers = Providers()  # settings only; the keychain is asked after the first paint
     controller = ChatController(store, providers)
     window.attach(controller, providers)
     window.restore_session(new_chat=new_chat)

@@ -103,3 +103,25 @@ def test_prefill_takes_the_copied_text_when_enabled(qtbot, controller):
     qtbot.addWidget(plain)
     plain.present()
     assert plain.input.text() == ""
+
+
+def test_a_question_sent_before_the_chats_are_ready_is_asked_once_they_are(
+    qtbot, controller, fake_openai
+):
+    """A cold start by the shortcut shows the popup before the controller exists; Enter
+    pressed then is not lost: the question goes out when the popup is attached."""
+    popup = QuickAskWindow()
+    qtbot.addWidget(popup)
+    popup.present()
+    qtbot.keyClicks(popup.input, "Asked before the chats were in")
+    qtbot.keyClick(popup.input, Qt.Key.Key_Return)
+    assert popup.input.text() == "Asked before the chats were in"  # kept, nothing sent yet
+    assert fake_openai.requests == []
+    popup.dismiss()  # Esc drops the pending question with the popup
+    popup.present()
+    qtbot.keyClick(popup.input, Qt.Key.Key_Return)
+    popup.attach(controller)
+    qtbot.waitUntil(lambda: len(fake_openai.requests) == 1, timeout=10_000)
+    sent = fake_openai.requests[0].body["messages"][-1]["content"]
+    assert sent == "Asked before the chats were in"
+    assert popup.input.text() == ""

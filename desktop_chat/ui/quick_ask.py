@@ -44,12 +44,15 @@ class QuickAskWindow(QFrame):
 
     def __init__(
         self,
-        controller: ChatController,
+        controller: ChatController | None = None,
         parent: QWidget | None = None,
         prefill: Callable[[], bool] = lambda: False,
     ) -> None:
+        """Without a controller the popup can show and take a question at once; `attach`
+        wires it to the chats (a cold start by the shortcut shows the popup first)."""
         super().__init__(parent)
-        self.controller = controller
+        self.controller: ChatController = None  # type: ignore[assignment]  # set by attach
+        self._ask_when_attached = False
         self._prefill = prefill
         self.conversation_id: str | None = None
         self.model_name = ""
@@ -115,11 +118,19 @@ class QuickAskWindow(QFrame):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
 
+        self.resize(WIDTH, COLLAPSED_HEIGHT)
+        if controller is not None:
+            self.attach(controller)
+
+    def attach(self, controller: ChatController) -> None:
+        self.controller = controller
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
         controller.finished.connect(self._on_done)
         controller.failed.connect(self._on_failed)
-        self.resize(WIDTH, COLLAPSED_HEIGHT)
+        if self._ask_when_attached:  # Enter was pressed before the chats were ready
+            self._ask_when_attached = False
+            self.ask()
 
     # --- showing ----------------------------------------------------------------------------
 
@@ -150,8 +161,9 @@ class QuickAskWindow(QFrame):
 
     def dismiss(self) -> None:
         """Hide; a streaming answer is stopped (and kept, marked interrupted)."""
-        if self.conversation_id is not None:
+        if self.conversation_id is not None and self.controller is not None:
             self.controller.stop(self.conversation_id)
+        self._ask_when_attached = False
         self.hide()
 
     # --- asking -----------------------------------------------------------------------------
@@ -159,6 +171,9 @@ class QuickAskWindow(QFrame):
     def ask(self) -> None:
         text = self.input.text().strip()
         if not text:
+            return
+        if self.controller is None:
+            self._ask_when_attached = True  # asked as soon as the chats are attached
             return
         if self.conversation_id is not None and self.controller.is_streaming(self.conversation_id):
             return

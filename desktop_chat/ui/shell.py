@@ -34,15 +34,20 @@ class Shell(QObject):
         controller: ChatController,
         providers: Providers | None,
         icon: QIcon | None = None,
+        quick_ask: QuickAskWindow | None = None,
     ) -> None:
+        """`quick_ask`: a popup already shown (a cold start by the shortcut); it is attached
+        to `controller` here. Otherwise the shell makes its own."""
         super().__init__(window)
         self.window = window
         self.controller = controller
         self.providers = providers
-        self.quick_ask = QuickAskWindow(
-            controller,
-            prefill=lambda: providers is not None and providers.settings.quick_ask_prefill,
-        )
+        if quick_ask is None:
+            quick_ask = QuickAskWindow(
+                prefill=lambda: providers is not None and providers.settings.quick_ask_prefill,
+            )
+        quick_ask.attach(controller)
+        self.quick_ask = quick_ask
         self.quick_ask.continue_requested.connect(self._continue_in_tab)
         if icon is not None:
             self.quick_ask.setWindowIcon(icon)
