@@ -253,3 +253,46 @@ def test_a_chat_deleted_by_another_program_closes_its_tab(
     QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
     assert window.tab_for(doomed) is None
     assert window.current_tab() is not None  # closing the last tab leaves a fresh one
+
+
+def test_the_frame_shows_the_session_tab_bar_and_the_real_tabs_take_its_place(
+    qtbot: QtBot, controller: ChatController, windows: list[MainWindow], tmp_path: Path
+):
+    """The first paint shows the tabs the session is about to open, so the tab bar does not
+    jump from one "New chat" to the real tabs; typing goes to the selected one."""
+    state_file = tmp_path / "window-state"
+    first = MainWindow(controller)
+    windows.append(first)
+    first.window_state_path = state_file
+    first.restore_session()
+    for title in ("Rust & lifetimes", "Trip to Lisbon"):
+        tab = first.new_tab()
+        controller.store.update_conversation(tab.conversation_id, title=title)
+        tab.reload()
+    first.tabs.setCurrentIndex(1)
+    first.save_session()
+    saved = window_state.load(state_file)
+    assert saved.tabs == ("New chat", "Rust & lifetimes", "Trip to Lisbon")
+    assert saved.current == 1
+
+    frame = MainWindow()
+    windows.append(frame)
+    frame.restore_look(saved)
+    labels = [frame.tabs.tabText(i) for i in range(frame.tabs.count())]
+    assert labels == ["New chat", "Rust && lifetimes", "Trip to Lisbon"]
+    assert frame.tabs.currentIndex() == 1
+    assert frame.conversation_tabs() == [] and frame.current_tab() is None
+    frame.tabs.currentWidget().composer.setPlainText("typed at once")
+    frame.attach(controller)
+    frame.restore_session()
+    labels = [frame.tabs.tabText(i) for i in range(frame.tabs.count())]
+    assert labels == ["New chat", "Rust && lifetimes", "Trip to Lisbon"]
+    assert frame.current_tab().conversation.title == "Rust & lifetimes"
+    assert frame.current_tab().composer.toPlainText() == "typed at once"
+
+
+def test_tab_titles_in_the_state_file_are_kept_on_one_line(tmp_path: Path):
+    path = tmp_path / "window-state"
+    window_state.save(path, WindowState("", "dark", ("a\ttab", "two\nlines", "ok"), 2))
+    assert window_state.load(path) == WindowState("", "dark", ("a tab", "two lines", "ok"), 2)
+    assert WindowState(tabs=("only",), current=5).current == 0

@@ -51,6 +51,12 @@ SESSION_KEY = "session"
 TRASH_DAYS = 30
 
 
+def _tab_text(title: str) -> str:
+    """A tab's label: the title, shortened; a literal "&" (not a mnemonic)."""
+    short = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
+    return short.replace("&", "&&")
+
+
 def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
     """The platform's standard binding, plus the ones users expect everywhere."""
     keys = list(QKeySequence.keyBindings(standard))
@@ -98,6 +104,9 @@ class MainWindow(QMainWindow):
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
         self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
         self.tabs.addTab(self._placeholder, "New chat")
+        # The frame's pages: the placeholder, and plain pages for the session's other tabs.
+        self._frame_pages: list[QWidget] = [self._placeholder]
+        self._frame_look = WindowState()
 
         self.sidebar = HistorySidebar(None, self)
         self.search_field = self.sidebar.search_field
@@ -134,6 +143,17 @@ class MainWindow(QMainWindow):
             )
         if state.theme != self._theme:
             self.set_theme(state.theme)
+        self._frame_look = state
+        if state.tabs and self._placeholder is not None:
+            # The session's tab bar, so the first paint shows the tabs about to open: the
+            # selected one is the placeholder (it takes typing), the others empty pages.
+            self.tabs.removeTab(0)
+            self._frame_pages = []
+            for index, title in enumerate(state.tabs):
+                page = self._placeholder if index == state.current else QWidget(self.tabs)
+                self.tabs.addTab(page, _tab_text(title))
+                self._frame_pages.append(page)
+            self.tabs.setCurrentIndex(state.current)
 
     def attach(self, controller: ChatController, providers: Providers | None = None) -> None:
         """Wire in the chats: the history list, the actions, the controller's signals. The
@@ -161,14 +181,19 @@ class MainWindow(QMainWindow):
         )
 
     def _drop_placeholder(self) -> str:
-        """Remove the start-up tab; returns what was typed in it."""
+        """Remove the frame's tabs; returns what was typed in the placeholder."""
         if self._placeholder is None:
             return ""
         draft = self._placeholder.composer.toPlainText()
-        self.tabs.removeTab(self.tabs.indexOf(self._placeholder))
-        self._placeholder.deleteLater()
+        for page in self._frame_pages:
+            self.tabs.removeTab(self.tabs.indexOf(page))
+            page.deleteLater()
+        self._frame_pages = []
         self._placeholder = None
         return draft
+
+    def _is_frame_page(self, widget: QWidget | None) -> bool:
+        return any(widget is page for page in self._frame_pages)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -459,17 +484,17 @@ class MainWindow(QMainWindow):
 
     def conversation_tabs(self) -> list[ConversationTab]:
         widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
-        return [w for w in widgets if w is not self._placeholder]  # type: ignore[misc]
+        return [w for w in widgets if not self._is_frame_page(w)]  # type: ignore[misc]
 
     def current_tab(self) -> ConversationTab | None:
         widget = self.tabs.currentWidget()
-        if widget is None or widget is self._placeholder:
+        if widget is None or self._is_frame_page(widget):
             return None
         return widget  # type: ignore[return-value]
 
     def close_tab(self, index: int) -> None:
         tab = self.tabs.widget(index)
-        if tab is None or tab is self._placeholder:
+        if tab is None or self._is_frame_page(tab):
             return
         self._stale_tabs.discard(tab)  # type: ignore[arg-type]
         if tab.is_streaming:
@@ -509,7 +534,6 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         title = tab.conversation.title
-        short = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
         if tab.is_streaming:
             mark, state = STREAMING_MARK, "answering"
         elif tab.unread and index != self.tabs.currentIndex():
@@ -517,7 +541,7 @@ class MainWindow(QMainWindow):
         else:
             tab.unread = False
             mark, state = "", ""
-        self.tabs.setTabText(index, mark + short.replace("&", "&&"))
+        self.tabs.setTabText(index, mark + _tab_text(title))
         self.tabs.setTabToolTip(index, f"{title} — {state}" if state else title)
         self.tabs.setTabWhatsThis(index, state)
 
@@ -683,8 +707,16 @@ class MainWindow(QMainWindow):
             self.store.set_state(SESSION_KEY, json.dumps(state))
         if self.window_state_path is not None:
             geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+            tabs = self.conversation_tabs()
+            if tabs:
+                titles = tuple(tab.conversation.title for tab in tabs)
+                current = self.current_tab()
+                selected = tabs.index(current) if current in tabs else 0
+            else:  # closed before the chats were in: the session is unchanged
+                titles, selected = self._frame_look.tabs, self._frame_look.current
+            look = WindowState(geometry, self._theme, titles, selected)
             try:
-                window_state.save(self.window_state_path, WindowState(geometry, self._theme))
+                window_state.save(self.window_state_path, look)
             except OSError as error:  # a read-only state directory costs the size, no more
                 log.warning("Could not save the window's size and theme: %s", error)
 
