@@ -187,16 +187,23 @@ def test_with_new_chat_the_typed_text_goes_to_the_new_chat_in_front(
     assert second.current_tab() is tabs[1]
 
 
-def test_chats_saved_by_another_program_appear_when_the_window_is_activated(
+def _shown_window(
     qtbot: QtBot, controller: ChatController, windows: list[MainWindow]
-):
-    from desktop_chat.store import ConversationStore
-
+) -> MainWindow:
     window = MainWindow(controller)
     windows.append(window)
     window.restore_session()
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def test_chats_saved_by_another_program_appear_when_the_window_is_activated(
+    qtbot: QtBot, controller: ChatController, windows: list[MainWindow]
+):
+    from desktop_chat.store import ConversationStore
+
+    window = _shown_window(qtbot, controller, windows)
     rows = window.sidebar.model.rowCount
     qtbot.waitUntil(lambda: rows() == 1)
     open_chat = window.current_tab().conversation_id
@@ -236,11 +243,7 @@ def test_a_chat_deleted_by_another_program_closes_its_tab(
 ):
     from desktop_chat.store import ConversationStore
 
-    window = MainWindow(controller)
-    windows.append(window)
-    window.restore_session()
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown_window(qtbot, controller, windows)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     doomed = window.current_tab().conversation_id
