@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from child_process import Child
+from xvfb import free_display_numbers, start_xvfb, stop
 
 from desktop_chat.hotkey import (
     BIND_COMMAND,
@@ -261,46 +262,21 @@ class XDisplay:
         return Child([sys.executable, str(HOTKEY_CHILD), *args], env=self.env())
 
 
-def _free_display_numbers() -> Iterator[int]:
-    start = 100 + os.getpid() % 400
-    for number in (*range(start, 600), *range(100, start)):
-        if not (
-            Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            yield number
-
-
 @pytest.fixture
 def x_display() -> Iterator[XDisplay]:
     missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{' and '.join(missing)} not installed (apt-get install xvfb xdotool)")
-    for attempt, number in enumerate(_free_display_numbers()):
-        process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        socket = Path(f"/tmp/.X11-unix/X{number}")
-        deadline = time.monotonic() + 10
-        while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if process.poll() is None and socket.exists():
+    for attempt, number in enumerate(free_display_numbers()):
+        process = start_xvfb(number, "640x480x24")
+        if process is not None:
             break
-        process.kill()
-        process.wait()
         assert attempt < 4, "Xvfb did not start"
     display = XDisplay(number, process)
     try:
         yield display
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
 
 
 @contextlib.contextmanager

@@ -42,9 +42,9 @@ from test_window_e2e import (
     _keep_for_humans,
     _kill_pid,
     _processes_on_bus,
-    _stop,
     _wait_until,
 )
+from xvfb import stop
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +221,7 @@ class Desk:
 
     def stop_all(self) -> None:
         for running in self.started:
-            _stop(running.process)
+            stop(running.process)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(running.pid, signal.SIGKILL)  # anything it left in its group
         for address, bus_pid in _autolaunched_buses(self.home):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pytest
 from fake_openai import FakeOpenAIServer, RequestRecord, echo
+from xvfb import free_display_numbers, start_xvfb, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -64,19 +65,6 @@ def _wait_until(condition: Callable[[], bool], timeout: float, interval: float =
             return True
         time.sleep(interval)
     return condition()
-
-
-def _stop(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
-    """Terminate, then kill, a process we started; always reap it."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            process.wait(timeout)
 
 
 def _kill_pid(pid: int) -> None:
@@ -115,34 +103,6 @@ class XDisplay:
         return path
 
 
-def _display_numbers() -> Iterator[int]:
-    """Display numbers with neither a socket nor a lock file, starting at a per-process offset
-    so that parallel runs rarely race for the same one."""
-    start = 100 + os.getpid() % 400
-    for number in (*range(start, 600), *range(100, start)):
-        if not (
-            Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            yield number
-
-
-def _start_xvfb(number: int, log_path: Path) -> subprocess.Popen[bytes] | None:
-    """Xvfb on display ``number``, once its socket exists; None if it lost a race for it."""
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-nolisten", "tcp"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    socket = Path(f"/tmp/.X11-unix/X{number}")
-    _wait_until(lambda: socket.exists() or process.poll() is not None, 10.0)
-    if process.poll() is None and socket.exists():
-        return process
-    _stop(process)
-    return None
-
-
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[XDisplay]:
     missing = _missing("Xvfb", "xdotool")
@@ -150,8 +110,9 @@ def x_display(tmp_path: Path) -> Iterator[XDisplay]:
         pytest.skip(f"{' and '.join(missing)} not installed (tests/run.sh installs them)")
     missing = _missing("import", "convert", "identify")
     assert not missing, "ImageMagick is needed for screenshots: apt-get install imagemagick"
-    for attempt, number in enumerate(_display_numbers()):
-        process = _start_xvfb(number, tmp_path / f"xvfb-{number}.log")
+    for attempt, number in enumerate(free_display_numbers()):
+        with (tmp_path / f"xvfb-{number}.log").open("wb") as log:
+            process = start_xvfb(number, SCREEN, log)
         if process is not None:
             break
         if attempt >= 4:
@@ -162,7 +123,7 @@ def x_display(tmp_path: Path) -> Iterator[XDisplay]:
     try:
         yield display
     finally:
-        _stop(process)
+        stop(process)
 
 
 # --------------------------------------------------------------------------- the app
@@ -226,7 +187,7 @@ class SessionBus:
         services = _processes_on_bus(self.address) if self.address else []
         for pid in services:
             _kill_pid(pid)
-        _stop(self.process)
+        stop(self.process)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
@@ -325,7 +286,7 @@ def launch_app(x_display: XDisplay, tmp_path: Path) -> Iterator[Callable[[dict[s
         yield launch
     finally:
         for app in started:
-            _stop(app.process)
+            stop(app.process)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(app.process.pid, signal.SIGKILL)  # anything it left in its group
             for address, bus_pid in _autolaunched_buses(app.home):

@@ -1,0 +1,55 @@
+"""Starting a private Xvfb for tests (the end-to-end tests and the X11 shortcut tests)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+def free_display_numbers() -> Iterator[int]:
+    """Display numbers with neither a socket nor a lock file, starting at a per-process offset
+    so that parallel runs rarely race for the same one."""
+    start = 100 + os.getpid() % 400
+    for number in (*range(start, 600), *range(100, start)):
+        if not (
+            Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            yield number
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+    """Terminate, then kill, a process we started; always reap it."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            process.wait(timeout)
+
+
+def start_xvfb(
+    number: int, screen: str, output: IO[bytes] | int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes] | None:
+    """Xvfb on display ``number``, once its socket exists; None if it lost a race for it."""
+    process = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp"],
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not subprocess.DEVNULL else subprocess.DEVNULL,
+    )
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    deadline = time.monotonic() + 10
+    while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if process.poll() is None and socket.exists():
+        return process
+    stop(process)
+    return None
