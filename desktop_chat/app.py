@@ -202,7 +202,9 @@ def run_gui(args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     shell.quit_requested.connect(closed.set)
     if not args.quick_ask and not window.isVisible():
-        shell.on_window_closing()  # closed before the chats were in: quit, or go to the tray
+        # Closed before the chats were in: save what is there now, then quit or go to the tray.
+        window.save_session()
+        shell.on_window_closing()
     instance.command_received.disconnect(keep_command)
     instance.command_received.connect(shell.handle_command)
     for name, arguments in early_commands:
@@ -219,12 +221,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.after_first_paint()
         shell.register_hotkey(providers.settings.quick_ask_shortcut)
 
-    warming: list[asyncio.Future[None]] = []
-
-    def start_warm_up() -> None:
-        warming.append(asyncio.ensure_future(warm_up()))
-
-    start_warm_up()  # the window, or the popup, has painted already
+    warming = asyncio.ensure_future(warm_up())  # the window, or the popup, has painted
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT") and (tab := window.current_tab()):
         # "ready": the chats are in and painted (the composer is the real one now).
         def report_ready() -> None:
@@ -235,8 +232,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     async def until_closed() -> None:
         await closed.wait()
-        for task in warming:
-            task.cancel()  # quit while still warming up: nothing is left pending
+        warming.cancel()  # quit while still warming up: nothing is left pending
         await controller.shutdown()
 
     with loop:

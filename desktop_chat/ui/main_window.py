@@ -316,8 +316,7 @@ class MainWindow(QMainWindow):
 
     def request_quit(self) -> None:
         if self.quit_handler is not None:
-            self.save_session()
-            self.quit_handler()
+            self.quit_handler()  # the shell's quit saves the session
         else:
             self.close()
 

@@ -83,6 +83,9 @@ class Shell(QObject):
 
     def quit(self) -> None:
         self.window.save_session()
+        self._end()
+
+    def _end(self) -> None:
         self.quick_ask.dismiss()
         self.quit_requested.emit()
 
@@ -186,7 +189,7 @@ class Shell(QObject):
             if self.tray is not None:
                 self.tray.showMessage("desktop-chat", "Still running in the tray.")
             return
-        self.quit()
+        self._end()  # the closing window has saved the session
 
     def _on_settings_saved(self) -> None:
         if self.providers is not None:
