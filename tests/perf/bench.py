@@ -782,19 +782,20 @@ def _base_rows(bench: Bench) -> list[dict[str, str]]:
         unit: str,
         fmt: str = "{:.3f}",
     ) -> None:
+        from history_bench import table_row
+
         ratio = measured / baseline if baseline else math.nan
-        failed = math.isnan(ratio)
-        verdict = "FAILED" if failed else "OK" if target is None or ratio <= target else "MISS"
-        rows.append(
-            {
-                "metric": metric,
-                "measured": "failed" if math.isnan(measured) else fmt.format(measured) + unit,
-                "baseline": "failed" if math.isnan(baseline) else fmt.format(baseline) + unit,
-                "ratio": "—" if failed else f"{ratio:.2f}×",
-                "target": "(shown)" if target is None else f"≤ {target:g}×",
-                "verdict": "info" if target is None and not failed else verdict,
-            }
+        verdict = (
+            "FAILED"
+            if math.isnan(ratio)
+            else "info"
+            if target is None
+            else "OK"
+            if ratio <= target
+            else "MISS"
         )
+        shown = "(shown)" if target is None else f"≤ {target:g}×"
+        rows.append(table_row(metric, measured, baseline, shown, verdict, unit, fmt))
 
     ratio_row(
         "Start-up to first paint (app vs bare window)",

@@ -641,6 +641,33 @@ def child_main(kind: str, args: list[str]) -> None:
 # Parent side: the database, the scenarios, the rows and notes.
 
 
+def table_row(
+    metric: str,
+    measured: float,
+    baseline: float | None,
+    target: str,
+    verdict: str,
+    unit: str,
+    fmt: str = "{:.3f}",
+    scale: float = 1.0,
+) -> dict[str, str]:
+    """One row of the results table (bench.py's figures and these): the cells as text."""
+    usable = baseline is not None and not math.isnan(baseline) and baseline != 0
+    ratio = measured / baseline if usable else math.nan  # type: ignore[operator]
+    return {
+        "metric": metric,
+        "measured": "failed" if math.isnan(measured) else fmt.format(measured * scale) + unit,
+        "baseline": "—"
+        if baseline is None
+        else "failed"
+        if math.isnan(baseline)
+        else fmt.format(baseline * scale) + unit,
+        "ratio": "—" if math.isnan(ratio) else f"{ratio:.2f}×",
+        "target": target,
+        "verdict": verdict,
+    }
+
+
 class Extra:
     """The history and rendering scenarios of one bench run."""
 
@@ -834,28 +861,16 @@ class Extra:
             fmt: str = "{:.3f}",
             scale: float = 1.0,
         ) -> None:
-            nan = math.isnan(measured)
-            ratio = measured / baseline if baseline and not math.isnan(baseline) else math.nan
-            rows.append(
-                {
-                    "metric": metric,
-                    "measured": "failed" if nan else fmt.format(measured * scale) + unit,
-                    "baseline": "—"
-                    if baseline is None
-                    else "failed"
-                    if math.isnan(baseline)
-                    else fmt.format(baseline * scale) + unit,
-                    "ratio": "—" if math.isnan(ratio) else f"{ratio:.2f}×",
-                    "target": target,
-                    "verdict": "FAILED"
-                    if nan
-                    else "report"
-                    if ok is None
-                    else "OK"
-                    if ok
-                    else "MISS",
-                }
+            verdict = (
+                "FAILED"
+                if math.isnan(measured)
+                else "report"
+                if ok is None
+                else "OK"
+                if ok
+                else "MISS"
             )
+            rows.append(table_row(metric, measured, baseline, target, verdict, unit, fmt, scale))
 
         def ratio_row(metric: str, a: float, b: float, target: float, unit: str, **kw: Any) -> None:
             ratio = a / b if b else math.nan
