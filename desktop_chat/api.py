@@ -28,6 +28,7 @@ from desktop_chat.domain import (
     StreamEvent,
     StreamFinished,
     TextDelta,
+    is_official_endpoint,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class ProviderConfig:
 
     @property
     def is_official(self) -> bool:
-        return self.base_url.rstrip("/").startswith("https://api.openai.com")
+        return is_official_endpoint(self.base_url)
 
     @property
     def key_required(self) -> bool:

@@ -16,6 +16,25 @@ MAX_STOP_SEQUENCES = 4
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 
 
+def is_official_endpoint(base_url: str) -> bool:
+    """True only for OpenAI's own API: https, host exactly api.openai.com (any case), no
+    user info, default port. A string prefix would also match api.openai.com.example.net."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url.strip())
+        port = parts.port
+    except ValueError:  # a malformed port or an unclosed [IPv6] bracket
+        return False
+    return (
+        parts.scheme.lower() == "https"
+        and (parts.hostname or "") == "api.openai.com"
+        and not parts.username
+        and parts.password is None
+        and port in (None, 443)
+    )
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.domain import DEFAULT_MODEL, OFFICIAL_BASE_URL
+from desktop_chat.domain import DEFAULT_MODEL, OFFICIAL_BASE_URL, is_official_endpoint
 
 DEFAULT_PROFILE = "OpenAI"
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
@@ -59,7 +59,7 @@ class Profile:
         sent to another profile's server (a local model, OpenRouter, Azure)."""
         if environ.get("OPENAI_BASE_URL"):
             return True
-        return self.base_url.rstrip("/").startswith("https://api.openai.com")
+        return is_official_endpoint(self.base_url)
 
 
 @dataclass(frozen=True, slots=True)

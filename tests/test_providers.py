@@ -103,3 +103,41 @@ def test_organization_from_the_environment_stays_with_the_official_endpoint(
     providers = Providers(KeyStore(environ), tmp_path / "settings.json", environ)
     assert providers.config("OpenAI").organization == "org-env"
     assert providers.config("Router").organization is None
+
+
+LOOK_ALIKE_HOSTS = [
+    "https://api.openai.com.example.net/v1",
+    "https://api.openai.community/v1",
+    "https://api.openai.com@evil.example/v1",
+    "https://user:pw@api.openai.com/v1",
+    "http://api.openai.com/v1",
+    "https://api.openai.com:8443/v1",
+    "https://api.openai.com:bad/v1",
+    "https://[api.openai.com/v1",
+]
+
+
+@pytest.mark.parametrize("base_url", LOOK_ALIKE_HOSTS)
+def test_environment_key_never_goes_to_a_look_alike_host(base_url, tmp_path, memory_keyring):
+    settings.save(
+        Settings(profiles=(Profile(name="Mimic", base_url=base_url),)), tmp_path / "s.json"
+    )
+    environ = {"OPENAI_API_KEY": ENV_KEY}
+    providers = Providers(KeyStore(environ), tmp_path / "s.json", environ)
+    config = providers.config("Mimic")
+    assert config.api_key != ENV_KEY
+    assert not config.is_official  # nor does it count as the endpoint that needs a key
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://api.openai.com/v1", "HTTPS://API.OpenAI.com/v1/", "https://api.openai.com:443/v1"],
+)
+def test_the_official_host_is_recognised_however_it_is_spelled(base_url, tmp_path, memory_keyring):
+    settings.save(
+        Settings(profiles=(Profile(name="Official", base_url=base_url),)), tmp_path / "s.json"
+    )
+    environ = {"OPENAI_API_KEY": ENV_KEY}
+    providers = Providers(KeyStore(environ), tmp_path / "s.json", environ)
+    assert providers.config("Official").api_key == ENV_KEY
+    assert providers.config("Official").is_official
