@@ -172,15 +172,20 @@ class MessageView(QTextBrowser):
         if self._stream_cursor is None or not text:
             return
         cursor = self._stream_cursor
-        if cursor.block().length() > LIVE_BLOCK_CHARS and (space := text.rfind(" ")) >= 0:
+        if cursor.block().length() > LIVE_BLOCK_CHARS:
             # Qt lays a whole paragraph out again on each insert: a model that writes one
-            # huge paragraph would make every delta slower. Continue in a fresh block at a
-            # word break; the finished answer is laid out properly when it is rendered.
-            cursor.insertText(text[:space], self._body_format())
+            # huge paragraph would make every delta slower. Continue in a fresh block, at a
+            # word break when the delta has one, else anywhere (CJK, base64, minified code
+            # have no spaces); the finished answer is laid out properly when it is rendered.
+            space = text.rfind(" ")
+            cut, skip = (space, 1) if space >= 0 else (len(text), 0)
+            cursor.insertText(text[:cut], self._body_format())
             continued = QTextBlockFormat(cursor.blockFormat())
             continued.setTopMargin(0)
             cursor.insertBlock(continued, QTextCharFormat())
-            text = text[space + 1 :]
+            text = text[cut + skip :]
+            if not text:
+                return
         cursor.insertText(text, self._body_format())
 
     def scroll_to_message(self, message_id: str) -> bool:

@@ -15,7 +15,8 @@ search   20 queries (5 common words, 5 rare ones, each twice): ConversationStore
 sidebar  rows in the history model after the window opens and after one scroll to the bottom;
          time to page-step the list from top to bottom (through all 10,000 rows), against a
          QListView over a QStringListModel holding the same number of rows.
-delta    MessageView driven directly: begin_stream, then append_delta per ~5-char chunk, with a
+delta    (also: a 100 KB answer with no space against the same prose with spaces, CPU seconds)
+         MessageView driven directly: begin_stream, then append_delta per ~5-char chunk, with a
          viewport repaint + processEvents; median cost of chunks 90-110 vs 19,990-20,010, with a
          newline every 80 chunks, and without any newline (one paragraph: a known weakness).
 tabs     20 open chats of 500 messages (markdown + code): setCurrentIndex -> end of the new tab's
@@ -58,6 +59,7 @@ DELTA_LATE = (19_990, 20_010)
 CHUNK_CHARS = 5
 NEWLINE_EVERY = 80
 SWITCHES = 40
+STREAM_100K_CHARS = 100_000
 
 
 def selection(text: str | None) -> set[str]:
@@ -557,6 +559,42 @@ def child_delta(variant: str, every: int) -> None:
     os._exit(0)
 
 
+def child_stream_100k(variant: str) -> None:
+    """A 100 KB answer streamed in CHUNK_CHARS chunks, a repaint every 20 (about a frame of
+    fast tokens): process CPU seconds, for prose and for the same length with no space."""
+    gui = _Gui()
+    from desktop_chat.domain import Message, MessageStatus, Role, utc_now
+    from desktop_chat.ui.message_view import MessageView
+
+    prose = "".join(_stream_text(STREAM_100K_CHARS // CHUNK_CHARS, newlines=False))
+    text = prose if variant == "spaced" else prose.replace(" ", "x")
+    view = MessageView()
+    view.resize(860, 560)
+    gui.until_painted(view.show, lambda: view.viewport())
+    view.begin_stream(
+        Message("answer", "c", None, Role.ASSISTANT, "", utc_now(), status=MessageStatus.STREAMING)
+    )
+    gui.settle(0.2)
+    viewport, app = view.viewport(), gui.app
+    cpu, wall = time.process_time(), time.perf_counter()
+    for number, start in enumerate(range(0, len(text), CHUNK_CHARS)):
+        view.append_delta(text[start : start + CHUNK_CHARS])
+        if number % 20 == 0:
+            viewport.repaint()
+            app.processEvents()
+    viewport.repaint()
+    app.processEvents()
+    _emit(
+        {
+            "cpu_s": time.process_time() - cpu,
+            "wall_s": time.perf_counter() - wall,
+            "chars": len(text),
+            "spaces": text.count(" "),
+        }
+    )
+    os._exit(0)
+
+
 def child_tabs(db_path: str, ids_csv: str, switches: int) -> None:
     """Figures 6 and 7: open these chats (each painted once), switch tabs, VmRSS after gc."""
     import gc
@@ -631,6 +669,8 @@ def child_main(kind: str, args: list[str]) -> None:
         child_sidebar_floor(int(args[0]))
     elif kind == "h-delta":
         child_delta(args[0], int(args[1]))
+    elif kind == "h-stream100k":
+        child_stream_100k(args[0])
     elif kind == "h-tabs":
         child_tabs(args[0], args[1], int(args[2]))
     else:
@@ -822,6 +862,8 @@ class Extra:
             every = "8" if self.quick else "1"
             out["delta_lines"] = (lambda: self._child("h-delta", "lines", every), heavy)
             out["delta_paragraph"] = (lambda: self._child("h-delta", "paragraph", every), heavy)
+            out["stream100k_spaced"] = (lambda: self._child("h-stream100k", "spaced"), heavy)
+            out["stream100k_spaceless"] = (lambda: self._child("h-stream100k", "spaceless"), heavy)
         if "tabs" in f:
             long_ids = ",".join(self.manifest.get("long", []))
             short_ids = ",".join(self.manifest.get("short", []))
@@ -983,6 +1025,13 @@ class Extra:
                 " ms",
                 fmt="{:.2f}",
                 scale=1000,
+            )
+            ratio_row(
+                "100 KB answer without spaces vs with spaces (CPU, 5-char chunks, repaint/20)",
+                m("stream100k_spaceless", "cpu_s"),
+                m("stream100k_spaced", "cpu_s"),
+                2.0,
+                " s",
             )
         if "tabs" in f:
             below(
