@@ -415,13 +415,14 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
 
 def _tree_parents(mapping: Mapping[str, Any]) -> dict[str, str | None]:
     """Each node's parent, made into a forest: a parent that is missing, not a node or the node
-    itself makes the node a root, and a cycle of parent links is cut where the walk closes it
-    (that node becomes a root), so nothing downstream can loop."""
+    itself makes the node a root, and a cycle of parent links is cut (one member becomes a
+    root), so nothing downstream can loop."""
     parents: dict[str, str | None] = {}
     for node_id, node in mapping.items():
         parent = node.get("parent")
         valid = isinstance(parent, str) and parent != node_id and parent in mapping
         parents[node_id] = parent if valid else None
+    position = {node_id: index for index, node_id in enumerate(mapping)}
     settled: set[str] = set()  # nodes whose walk up is known to end at a root
     for start in mapping:
         path: list[str] = []
@@ -429,7 +430,10 @@ def _tree_parents(mapping: Mapping[str, Any]) -> dict[str, str | None]:
         node_id: str | None = start
         while node_id is not None and node_id not in settled:
             if node_id in on_path:
-                parents[path[-1]] = None  # the last link closed the cycle: cut it
+                # A cycle: the member that comes first in the file becomes a root (exports
+                # list parents before children), which cuts the cycle's one link out of it.
+                cycle = path[path.index(node_id) :]
+                parents[min(cycle, key=position.__getitem__)] = None
                 break
             path.append(node_id)
             on_path.add(node_id)
