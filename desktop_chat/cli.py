@@ -128,30 +128,37 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.output:
+        from desktop_chat.files import write_private_atomically
+
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_private_atomically(Path(args.output), text)
         except OSError as error:
-            return _fail(f"cannot write {args.output}: {error.strerror}")
+            return _fail(f"cannot write {args.output}: {error.strerror or error}")
     else:
         sys.stdout.write(text)
     return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """Every failure is one line, `desktop-chat: nothing imported: FILE: reason`, and leaves
+    the history as it was (the file is checked whole first, then written in one transaction)."""
     from desktop_chat import exchange
     from desktop_chat.store import StoreError
 
+    path = Path(args.file)
     try:
-        conversations = exchange.load_file(Path(args.file))
+        conversations = exchange.load_file(path)
     except exchange.ImportFormatError as error:
-        return _fail(f"nothing imported: {error}")
-    store = _open_store("nothing imported: ")
+        return _fail(_one_line(f"nothing imported: {error}"))  # the text starts with FILE
+    except MemoryError:
+        return _fail(_one_line(f"nothing imported: {path.name}: not enough memory to read it"))
+    store = _open_store(_one_line(f"nothing imported: {path.name}: "))
     if store is None:
         return EXIT_FAILED
     try:
         added, messages = store.import_conversations(conversations)
     except StoreError as error:
-        return _fail(f"nothing imported: {error}")
+        return _fail(_one_line(f"nothing imported: {path.name}: {error}"))
     finally:
         store.close()
     print(
@@ -159,6 +166,12 @@ def run_import(args: argparse.Namespace) -> int:
         f"from {len(conversations)} in the file."
     )
     return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """A message for one stderr line: a newline or other control character (a file name may
+    hold one) is shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -107,42 +110,123 @@ def to_markdown(conversations: Iterable[Conversation]) -> str:
 # --- import ----------------------------------------------------------------------------------
 
 
+# Far above any real export (ChatGPT's reach several hundred MB), far below what would take
+# the machine down: a bigger file, or a zip member that claims or turns out to be bigger, is
+# refused before it is read whole. Module constants, so tests can lower them.
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_MEMBER_BYTES = 2 * 1024**3
+_READ_CHUNK = 1024 * 1024
+
+
 def load_file(path: Path) -> list[ImportedConversation]:
     """Our JSON export, a ChatGPT `conversations.json`, or the ChatGPT .zip that holds it."""
     try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                names = [
-                    n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "conversations.json"
-                ]
-                if not names:
-                    raise ImportFormatError(f"{path.name}: the archive has no conversations.json")
-                raw = archive.read(names[0])
-        else:
-            raw = path.read_bytes()
+        raw = _read_zip_member(path) if zipfile.is_zipfile(path) else _read_bounded(path)
     except OSError as error:
-        raise ImportFormatError(f"{path.name}: cannot be read ({error.strerror})") from error
-    except zipfile.BadZipFile as error:
+        reason = error.strerror or str(error)
+        raise ImportFormatError(f"{path.name}: cannot be read ({reason})") from error
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise ImportFormatError(f"{path.name}: damaged zip archive") from error
+    except (NotImplementedError, RuntimeError) as error:
+        # An encrypted member or a compression method zipfile does not know.
+        raise ImportFormatError(f"{path.name}: the archive cannot be unpacked ({error})") from error
     return parse(raw, path.name)
+
+
+def _too_big(name: str, what: str, limit: int) -> ImportFormatError:
+    return ImportFormatError(f"{name}: {what} is larger than the import limit of {limit:,} bytes")
+
+
+def _read_bounded(path: Path) -> bytes:
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+            raise _too_big(path.name, "the file", MAX_FILE_BYTES)
+        raw = file.read(MAX_FILE_BYTES + 1)  # a file that grows while we read is still capped
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(path.name, "the file", MAX_FILE_BYTES)
+    return raw
+
+
+def _read_zip_member(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        members = [
+            info
+            for info in archive.infolist()
+            if info.filename.rsplit("/", 1)[-1] == "conversations.json" and not info.is_dir()
+        ]
+        if not members:
+            raise ImportFormatError(f"{path.name}: the archive has no conversations.json")
+        member = members[0]
+        what = f"its {member.filename}"
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise _too_big(path.name, what, MAX_MEMBER_BYTES)
+        # The declared size may lie (a zip bomb): count what really comes out.
+        chunks: list[bytes] = []
+        total = 0
+        with archive.open(member) as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                total += len(chunk)
+                if total > MAX_MEMBER_BYTES:
+                    raise _too_big(path.name, what, MAX_MEMBER_BYTES)
+                chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def parse(raw: bytes | str, name: str = "file") -> list[ImportedConversation]:
     try:
-        data = json.load(io.BytesIO(raw) if isinstance(raw, bytes) else io.StringIO(raw))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportFormatError(f"{name}: not valid JSON ({error})") from error
+        data = json.load(
+            io.BytesIO(raw) if isinstance(raw, bytes) else io.StringIO(raw),
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+        )
+    except RecursionError as error:
+        raise ImportFormatError(f"{name}: the JSON is nested too deeply") from error
+    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError, a 5000-digit number
+        raise ImportFormatError(f"{name}: not valid JSON ({_first_line(error)})") from error
+    try:
+        return _parse_document(data, name)
+    except RecursionError as error:  # nested just below json's limit, then walked deeper
+        raise ImportFormatError(f"{name}: the JSON is nested too deeply") from error
+
+
+def _parse_document(data: Any, name: str) -> list[ImportedConversation]:
     if isinstance(data, dict) and data.get("format") == FORMAT:
         return _parse_ours(data, name)
     if isinstance(data, dict) and "format" in data:
         raise ImportFormatError(
-            f"{name}: format {data['format']!r} is not supported (expected {FORMAT!r})"
+            f"{name}: format {_short(data['format'])} is not supported (expected {FORMAT!r})"
         )
     if isinstance(data, list) and all(isinstance(c, dict) and "mapping" in c for c in data):
         return [_parse_chatgpt(c, f"{name}: conversation {i + 1}") for i, c in enumerate(data)]
     raise ImportFormatError(
         f"{name}: neither a desktop-chat export nor a ChatGPT conversations.json"
     )
+
+
+def _no_constant(value: str) -> Any:
+    # Python's json accepts NaN and Infinity, which JSON does not (and int() of them fails).
+    raise ValueError(f"{value} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for an error message: repr'd (so one line) and cut to a readable length."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+    else:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text(value: Any, where: str, allow_empty: bool = True) -> str:
@@ -158,12 +242,12 @@ def _time(value: Any, where: str) -> datetime:
         try:
             return datetime.fromtimestamp(float(value), UTC)
         except (OverflowError, OSError, ValueError) as error:
-            raise ImportFormatError(f"{where} is not a valid time: {value!r}") from error
+            raise ImportFormatError(f"{where} is not a valid time: {_short(value)}") from error
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError as error:
-            raise ImportFormatError(f"{where} is not an ISO-8601 time: {value!r}") from error
+            raise ImportFormatError(f"{where} is not an ISO-8601 time: {_short(value)}") from error
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise ImportFormatError(f"{where} is missing or not a time")
 
@@ -245,42 +329,17 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
         if data.get("update_time") is not None
         else created
     )
+    for node_id, node in mapping.items():
+        if not isinstance(node, dict):
+            raise ImportFormatError(f"{where}: node {_short(node_id)} must be an object")
+    parents = _tree_parents(mapping)
+    order = _parents_first(mapping, parents)
     kept: dict[str, ImportedMessage] = {}
+    used_ids: set[str] = set()
     system_prompt = ""
     model: str | None = None
-
-    def kept_ancestor(node_id: Any) -> str | None:
-        seen: set[str] = set()
-        while isinstance(node_id, str) and node_id in mapping and node_id not in seen:
-            seen.add(node_id)
-            if node_id in kept:
-                return node_id
-            node = mapping[node_id]
-            node_id = node.get("parent") if isinstance(node, dict) else None
-        return None
-
-    # Walk from the roots so parents are kept before their children.
-    order: list[str] = []
-    roots = [k for k, v in mapping.items() if isinstance(v, dict) and not v.get("parent")]
-    if not roots:
-        raise ImportFormatError(f"{where}: the message tree has no root")
-    stack = list(reversed(roots))
-    visited: set[str] = set()
-    while stack:
-        node_id = stack.pop()
-        if node_id in visited or node_id not in mapping:
-            continue
-        visited.add(node_id)
-        order.append(node_id)
-        node = mapping[node_id]
-        children = node.get("children") if isinstance(node, dict) else None
-        if isinstance(children, list):
-            stack.extend(reversed([c for c in children if isinstance(c, str)]))
     for node_id in order:
-        node = mapping[node_id]
-        if not isinstance(node, dict):
-            raise ImportFormatError(f"{where}: node {node_id!r} must be an object")
-        message = node.get("message")
+        message = mapping[node_id].get("message")
         if not isinstance(message, dict):
             continue
         author = message.get("author")
@@ -302,22 +361,34 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
         if isinstance(slug, str):
             model = model or slug
         stamp = message.get("create_time")
+        message_id = _unique_id(
+            _text(message.get("id") or node_id, f"{where}: message id", allow_empty=False),
+            node_id,
+            used_ids,
+        )
         kept[node_id] = ImportedMessage(
-            id=_text(message.get("id") or node_id, f"{where}: message id", allow_empty=False),
+            id=message_id,
             parent_id=None,  # filled below, once ids are known
             role=Role(role_name),
             content=text,
             created_at=_time(stamp, f"{where}: create_time") if stamp is not None else created,
             model=slug if isinstance(slug, str) else None,
         )
+    # The nearest kept node at or above each node (the tool calls and hidden nodes between
+    # two turns are skipped); one pass, parents first, so a hostile tree costs linear time.
+    nearest_kept: dict[str, str | None] = {}
+    for node_id in order:
+        parent = parents[node_id]
+        above = nearest_kept[parent] if parent is not None else None
+        nearest_kept[node_id] = node_id if node_id in kept else above
     messages: list[ImportedMessage] = []
     for node_id, message in kept.items():
-        parent_node = mapping[node_id].get("parent")
-        parent = kept_ancestor(parent_node)
+        parent_node = parents[node_id]
+        parent = nearest_kept[parent_node] if parent_node is not None else None
         messages.append(
             ImportedMessage(
                 id=message.id,
-                parent_id=kept[parent].id if parent else None,
+                parent_id=kept[parent].id if parent is not None else None,
                 role=message.role,
                 content=message.content,
                 created_at=message.created_at,
@@ -325,7 +396,8 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
                 status=message.status,
             )
         )
-    current = kept_ancestor(data.get("current_node"))
+    current_node = data.get("current_node")
+    current = nearest_kept.get(current_node) if isinstance(current_node, str) else None
     if current is None and messages:
         current = next(reversed(kept))
     title = data.get("title")
@@ -337,5 +409,70 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
         model=model or "gpt-4",
         system_prompt=system_prompt,
         messages=tuple(messages),
-        current_message_id=kept[current].id if current else None,
+        current_message_id=kept[current].id if current is not None else None,
     )
+
+
+def _tree_parents(mapping: Mapping[str, Any]) -> dict[str, str | None]:
+    """Each node's parent, made into a forest: a parent that is missing, not a node or the node
+    itself makes the node a root, and a cycle of parent links is cut (one member becomes a
+    root), so nothing downstream can loop."""
+    parents: dict[str, str | None] = {}
+    for node_id, node in mapping.items():
+        parent = node.get("parent")
+        valid = isinstance(parent, str) and parent != node_id and parent in mapping
+        parents[node_id] = parent if valid else None
+    position = {node_id: index for index, node_id in enumerate(mapping)}
+    settled: set[str] = set()  # nodes whose walk up is known to end at a root
+    for start in mapping:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node_id: str | None = start
+        while node_id is not None and node_id not in settled:
+            if node_id in on_path:
+                # A cycle: the member that comes first in the file becomes a root (exports
+                # list parents before children), which cuts the cycle's one link out of it.
+                cycle = path[path.index(node_id) :]
+                parents[min(cycle, key=position.__getitem__)] = None
+                break
+            path.append(node_id)
+            on_path.add(node_id)
+            node_id = parents[node_id]
+        settled.update(path)
+    return parents
+
+
+def _parents_first(mapping: Mapping[str, Any], parents: Mapping[str, str | None]) -> list[str]:
+    """All nodes, depth first from the roots, each parent before its children. Siblings keep
+    the order of their parent's `children` list (the order ChatGPT shows the alternatives in);
+    a child the list leaves out comes after those it names."""
+    children: dict[str | None, list[str]] = {}
+    for node_id, parent in parents.items():
+        children.setdefault(parent, []).append(node_id)
+    for parent, kids in children.items():
+        listed = mapping[parent].get("children") if parent is not None else None
+        if isinstance(listed, list) and len(kids) > 1:
+            position: dict[str, int] = {}
+            for index, child in enumerate(listed):
+                if isinstance(child, str):
+                    position.setdefault(child, index)
+            kids.sort(key=lambda kid: position.get(kid, len(listed)))  # stable for the rest
+    order: list[str] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        node_id = stack.pop()
+        order.append(node_id)
+        stack.extend(reversed(children.get(node_id, [])))
+    return order
+
+
+def _unique_id(wanted: str, node_id: str, used: set[str]) -> str:
+    """The message's id, unless an earlier message of the conversation has it: then one made
+    from the node's key, the same on every import (so importing the file again adds nothing)."""
+    candidate = wanted if wanted not in used else node_id
+    suffix = 1
+    while candidate in used:
+        suffix += 1
+        candidate = f"{node_id}~{suffix}"
+    used.add(candidate)
+    return candidate

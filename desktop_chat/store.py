@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 MEMORY = ":memory:"
 RANK_AT_MOST = 2000  # message hits ranked by relevance; past this, newest first
+# The longest chain of messages a query follows: far past any real chat, and a bound on the
+# walk even in a database damaged by hand or by an old bug (a parent cycle).
+MAX_BRANCH_DEPTH = 100_000
 
 
 class StoreError(Exception):
@@ -435,18 +438,7 @@ class ConversationStore:
 
     def select_branch(self, message_id: str) -> None:
         """Show the alternative that holds `message_id`: follow its newest descendants."""
-        leaf = self._db.execute(
-            """
-            WITH RECURSIVE descend(id, created_at, depth) AS (
-                SELECT id, created_at, 0 FROM messages WHERE id = ?
-                UNION ALL
-                SELECT m.id, m.created_at, d.depth + 1 FROM messages m
-                JOIN descend d ON m.parent_id = d.id
-            )
-            SELECT id FROM descend ORDER BY depth DESC, created_at DESC LIMIT 1
-            """,
-            (message_id,),
-        ).fetchone()
+        leaf = self._newest_deepest_descendant(message_id)
         conversation = self._db.execute(
             "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
         ).fetchone()
@@ -455,8 +447,48 @@ class ConversationStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE conversations SET current_message_id = ? WHERE id = ?",
-                (leaf["id"], conversation["conversation_id"]),
+                (leaf, conversation["conversation_id"]),
             )
+
+    def _newest_deepest_descendant(self, message_id: str) -> str | None:
+        """The deepest descendant of a message (the newest of equals), or the message itself.
+        UNION drops a row met again, so a cycle in a damaged database cannot loop; the depths
+        are counted here, breadth first, each message once."""
+        rows = self._db.execute(
+            """
+            WITH RECURSIVE descend(id, parent_id, created_at) AS (
+                SELECT id, parent_id, created_at FROM messages WHERE id = ?
+                UNION
+                SELECT m.id, m.parent_id, m.created_at FROM messages m
+                JOIN descend d ON m.parent_id = d.id
+                LIMIT ?
+            )
+            SELECT id, parent_id, created_at FROM descend
+            """,
+            (message_id, MAX_BRANCH_DEPTH * 10),
+        ).fetchall()
+        if not rows:
+            return None
+        children: dict[str, list[sqlite3.Row]] = {}
+        created: dict[str, str] = {}
+        for row in rows:
+            created[row["id"]] = row["created_at"]
+            if row["id"] != message_id and row["parent_id"] is not None:
+                children.setdefault(row["parent_id"], []).append(row)
+        best = (0, created.get(message_id, ""), message_id)
+        seen = {message_id}
+        level = [message_id]
+        depth = 0
+        while level and depth < MAX_BRANCH_DEPTH:
+            depth += 1
+            below = [
+                r["id"] for node in level for r in children.get(node, ()) if r["id"] not in seen
+            ]
+            seen.update(below)
+            for node in below:
+                best = max(best, (depth, created[node], node))
+            level = below
+        return best[2]
 
     def siblings(self, message_id: str) -> list[str]:
         row = self._db.execute(
@@ -563,6 +595,12 @@ class ConversationStore:
     ) -> tuple[int, int]:
         """Merge imported conversations: new ones and new messages are added, nothing is
         overwritten, and the whole batch is one transaction (all or nothing).
+
+        A message id already stored in the same conversation is that message (so importing a
+        file again adds nothing). An id another chat owns, or one the file repeats, is given
+        another id, and the links to it follow, so an import never changes or mixes into
+        another chat. A message's parent must come before it in the file, else it becomes a
+        root: the stored links can never form a cycle.
         Returns (conversations added, messages added)."""
         added_conversations = added_messages = 0
         with self._transaction() as db:
@@ -586,14 +624,25 @@ class ConversationStore:
                         ),
                     )
                     added_conversations += 1
+                # The id each message of the file was stored under, in file order; a parent
+                # is looked up here, so it refers to the latest earlier message of that id.
+                stored_as: dict[str, str] = {}
+                occurrences: dict[str, int] = {}
                 for message in conversation.messages:
-                    cursor = db.execute(
-                        "INSERT OR IGNORE INTO messages (id, conversation_id, parent_id, role, "
+                    occurrence = occurrences.get(message.id, 0)
+                    occurrences[message.id] = occurrence + 1
+                    stored_id, is_new = self._import_id(conversation.id, message.id, occurrence)
+                    parent = stored_as.get(message.parent_id) if message.parent_id else None
+                    stored_as[message.id] = stored_id
+                    if not is_new:
+                        continue
+                    db.execute(
+                        "INSERT INTO messages (id, conversation_id, parent_id, role, "
                         "content, created_at, model, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (
-                            message.id,
+                            stored_id,
                             conversation.id,
-                            message.parent_id,
+                            parent,
                             message.role.value,
                             message.content,
                             _time(message.created_at),
@@ -601,13 +650,32 @@ class ConversationStore:
                             message.status.value,
                         ),
                     )
-                    added_messages += cursor.rowcount
-                if exists is None and conversation.current_message_id:
+                    added_messages += 1
+                current = conversation.current_message_id
+                if exists is None and current and current in stored_as:
                     db.execute(
                         "UPDATE conversations SET current_message_id = ? WHERE id = ?",
-                        (conversation.current_message_id, conversation.id),
+                        (stored_as[current], conversation.id),
                     )
         return added_conversations, added_messages
+
+    def _import_id(self, conversation_id: str, wanted: str, occurrence: int) -> tuple[str, bool]:
+        """The id to store an imported message under, and whether it is new (not yet stored).
+
+        The first occurrence keeps its id unless another chat owns it; a repeat, or an id
+        owned elsewhere, gets one derived from the conversation, the id and the occurrence,
+        the same on every import, so importing the file again still adds nothing."""
+        candidates = [wanted] if occurrence == 0 else []
+        candidates.append(_derived_id(conversation_id, wanted, occurrence))
+        for candidate in candidates:
+            row = self._db.execute(
+                "SELECT conversation_id FROM messages WHERE id = ?", (candidate,)
+            ).fetchone()
+            if row is None:
+                return candidate, True
+            if row["conversation_id"] == conversation_id:
+                return candidate, False
+        return new_id(), True  # the derived id is taken elsewhere too: someone made it so
 
     # --- rows -> domain -------------------------------------------------------------------
 
@@ -629,14 +697,17 @@ class ConversationStore:
     def _active_branch(self, tip_id: str | None) -> Sequence[Message]:
         if tip_id is None:
             return ()
+        # UNION (not UNION ALL) drops an id met again, so a parent cycle in a damaged database
+        # ends the walk instead of looping, and the LIMIT bounds any chain.
         rows = self._db.execute(
             """
-            WITH RECURSIVE branch(id, depth) AS (
-                SELECT ?, 0
-                UNION ALL
+            WITH RECURSIVE branch(id) AS (
+                SELECT ?
+                UNION
                 -- a scalar step: one primary-key lookup per level, never a scan
-                SELECT (SELECT parent_id FROM messages WHERE id = b.id), b.depth + 1
+                SELECT (SELECT parent_id FROM messages WHERE id = b.id)
                 FROM branch b WHERE b.id IS NOT NULL
+                LIMIT ?
             )
             SELECT m.*,
                 (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id
@@ -644,11 +715,20 @@ class ConversationStore:
                 (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id
                     AND s.parent_id IS m.parent_id AND s.rowid < m.rowid) AS sibling_index
             FROM branch b JOIN messages m ON m.id = b.id
-            ORDER BY b.depth DESC
             """,
-            (tip_id,),
+            (tip_id, MAX_BRANCH_DEPTH + 1),
         ).fetchall()
-        return [self._message_from_row(r, r["sibling_index"], r["sibling_count"]) for r in rows]
+        by_id = {r["id"]: r for r in rows}
+        # Root first: follow the parents from the tip, stopping where the walk above stopped.
+        chain: list[sqlite3.Row] = []
+        seen: set[str] = set()
+        node: str | None = tip_id
+        while node is not None and node in by_id and node not in seen:
+            seen.add(node)
+            chain.append(by_id[node])
+            node = by_id[node]["parent_id"]
+        chain.reverse()
+        return [self._message_from_row(r, r["sibling_index"], r["sibling_count"]) for r in chain]
 
     def _sibling_position(self, row: sqlite3.Row) -> tuple[int, int]:
         counts = self._db.execute(
@@ -693,6 +773,18 @@ class ConversationStore:
 
 
 def _fts_query(text: str) -> str:
-    """Turn what the user typed into a safe FTS5 query: every word, as a quoted prefix."""
+    """Turn what the user typed into a safe FTS5 query: every word, as a quoted prefix.
+    Whatever was typed or pasted: FTS5 ends a string at NUL, and a lone surrogate cannot be
+    encoded, so NUL separates words and the surrogate is dropped."""
+    text = text.replace("\x00", " ").encode("utf-8", "ignore").decode("utf-8")
     words = [w.replace('"', '""') for w in text.split() if w.strip()]
     return " ".join(f'"{w}"*' for w in words)
+
+
+def _derived_id(conversation_id: str, message_id: str, occurrence: int) -> str:
+    """A stable replacement for an imported message id that is taken: 32 hex digits, like
+    new_id(), from the conversation, the id and which occurrence of it in the file."""
+    import hashlib  # only imports need it; keep it off the start-up path
+
+    seed = f"{conversation_id}\x00{message_id}\x00{occurrence}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(seed).hexdigest()[:32]

@@ -17,8 +17,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import desktop_chat
 from desktop_chat.store import ConversationStore
 
+SOURCE_ROOT = Path(desktop_chat.__file__).resolve().parent.parent
 APP_DIR = "desktop-chat"  # platformdirs' folder name for the app under each XDG_*_HOME
 
 # Variables of the caller's session that must not leak into a test's subprocess.
@@ -41,6 +43,11 @@ def clean_environ() -> dict[str, str]:
             continue
         env[name] = value
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    # The subprocess runs from the profile's directory: make it import the code under test (this
+    # checkout, e.g. a git worktree), not whichever copy the venv has installed.
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(SOURCE_ROOT), env.get("PYTHONPATH", "")) if p
+    )
     env["PYTHONUTF8"] = "1"
     env["PYTHONIOENCODING"] = "utf-8"
     return env

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import stat
+import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import fake_openai as fake
 import pytest
@@ -801,3 +805,92 @@ def test_session_restore_shows_saved_conversations(
     assert "Hello from the test server." in view_text(tab)
     assert tab_text(restored, tab) == "remember me"
     qtbot.waitUntil(lambda: restored.history_list.model().rowCount() >= 1, timeout=3_000)
+
+
+# --- import and export --------------------------------------------------------------------
+
+
+def cyclic_chatgpt_file(path: Path) -> Path:
+    """A ChatGPT export whose two turns name each other as parent (a cycle the import cuts)."""
+
+    def turn(node: str, role: str, text: str, parent: str) -> dict[str, object]:
+        body = {"id": node, "author": {"role": role}, "content": {"parts": [text]}}
+        return {"id": node, "parent": parent, "children": [parent], "message": body}
+
+    conversation = {
+        "conversation_id": "gui-import",
+        "title": "From ChatGPT",
+        "create_time": 1700000000,
+        "mapping": {
+            "q": turn("q", "user", "Question", "a"),
+            "a": turn("a", "assistant", "Answer", "q"),
+        },
+        "current_node": "a",
+    }
+    path.write_text(json.dumps([conversation]), encoding="utf-8")
+    return path
+
+
+def test_import_reads_the_file_off_the_gui_thread_and_shows_progress(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_chat import exchange
+
+    threads: list[threading.Thread] = []
+    real_load_file = exchange.load_file
+
+    def recording_load_file(path: Path) -> list[exchange.ImportedConversation]:
+        threads.append(threading.current_thread())
+        return real_load_file(path)
+
+    monkeypatch.setattr(exchange, "load_file", recording_load_file)
+    source = cyclic_chatgpt_file(tmp_path / "conversations.json")
+
+    task = window.import_file(source)
+
+    assert task is not None
+    assert window.message_bar.label.text() == "Importing conversations.json…"
+    assert window.import_file(source) is None  # one import at a time
+    qtbot.waitUntil(task.done, timeout=TIMEOUT)
+    assert threads and threads[0] is not threading.main_thread()
+    assert window.message_bar.label.text() == "Imported 1 new chat(s) and 2 new message(s)."
+    imported = window.store.get_conversation("gui-import")
+    assert [m.content for m in imported.messages] == ["Question", "Answer"]
+    assert window.import_file(source) is not None  # the next import may start
+
+
+def test_a_refused_import_says_why_in_one_message(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    source = tmp_path / "deep.json"
+    source.write_text("[" * 100_000 + "]" * 100_000)
+    before = window.store.conversation_ids()
+
+    task = window.import_file(source)
+
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=TIMEOUT)
+    assert window.message_bar.label.text() == (
+        "Nothing was imported. deep.json: the JSON is nested too deeply"
+    )
+    assert window.store.conversation_ids() == before
+
+
+def test_export_writes_a_private_file(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "exports" / "all.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o644)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_: (str(target), "JSON (*.json)"))
+    )
+
+    window._export(only_current=False)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "desktop-chat/1"
+    assert [p.name for p in target.parent.iterdir()] == ["all.json"]  # no temp file left

@@ -37,6 +37,8 @@ from desktop_chat.ui.tab_chrome import TabChrome
 from desktop_chat.window_state import WindowState
 
 if TYPE_CHECKING:
+    import asyncio
+
     from desktop_chat.controller import ChatController
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore
@@ -223,6 +225,8 @@ class MainWindow(QMainWindow):
         export_all.triggered.connect(lambda: self._export(only_current=False))
         import_action = self._new_action("&Import chats…")
         import_action.triggered.connect(self._import)
+        self._import_action = import_action
+        self._import_task: asyncio.Future[None] | None = None
         empty_trash = self._new_action("Empty &trash…")
         empty_trash.triggered.connect(self._empty_trash)
         for action in (export_current, export_all, import_action, empty_trash):
@@ -627,17 +631,18 @@ class MainWindow(QMainWindow):
 
         markdown = path.endswith(".md") or chosen.startswith("Markdown")
         text = exchange.to_markdown(conversations) if markdown else exchange.to_json(conversations)
+        from desktop_chat.files import write_private_atomically
+
         try:
-            Path(path).write_text(text, encoding="utf-8")
+            write_private_atomically(Path(path), text)
         except OSError as error:
-            self.message_bar.show_message(f"Could not write {path}: {error.strerror}.", "error")
+            reason = error.strerror or str(error)
+            self.message_bar.show_message(f"Could not write {path}: {reason}.", "error")
             return
         self.message_bar.show_message(f"Exported {len(conversations)} chat(s) to {path}.", "info")
 
     def _import(self) -> None:
         from PySide6.QtWidgets import QFileDialog
-
-        from desktop_chat.store import StoreError
 
         path, _ = QFileDialog.getOpenFileName(
             self,
@@ -645,16 +650,42 @@ class MainWindow(QMainWindow):
             "",
             "Chat exports (*.json *.zip);;All files (*)",
         )
-        if not path:
-            return
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> asyncio.Future[None] | None:
+        """Read and check the file on a worker thread (a ChatGPT export can be hundreds of MB),
+        then add it to the history here, in one transaction. One import at a time; returns
+        its task, or None when one is already running."""
+        import asyncio
+
+        if self._import_task is not None and not self._import_task.done():
+            self.message_bar.show_message("An import is already running.", "info")
+            return None
+        self._import_action.setEnabled(False)
+        self.message_bar.show_message(f"Importing {path.name}…", "info")
+        self._import_task = asyncio.ensure_future(self._run_import(path))
+        return self._import_task
+
+    async def _run_import(self, path: Path) -> None:
+        import asyncio
+
         from desktop_chat import exchange
+        from desktop_chat.store import StoreError
 
         try:
-            conversations = exchange.load_file(Path(path))
+            conversations = await asyncio.to_thread(exchange.load_file, path)
             added, messages = self.store.import_conversations(conversations)
         except (exchange.ImportFormatError, StoreError) as error:
             self.message_bar.show_message(f"Nothing was imported. {error}", "error")
             return
+        except MemoryError:
+            self.message_bar.show_message(
+                f"Nothing was imported. {path.name}: not enough memory to read it.", "error"
+            )
+            return
+        finally:
+            self._import_action.setEnabled(True)
         self.refresh_history()
         self.message_bar.show_message(
             f"Imported {added} new chat(s) and {messages} new message(s).", "info"
