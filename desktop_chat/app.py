@@ -239,6 +239,9 @@ def run_gui(args: argparse.Namespace) -> int:
         loop.run_until_complete(until_closed())
     instance.close()
     store.close()
+    from desktop_chat import highlight
+
+    highlight.shutdown()  # the worker process, if a code block ever started it
     return 0
 
 
@@ -275,6 +278,12 @@ def _set_app_icon(app: QApplication) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # The highlighter's worker is a spawned process: in a bundle, the executable is
+        # started again with multiprocessing's arguments, and must run the worker, not the app.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     arguments = list(sys.argv[1:] if argv is None else argv)
     # Opening the window needs none of the command modules: skip importing them then.
     args = build_parser(with_commands=not set(arguments) <= GUI_FLAGS).parse_args(arguments)

@@ -2,17 +2,18 @@
 
 Raw HTML in model output is escaped (markdown-it with html=False); only http(s) and mailto
 links stay links; images become links to their address and are never fetched; fenced code is
-highlighted by Pygments with inline styles, under a header with its language and a Copy link.
-No Qt here: the view decides what a click on a link does.
+highlighted with inline styles (by desktop_chat.highlight, never on the GUI thread), under a
+header with its language and a Copy link. No Qt here: the view decides what a click on a link does.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COPY_CODE_SCHEME = "action:copycode"
@@ -20,10 +21,19 @@ _TASK = re.compile(r"^\[([ xX])\] ")
 _TABLE_OPEN = '<table border="1" cellspacing="0" cellpadding="4" style="border-color:#999999">'
 
 
+RENDER_CACHE_ENTRIES = 512
+
+
+class CodeHighlighter(Protocol):
+    def lookup(self, code: str, language: str, dark: bool) -> str | None:
+        """The block as HTML, or None while it is being highlighted (shown plain meanwhile)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     html: str
     code_blocks: tuple[str, ...]
+    pending: int = 0  # code blocks shown plain until the highlighter has them
 
 
 def is_safe_link(url: str) -> bool:
@@ -46,27 +56,6 @@ def _parser(dark: bool) -> Any:
     return md
 
 
-def _style(dark: bool) -> str:
-    return "monokai" if dark else "default"
-
-
-@lru_cache(maxsize=256)
-def _highlight(code: str, language: str, dark: bool) -> str:
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
-
-    try:
-        lexer = get_lexer_by_name(language) if language else None
-    except ClassNotFound:
-        lexer = None
-    if lexer is None:
-        return html.escape(code)
-    formatter = HtmlFormatter(nowrap=True, noclasses=True, style=_style(dark))
-    return highlight(code, lexer, formatter)
-
-
 def _render_fence(self: Any, tokens: list[Any], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     language = (token.info or "").strip().split(" ")[0].lower() if token.type == "fence" else ""
@@ -82,7 +71,12 @@ def _render_fence(self: Any, tokens: list[Any], idx: int, options: Any, env: dic
         f'<p style="margin-top:6px; margin-bottom:0px; font-size:small; color:#888888">{label}'
         f' &nbsp;<a href="{COPY_CODE_SCHEME}/{index}">Copy</a></p>'
     )
-    body = _highlight(code, language, dark)
+    highlighter: CodeHighlighter | None = env.get("highlighter")
+    body = highlighter.lookup(code, language, dark) if highlighter and language else None
+    if body is None:
+        body = html.escape(code, quote=False)
+        if highlighter and language:
+            env["pending"] = env.get("pending", 0) + 1
     return (
         f'{header}<pre style="background-color:{background}; color:{foreground}; '
         f'margin-top:2px; padding:6px">{body}</pre>'
@@ -163,13 +157,31 @@ def _math_as_code(text: str) -> str:
     return "\n".join(out)
 
 
-@lru_cache(maxsize=512)
-def render_markdown(text: str, dark: bool = False) -> Rendered:
+_rendered: OrderedDict[tuple[str, bool, object], Rendered] = OrderedDict()
+
+
+def render_markdown(
+    text: str, dark: bool = False, highlighter: CodeHighlighter | None = None
+) -> Rendered:
+    """Markdown to HTML; code is highlighted by `highlighter` (plain without one).
+
+    Renders are cached once complete; one with blocks still pending is not, so that asking
+    again after the highlighter is done gives the highlighted version.
+    """
+    key = (text, dark, highlighter)
+    if (cached := _rendered.get(key)) is not None:
+        _rendered.move_to_end(key)
+        return cached
     md = _parser(dark)
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {"highlighter": highlighter}
     tokens = md.parse(_math_as_code(text), env)
     _mark_tasks(tokens)
     body = md.renderer.render(tokens, md.options, env)
     # QTextDocument draws no table borders unless asked in attributes.
     body = body.replace("<table>", _TABLE_OPEN)
-    return Rendered(body, tuple(env.get("code_blocks", ())))
+    rendered = Rendered(body, tuple(env.get("code_blocks", ())), env.get("pending", 0))
+    if not rendered.pending:
+        _rendered[key] = rendered
+        while len(_rendered) > RENDER_CACHE_ENTRIES:
+            _rendered.popitem(last=False)
+    return rendered

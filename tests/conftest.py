@@ -16,3 +16,12 @@ def fake_openai() -> Iterator[FakeOpenAIServer]:
 
 
 from qt_fixtures import controller, make_controller, provider, qt_loop, store  # noqa: E402, F401  (fixtures)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _stop_the_highlighter() -> Iterator[None]:
+    """The code highlighter's worker process, if a test started it, ends with the session."""
+    yield
+    from desktop_chat import highlight
+
+    highlight.shutdown()

@@ -7,6 +7,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.domain import Message, MessageStatus, Role, utc_now
+from desktop_chat.highlight import highlight_now
 from desktop_chat.render import is_safe_link, render_markdown
 from desktop_chat.ui.message_view import MessageView
 
@@ -71,8 +72,17 @@ def test_images_become_links_and_local_images_plain_text():
     assert 'href="file:' not in html and "![pw](file:///etc/passwd)" in html
 
 
+class InProcessHighlighter:
+    """Pygments right here: fine for a known-good block in a test, never in the app."""
+
+    def lookup(self, code: str, language: str, dark: bool) -> str | None:
+        return highlight_now(code, language, dark)
+
+
 def test_code_blocks_are_highlighted_labelled_and_collected():
-    rendered = render_markdown("```python\nprint('hi')\n```\n\n```\nplain <b>\n```")
+    rendered = render_markdown(
+        "```python\nprint('hi')\n```\n\n```\nplain <b>\n```", highlighter=InProcessHighlighter()
+    )
     assert rendered.code_blocks == ("print('hi')", "plain <b>")
     assert "python" in rendered.html and "span style" in rendered.html
     assert "plain &lt;b&gt;" in rendered.html

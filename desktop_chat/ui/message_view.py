@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from urllib.parse import quote
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -31,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
 
+from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
@@ -47,6 +49,37 @@ _STATUS_LABELS = {
     MessageStatus.ERROR: "incomplete: the connection failed",
     MessageStatus.STREAMING: "answering…",
 }
+
+
+HIGHLIGHT_COALESCE_MS = 30  # blocks finished together are shown in one re-render
+
+
+class _HighlightNotices(QObject):
+    """Carries "blocks were highlighted" from the highlighter's thread to the GUI thread."""
+
+    done = Signal()
+
+
+_notices: _HighlightNotices | None = None
+_listened_to: highlight.Highlighter | None = None
+
+
+def _highlight_notices() -> _HighlightNotices:
+    """The one notices object; it listens to the current shared highlighter (a new one is
+    made after a shutdown)."""
+    global _notices, _listened_to
+    if _notices is None:
+        _notices = _HighlightNotices()
+    current = highlight.shared()
+    if current is not _listened_to:
+        current.add_listener(_notices.done.emit)
+        _listened_to = current
+    return _notices
+
+
+def _href_part(value: str) -> str:
+    """A value (a message id, from any import) as one safe piece of an action link."""
+    return quote(value, safe="")
 
 
 def _tint(base: QColor, hue_from: QColor, amount: float) -> QColor:
@@ -80,6 +113,12 @@ class MessageView(QTextBrowser):
         self._frames: dict[str, QTextFrame] = {}
         self._shown_from = 0  # index of the first message laid out
         self._code_blocks: dict[str, tuple[str, ...]] = {}
+        self._pending_highlight: set[str] = set()  # message ids shown with plain code for now
+        self._highlight_timer = QTimer(self)
+        self._highlight_timer.setSingleShot(True)
+        self._highlight_timer.setInterval(HIGHLIGHT_COALESCE_MS)
+        self._highlight_timer.timeout.connect(self._show_highlighted)
+        _highlight_notices().done.connect(self._on_highlighted)
         self._stream_cursor: QTextCursor | None = None
         self._follow = True
         self._adjusting = False
@@ -119,6 +158,7 @@ class MessageView(QTextBrowser):
         from_bottom = bar.maximum() - position
         self._frames.clear()
         self._code_blocks.clear()
+        self._pending_highlight.clear()
         self._stream_cursor = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
         self.clear()
@@ -305,20 +345,66 @@ class MessageView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame = cursor.insertFrame(frame_format)
         self._frames[message.id] = frame
+        self._insert_contents(cursor, message)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        return frame
+
+    def _insert_contents(self, cursor: QTextCursor, message: Message) -> None:
         cursor.insertHtml(self._header_html(message))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if message.role is Role.ASSISTANT and message.status is not MessageStatus.STREAMING:
             # Finished answers show as markdown; a streaming one stays plain text until it ends
             # (so an unfinished code fence never swallows the rest of the view).
-            rendered = render_markdown(message.content, self._is_dark())
+            rendered = render_markdown(message.content, self._is_dark(), highlight.shared())
             self._code_blocks[message.id] = rendered.code_blocks
+            if rendered.pending:
+                # Shown with plain code now; laid out again when the highlighter has it.
+                _highlight_notices()
+                self._pending_highlight.add(message.id)
+            else:
+                self._pending_highlight.discard(message.id)
             cursor.insertHtml(
-                rendered.html.replace(f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{message.id}:")
+                rendered.html.replace(
+                    f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{_href_part(message.id)}:"
+                )
             )
         else:
             cursor.insertText(message.content, self._body_format())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        return frame
+
+    def _on_highlighted(self) -> None:
+        if self._pending_highlight:
+            self._highlight_timer.start()
+
+    def _show_highlighted(self) -> None:
+        """Lay out again, in place, the messages whose code the highlighter has finished."""
+        if not self._pending_highlight:
+            return
+        if highlight.shared().busy:
+            return  # more blocks are coming: the next notice re-renders them all at once
+        by_id = {m.id: m for m in self._messages}
+        bar = self.verticalScrollBar()
+        following, from_bottom = self._follow, bar.maximum() - bar.value()
+        self._adjusting = True
+        for message_id in list(self._pending_highlight):
+            frame = self._frames.get(message_id)
+            message = by_id.get(message_id)
+            if frame is None or message is None:
+                self._pending_highlight.discard(message_id)
+                continue
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.setPosition(frame.firstPosition())
+            cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            self._insert_contents(cursor, message)
+            cursor.endEditBlock()
+        self._adjusting = False
+        if following:
+            self._scroll_to_bottom()
+        else:
+            self._adjusting = True
+            bar.setValue(bar.maximum() - from_bottom)
+            self._adjusting = False
 
     def set_zoom(self, steps: int) -> None:
         """Font size: the system's, plus `steps` points (Ctrl+= / Ctrl+- / Ctrl+0)."""
@@ -349,7 +435,7 @@ class MessageView(QTextBrowser):
     def _header_html(self, message: Message) -> str:
         def link(action: str, label: str) -> str:
             return (
-                f'<a href="{ACTION_SCHEME}:{action}/{message.id}" '
+                f'<a href="{ACTION_SCHEME}:{action}/{_href_part(message.id)}" '
                 f'style="text-decoration:none">{html.escape(label)}</a>'
             )
 
@@ -405,7 +491,7 @@ class MessageView(QTextBrowser):
             if is_safe_link(url.toString()):
                 QDesktopServices.openUrl(url)
             return
-        action, _, target = url.path().partition("/")
+        action, _, target = url.path(QUrl.ComponentFormattingOption.FullyDecoded).partition("/")
         if action == "earlier":
             self.show_earlier()
             return
