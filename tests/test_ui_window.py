@@ -894,3 +894,22 @@ def test_export_writes_a_private_file(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "desktop-chat/1"
     assert [p.name for p in target.parent.iterdir()] == ["all.json"]  # no temp file left
+
+
+def test_a_hostile_title_shows_as_plain_text_in_tooltips(qtbot, window):
+    hostile = '<img src="file:///etc/passwd"><b>bold</b> & co'
+    conversation = window.store.create_conversation(title=hostile, model="gpt-4")
+    window.open_conversation(conversation.id)
+    model = window.history_list.model()
+
+    def tooltip() -> str:
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(Qt.ItemDataRole.UserRole) == conversation.id:
+                return str(index.data(Qt.ItemDataRole.ToolTipRole))
+        return ""
+
+    qtbot.waitUntil(lambda: bool(tooltip()), timeout=3_000)
+    for shown in (tooltip(), window.tabs.tabToolTip(window.tabs.currentIndex())):
+        assert "<img" not in shown and "<b>" not in shown
+        assert "&lt;img" in shown and "&amp; co" in shown

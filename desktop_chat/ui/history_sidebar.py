@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.plain_text import plain_tooltip
+
 if TYPE_CHECKING:
     from desktop_chat.store import ConversationStore
 
@@ -128,7 +130,7 @@ class HistoryModel(QAbstractListModel):
                 return f"{row.title}\n{row.detail}"  # a search hit: title, then the snippet
             return ("📌 " if row.pinned else "") + row.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.detail}"
+            return plain_tooltip(f"{row.title}\n{row.detail}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row.detail
         if role == ConversationIdRole:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.notice import Notice
+from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.tab_chrome import TabChrome
 from desktop_chat.window_state import WindowState
 
@@ -545,7 +546,7 @@ class MainWindow(QMainWindow):
             tab.unread = False
             mark, state = "", ""
         self.tabs.setTabText(index, mark + _tab_text(title))
-        self.tabs.setTabToolTip(index, f"{title} — {state}" if state else title)
+        self.tabs.setTabToolTip(index, plain_tooltip(f"{title} — {state}" if state else title))
         self.tabs.setTabWhatsThis(index, state)
 
     def _focus_composer(self) -> None:
