@@ -33,6 +33,7 @@ from desktop_chat.domain import FALLBACK_MODELS, MessageStatus, Role
 from desktop_chat.ui import main_window
 from desktop_chat.ui.conversation_tab import ConversationTab
 from desktop_chat.ui.main_window import STREAMING_MARK, UNREAD_MARK, MainWindow
+from desktop_chat.ui.plain_text import plain_tooltip
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -238,7 +239,7 @@ def test_a_long_first_prompt_gives_a_shortened_tab_title(qtbot, window):
     label = tab_text(window, tab)
     assert label.startswith("Please explain")
     assert len(label) <= main_window.TITLE_LIMIT
-    assert window.tabs.tabToolTip(window.tabs.indexOf(tab)) == title
+    assert window.tabs.tabToolTip(window.tabs.indexOf(tab)) == plain_tooltip(title)
 
 
 # --- sending ----------------------------------------------------------------------------------
