@@ -159,7 +159,9 @@ class ChatClient:
         except ChatFailure:
             raise
         except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key, mid_stream)) from error
+            raise ChatFailure(
+                classify(error, self.config.api_key, mid_stream, self.config.timeout_seconds)
+            ) from error
 
     async def list_models(self) -> list[str]:
         with self._classified():
@@ -305,9 +307,14 @@ def _server_message(error: Exception) -> str:
 
 
 def classify(
-    error: BaseException, api_key: str | None = None, mid_stream: bool = False
+    error: BaseException,
+    api_key: str | None = None,
+    mid_stream: bool = False,
+    timeout_seconds: float | None = None,
 ) -> ChatError:
-    """Map an SDK (or transport) exception to what the user reads. Called once per failure."""
+    """Map an SDK (or transport) exception to what the user reads. Called once per failure.
+
+    `timeout_seconds` is the profile's timeout, named in the message when it ran out."""
     import openai
 
     detail = redact(_server_message(error) if isinstance(error, Exception) else "", api_key)
@@ -381,9 +388,19 @@ def classify(
             status,
         )
     if isinstance(error, openai.APITimeoutError):
+        waited = f" (no data for {timeout_seconds:g} s)" if timeout_seconds else ""
+        if mid_stream:
+            # httpx's read timeout is per read: the server went silent in the middle of the
+            # answer (a stalled model, a dead proxy), which no retry of the SDK covers.
+            return ChatError(
+                ErrorKind.TIMEOUT,
+                f"The server stopped sending{waited}.",
+                "The partial answer is kept. Retry; a slow model on a local server may need a "
+                "longer timeout (Settings, the profile's timeout).",
+            )
         return ChatError(
             ErrorKind.TIMEOUT,
-            "The server took too long to answer.",
+            f"The server took too long to answer{waited}.",
             "Retry; a large model on a local server may need a longer timeout.",
         )
     if isinstance(error, openai.APIConnectionError):

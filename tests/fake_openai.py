@@ -216,12 +216,13 @@ def malformed_after(chunks: Iterable[str] = ("Hello",)) -> Behaviour:
     return Behaviour("malformed", chunks=tuple(chunks))
 
 
-def hang(seconds: float, *, send_headers: bool = True) -> Behaviour:
+def hang(seconds: float, *, send_headers: bool = True, chunks: Iterable[str] = ()) -> Behaviour:
     """Send the response headers (unless ``send_headers=False``), then nothing for ``seconds``.
 
-    If the client is still there afterwards the response is finished as an empty reply.
+    With ``chunks`` (streaming only) those content chunks are sent first, so the stream stalls
+    mid-answer. If the client is still there afterwards the response is finished normally.
     """
-    return Behaviour("hang", seconds=seconds, send_headers=send_headers)
+    return Behaviour("hang", seconds=seconds, send_headers=send_headers, chunks=tuple(chunks))
 
 
 def many(count: int, chunk_text: str = "tok ", newline_every: int = 80) -> Behaviour:
@@ -1063,12 +1064,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._wait(behaviour.seconds)
         if stream:
             self._start(200, "text/event-stream; charset=utf-8")
+            first = payloads.first()
+            if behaviour.chunks:  # a stall mid-answer
+                if first is not None:
+                    self._event(first)
+                for text in behaviour.chunks:
+                    self._event(payloads.content(text))
+                first = None
             if behaviour.send_headers:
                 self._wait(behaviour.seconds)
-            first = payloads.first()
             if first is not None:
                 self._event(first)
-            self._finish_stream(payloads, body, "")
+            self._finish_stream(payloads, body, "".join(behaviour.chunks))
         else:
             self._start(200, "application/json")
             if behaviour.send_headers:
