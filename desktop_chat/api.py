@@ -9,6 +9,7 @@ happened and what to do. No text it produces ever contains the API key.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -134,16 +135,20 @@ class ChatClient:
                 project=self.config.project,
                 timeout=self.config.timeout_seconds,
                 max_retries=self.config.max_retries,
-                http_client=self._http_client or self._proxied_client(),
+                http_client=self._http_client or self._bounded_client(),
             )
         return self._sdk
 
-    def _proxied_client(self) -> httpx2.AsyncClient | None:
-        if not self.config.proxy:
-            return None  # the SDK's default client honours the system proxy variables
-        import openai
-
-        return openai.DefaultAsyncHttpxClient(proxy=self.config.proxy)
+    def _bounded_client(self) -> httpx2.AsyncClient:
+        """The SDK's default HTTP client (system proxy variables honoured, unless the profile
+        names a proxy), with every response bounded: no stream event or body over
+        MAX_EVENT_BYTES is buffered (see http_limits)."""
+        client_class = _bounded_client_class()
+        # Counted on the wire, so asked for uncompressed (SSE is sent so anyway).
+        headers = {"Accept-Encoding": "identity"}
+        if self.config.proxy:
+            return client_class(proxy=self.config.proxy, headers=headers)
+        return client_class(headers=headers)
 
     async def close(self) -> None:
         if self._sdk is not None:
@@ -257,6 +262,17 @@ class ChatClient:
             return await create(**body, extra_headers=self._extra_headers)
 
 
+@functools.cache
+def _bounded_client_class() -> type[httpx2.AsyncClient]:
+    """EventBoundedClient on top of the SDK's default client class (its timeouts, connection
+    limits and redirects); built on first use, since both modules are slow to import."""
+    import openai
+
+    from desktop_chat.http_limits import EventBoundedClient
+
+    return type("BoundedAsyncHttpxClient", (EventBoundedClient, openai.DefaultAsyncHttpxClient), {})
+
+
 def _choice_text(choice: Any) -> str | None:
     delta = getattr(choice, "delta", None)
     if delta is not None:
@@ -317,6 +333,16 @@ def classify(
     `timeout_seconds` is the profile's timeout, named in the message when it ran out."""
     import openai
 
+    oversized = _oversized_event(error)
+    if oversized is not None:
+        return ChatError(
+            ErrorKind.MALFORMED,
+            f"The server sent more than {oversized // (1024 * 1024)} MB without ending a "
+            "stream event or line, far more than any answer chunk; the stream was stopped.",
+            "The partial answer is kept. Check that the base URL points at an "
+            "OpenAI-compatible /v1 endpoint; then retry.",
+            retryable=False,
+        )
     detail = redact(_server_message(error) if isinstance(error, Exception) else "", api_key)
     if detail and not detail.rstrip().endswith((".", "!", "?")):
         detail = detail.rstrip() + "."
@@ -440,17 +466,33 @@ def classify(
     )
 
 
-def _caused_by_tls(error: BaseException) -> bool:
-    import ssl
-
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, then what caused it (the SDK wraps transport errors), without cycles."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        text = f"{type(current).__name__} {current}".upper()
-        if isinstance(current, ssl.SSLError) or "CERTIFICATE" in text or "SSL" in text:
-            return True
+        yield current
         current = current.__cause__ or current.__context__
+
+
+def _oversized_event(error: BaseException) -> int | None:
+    """The limit that was exceeded, if an oversized stream event is behind this error."""
+    from desktop_chat.http_limits import OversizedEvent
+
+    for cause in _causes(error):
+        if isinstance(cause, OversizedEvent):
+            return cause.limit
+    return None
+
+
+def _caused_by_tls(error: BaseException) -> bool:
+    import ssl
+
+    for cause in _causes(error):
+        text = f"{type(cause).__name__} {cause}".upper()
+        if isinstance(cause, ssl.SSLError) or "CERTIFICATE" in text or "SSL" in text:
+            return True
     return False
 
 

@@ -6,7 +6,8 @@ the app and the real ``openai`` SDK: ``GET /v1/models``, ``POST /v1/chat/complet
 ``POST /v1/completions`` (streaming as Server-Sent Events with chunked transfer encoding, or
 plain JSON). Every request is recorded; each chat/completions request consumes one scripted
 behaviour (``reply``, ``echo``, ``error``, ``drop_after``, ``malformed_after``, ``hang``,
-``slow``, ``many``) from a FIFO queue, falling back to the default reply when the queue is empty.
+``slow``, ``many``, ``huge_line``) from a FIFO queue, falling back to the default reply when the
+queue is empty.
 
 Two server-wide switches imitate older OpenAI-compatible servers: ``usage=False`` never sends
 token usage (no usage chunk for ``stream_options.include_usage``, no ``usage`` in plain JSON
@@ -68,6 +69,7 @@ __all__ = [
     "echo",
     "error",
     "hang",
+    "huge_line",
     "malformed_after",
     "many",
     "reply",
@@ -110,9 +112,9 @@ class Behaviour:
     """What the server does for one chat/completions request.
 
     ``kind`` is one of ``reply``, ``echo``, ``error``, ``drop``, ``malformed``, ``hang``,
-    ``many``. ``repeat`` expands to that many queue entries when scripted; ``sticky`` keeps the
-    behaviour at the head of the queue (it applies to every later request until ``reset()`` or
-    ``clear_script()``). Build these with the factory functions rather than by hand.
+    ``many``, ``huge``. ``repeat`` expands to that many queue entries when scripted; ``sticky``
+    keeps the behaviour at the head of the queue (it applies to every later request until
+    ``reset()`` or ``clear_script()``). Build these with the factory functions rather than by hand.
     """
 
     kind: str
@@ -233,6 +235,16 @@ def many(count: int, chunk_text: str = "tok ", newline_every: int = 80) -> Behav
     return Behaviour("many", count=count, chunk_text=chunk_text, newline_every=newline_every)
 
 
+def huge_line(
+    size: int = 20 * 1024 * 1024, chunks: Iterable[str] = ("Hello",), *, newline: bool = False
+) -> Behaviour:
+    """Send these chunks, then ``data: {"x": "xxx…`` of ``size`` bytes without a line break
+    (``newline=True``: as ``size`` bytes of 1 KB ``data: xxx…`` lines with no blank line
+    between them, one event that never ends), then end the response. Written from one reused 64 KB
+    block, so the server itself holds no ``size`` bytes."""
+    return Behaviour("huge", chunks=tuple(chunks), count=size, newline_every=int(newline))
+
+
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
     """Build a behaviour from its JSON form (``{"kind": ..., ...}``), as used by ``--script``."""
     data = dict(data)
@@ -248,6 +260,8 @@ def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
         "malformed_after": malformed_after,
         "hang": hang,
         "many": many,
+        "huge": huge_line,
+        "huge_line": huge_line,
     }
     if kind not in factories:
         raise ValueError(f"unknown behaviour kind: {kind!r}")
@@ -1006,6 +1020,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._event(b"data: {not json\n\n")
             self._end_chunked()
             return
+        if kind == "huge":
+            self._huge(behaviour)
+            return
         self._finish_stream(payloads, body, "".join(chunks))
 
     def _event(self, data: bytes) -> None:
@@ -1025,6 +1042,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             tail += payloads.usage_chunk(_usage(body, text))
         tail += b"data: [DONE]\n\n"
         self._write(_chunked(tail) + b"0\r\n\r\n")
+
+    def _huge(self, behaviour: Behaviour) -> None:
+        """``count`` bytes in one never-ending line (or event), then the end of the body."""
+        if behaviour.newline_every:
+            line = b"data: " + b"x" * 1017 + b"\n"  # 1 KB lines, never a blank one
+            block = line * (_BULK_WRITE_SIZE // len(line))
+        else:
+            block = b"x" * _BULK_WRITE_SIZE
+            self._write(_chunked(b'data: {"x": "'))
+        written = 0
+        while written < behaviour.count:
+            piece = block[: behaviour.count - written]
+            self._write(_chunked(piece))
+            written += len(piece)
+        self._end_chunked()
 
     def _drop(self, behaviour: Behaviour) -> None:
         self.close_connection = True

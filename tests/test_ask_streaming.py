@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import AppProfile, one_line
-from fake_openai import FakeOpenAIServer, hang, slow
+from fake_openai import FakeOpenAIServer, hang, huge_line, slow
 
 from desktop_chat.domain import SAVE_EVERY_SECONDS, Message, MessageStatus, Role
 from desktop_chat.settings import Profile, Settings, save
@@ -230,3 +230,21 @@ def test_a_stream_that_stalls_ends_with_one_line_and_keeps_the_partial_answer(
     _prompt, answer = only_exchange(profile)
     assert answer.status is MessageStatus.ERROR
     assert answer.content == "Half an answer"
+
+
+def test_a_huge_line_ends_ask_with_one_line_and_keeps_the_partial_answer(
+    profile: AppProfile,
+    fake_openai: FakeOpenAIServer,
+    api_env: dict[str, str],
+) -> None:
+    fake_openai.script(huge_line(20 * 1024 * 1024, ["Half", " an", " answer"]))
+
+    result = profile.run("ask", "--model", "test-model", "say something", env=api_env)
+
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "more than 8 MB without ending a stream event or line" in line
+    assert result.stdout == "Half an answer\n"
+    _prompt, answer = only_exchange(profile)
+    assert (answer.content, answer.status) == ("Half an answer", MessageStatus.ERROR)
