@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import re
 import time
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     import openai
 
     from desktop_chat.settings import Profile
+
+log = logging.getLogger(__name__)
 
 # Parsing a burst of buffered chunks never awaits real I/O, so without this the loop would not
 # get a turn (to paint, or to handle Stop) until the whole burst was parsed.
@@ -164,9 +167,11 @@ class ChatClient:
         except ChatFailure:
             raise
         except Exception as error:
-            raise ChatFailure(
-                classify(error, self.config.api_key, mid_stream, self.config.timeout_seconds)
-            ) from error
+            config = self.config
+            classified = classify(error, config.api_key, mid_stream, config.timeout_seconds)
+            # The original stays visible to a developer (a misshapen chunk may be our bug).
+            log.debug("%s classified as %s", type(error).__name__, classified.kind, exc_info=True)
+            raise ChatFailure(classified) from error
 
     async def list_models(self) -> list[str]:
         with self._classified():
@@ -445,7 +450,10 @@ def classify(
             "Could not connect to the server.",
             "Check your network, and that the base URL is right and the server is running.",
         )
-    if isinstance(error, json.JSONDecodeError | openai.APIResponseValidationError):
+    # Mid-stream, data of the wrong shape (a number where a chunk belongs, `choices` that is a
+    # string, bytes that are not UTF-8) surfaces as one of these while it is parsed.
+    misshapen = mid_stream and isinstance(error, _SHAPE_ERRORS)
+    if misshapen or isinstance(error, json.JSONDecodeError | openai.APIResponseValidationError):
         return ChatError(
             ErrorKind.MALFORMED,
             "The server sent data that is not a valid OpenAI-compatible stream.",
@@ -484,6 +492,9 @@ def _oversized_event(error: BaseException) -> int | None:
         if isinstance(cause, OversizedEvent):
             return cause.limit
     return None
+
+
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
 def _caused_by_tls(error: BaseException) -> bool:

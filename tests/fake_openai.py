@@ -6,8 +6,8 @@ the app and the real ``openai`` SDK: ``GET /v1/models``, ``POST /v1/chat/complet
 ``POST /v1/completions`` (streaming as Server-Sent Events with chunked transfer encoding, or
 plain JSON). Every request is recorded; each chat/completions request consumes one scripted
 behaviour (``reply``, ``echo``, ``error``, ``drop_after``, ``malformed_after``, ``hang``,
-``slow``, ``many``, ``huge_line``) from a FIFO queue, falling back to the default reply when the
-queue is empty.
+``slow``, ``many``, ``huge_line``, ``raw``) from a FIFO queue, falling back to the default reply
+when the queue is empty.
 
 Two server-wide switches imitate older OpenAI-compatible servers: ``usage=False`` never sends
 token usage (no usage chunk for ``stream_options.include_usage``, no ``usage`` in plain JSON
@@ -72,6 +72,7 @@ __all__ = [
     "huge_line",
     "malformed_after",
     "many",
+    "raw",
     "reply",
     "slow",
 ]
@@ -112,9 +113,10 @@ class Behaviour:
     """What the server does for one chat/completions request.
 
     ``kind`` is one of ``reply``, ``echo``, ``error``, ``drop``, ``malformed``, ``hang``,
-    ``many``, ``huge``. ``repeat`` expands to that many queue entries when scripted; ``sticky``
-    keeps the behaviour at the head of the queue (it applies to every later request until
-    ``reset()`` or ``clear_script()``). Build these with the factory functions rather than by hand.
+    ``many``, ``huge``, ``raw``. ``repeat`` expands to that many queue entries when scripted;
+    ``sticky`` keeps the behaviour at the head of the queue (it applies to every later request
+    until ``reset()`` or ``clear_script()``). Build these with the factory functions rather
+    than by hand.
     """
 
     kind: str
@@ -245,6 +247,15 @@ def huge_line(
     return Behaviour("huge", chunks=tuple(chunks), count=size, newline_every=int(newline))
 
 
+def raw(parts: Iterable[bytes], *, drop: bool = False) -> Behaviour:
+    """Answer a streaming request with status 200, ``text/event-stream`` and exactly these
+    bytes, one HTTP chunk each (anything: partial events, bad JSON, binary), then end the
+    body, or with ``drop=True`` close the socket instead."""
+    # Kept as latin-1 text, so that the behaviour stays JSON-scriptable.
+    chunks = tuple(part.decode("latin-1") for part in parts)
+    return Behaviour("raw", chunks=chunks, reset=drop)
+
+
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
     """Build a behaviour from its JSON form (``{"kind": ..., ...}``), as used by ``--script``."""
     data = dict(data)
@@ -263,6 +274,9 @@ def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
         "huge": huge_line,
         "huge_line": huge_line,
     }
+    if kind == "raw":
+        parts = [str(part).encode("latin-1") for part in data.pop("chunks", [])]
+        return raw(parts, drop=bool(data.get("drop", False)))
     if kind not in factories:
         raise ValueError(f"unknown behaviour kind: {kind!r}")
     if kind == "hang" and "send_headers" not in data and "headers" in data:
@@ -992,6 +1006,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if kind == "many":
             self._many(behaviour, payloads, stream, body)
+            return
+        if kind == "raw":
+            self._start(200, "text/event-stream; charset=utf-8")
+            for part in behaviour.chunks:
+                self._write(_chunked(part.encode("latin-1")))
+            if behaviour.reset:
+                self._drop(dataclasses.replace(behaviour, reset=False))
+            else:
+                self._end_chunked()
             return
 
         if kind == "echo":
