@@ -9,7 +9,9 @@ happened and what to do. No text it produces ever contains the API key.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import logging
 import os
 import re
 import time
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     import openai
 
     from desktop_chat.settings import Profile
+
+log = logging.getLogger(__name__)
 
 # Parsing a burst of buffered chunks never awaits real I/O, so without this the loop would not
 # get a turn (to paint, or to handle Stop) until the whole burst was parsed.
@@ -134,16 +138,20 @@ class ChatClient:
                 project=self.config.project,
                 timeout=self.config.timeout_seconds,
                 max_retries=self.config.max_retries,
-                http_client=self._http_client or self._proxied_client(),
+                http_client=self._http_client or self._bounded_client(),
             )
         return self._sdk
 
-    def _proxied_client(self) -> httpx2.AsyncClient | None:
-        if not self.config.proxy:
-            return None  # the SDK's default client honours the system proxy variables
-        import openai
-
-        return openai.DefaultAsyncHttpxClient(proxy=self.config.proxy)
+    def _bounded_client(self) -> httpx2.AsyncClient:
+        """The SDK's default HTTP client (system proxy variables honoured, unless the profile
+        names a proxy), with every response bounded: no stream event or body over
+        MAX_EVENT_BYTES is buffered (see http_limits)."""
+        client_class = _bounded_client_class()
+        # Counted on the wire, so asked for uncompressed (SSE is sent so anyway).
+        headers = {"Accept-Encoding": "identity"}
+        if self.config.proxy:
+            return client_class(proxy=self.config.proxy, headers=headers)
+        return client_class(headers=headers)
 
     async def close(self) -> None:
         if self._sdk is not None:
@@ -159,7 +167,11 @@ class ChatClient:
         except ChatFailure:
             raise
         except Exception as error:
-            raise ChatFailure(classify(error, self.config.api_key, mid_stream)) from error
+            config = self.config
+            classified = classify(error, config.api_key, mid_stream, config.timeout_seconds)
+            # The original stays visible to a developer (a misshapen chunk may be our bug).
+            log.debug("%s classified as %s", type(error).__name__, classified.kind, exc_info=True)
+            raise ChatFailure(classified) from error
 
     async def list_models(self) -> list[str]:
         with self._classified():
@@ -255,6 +267,17 @@ class ChatClient:
             return await create(**body, extra_headers=self._extra_headers)
 
 
+@functools.cache
+def _bounded_client_class() -> type[httpx2.AsyncClient]:
+    """EventBoundedClient on top of the SDK's default client class (its timeouts, connection
+    limits and redirects); built on first use, since both modules are slow to import."""
+    import openai
+
+    from desktop_chat.http_limits import EventBoundedClient
+
+    return type("BoundedAsyncHttpxClient", (EventBoundedClient, openai.DefaultAsyncHttpxClient), {})
+
+
 def _choice_text(choice: Any) -> str | None:
     delta = getattr(choice, "delta", None)
     if delta is not None:
@@ -305,11 +328,26 @@ def _server_message(error: Exception) -> str:
 
 
 def classify(
-    error: BaseException, api_key: str | None = None, mid_stream: bool = False
+    error: BaseException,
+    api_key: str | None = None,
+    mid_stream: bool = False,
+    timeout_seconds: float | None = None,
 ) -> ChatError:
-    """Map an SDK (or transport) exception to what the user reads. Called once per failure."""
+    """Map an SDK (or transport) exception to what the user reads. Called once per failure.
+
+    `timeout_seconds` is the profile's timeout, named in the message when it ran out."""
     import openai
 
+    oversized = _oversized_event(error)
+    if oversized is not None:
+        return ChatError(
+            ErrorKind.MALFORMED,
+            f"The server sent more than {oversized // (1024 * 1024)} MB without ending a "
+            "stream event or line, far more than any answer chunk; the stream was stopped.",
+            "The partial answer is kept. Check that the base URL points at an "
+            "OpenAI-compatible /v1 endpoint; then retry.",
+            retryable=False,
+        )
     detail = redact(_server_message(error) if isinstance(error, Exception) else "", api_key)
     if detail and not detail.rstrip().endswith((".", "!", "?")):
         detail = detail.rstrip() + "."
@@ -381,9 +419,19 @@ def classify(
             status,
         )
     if isinstance(error, openai.APITimeoutError):
+        waited = f" (no data for {timeout_seconds:g} s)" if timeout_seconds else ""
+        if mid_stream:
+            # httpx's read timeout is per read: the server went silent in the middle of the
+            # answer (a stalled model, a dead proxy), which no retry of the SDK covers.
+            return ChatError(
+                ErrorKind.TIMEOUT,
+                f"The server stopped sending{waited}.",
+                "The partial answer is kept. Retry; a slow model on a local server may need a "
+                "longer timeout (Settings, the profile's timeout).",
+            )
         return ChatError(
             ErrorKind.TIMEOUT,
-            "The server took too long to answer.",
+            f"The server took too long to answer{waited}.",
             "Retry; a large model on a local server may need a longer timeout.",
         )
     if isinstance(error, openai.APIConnectionError):
@@ -402,7 +450,10 @@ def classify(
             "Could not connect to the server.",
             "Check your network, and that the base URL is right and the server is running.",
         )
-    if isinstance(error, json.JSONDecodeError | openai.APIResponseValidationError):
+    # Mid-stream, data of the wrong shape (a number where a chunk belongs, `choices` that is a
+    # string, bytes that are not UTF-8) surfaces as one of these while it is parsed.
+    misshapen = mid_stream and isinstance(error, _SHAPE_ERRORS)
+    if misshapen or isinstance(error, json.JSONDecodeError | openai.APIResponseValidationError):
         return ChatError(
             ErrorKind.MALFORMED,
             "The server sent data that is not a valid OpenAI-compatible stream.",
@@ -423,17 +474,36 @@ def classify(
     )
 
 
-def _caused_by_tls(error: BaseException) -> bool:
-    import ssl
-
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, then what caused it (the SDK wraps transport errors), without cycles."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        text = f"{type(current).__name__} {current}".upper()
-        if isinstance(current, ssl.SSLError) or "CERTIFICATE" in text or "SSL" in text:
-            return True
+        yield current
         current = current.__cause__ or current.__context__
+
+
+def _oversized_event(error: BaseException) -> int | None:
+    """The limit that was exceeded, if an oversized stream event is behind this error."""
+    from desktop_chat.http_limits import OversizedEvent
+
+    for cause in _causes(error):
+        if isinstance(cause, OversizedEvent):
+            return cause.limit
+    return None
+
+
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def _caused_by_tls(error: BaseException) -> bool:
+    import ssl
+
+    for cause in _causes(error):
+        text = f"{type(cause).__name__} {cause}".upper()
+        if isinstance(cause, ssl.SSLError) or "CERTIFICATE" in text or "SSL" in text:
+            return True
     return False
 
 

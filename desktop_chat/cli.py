@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from desktop_chat import paths
 from desktop_chat.domain import (
     DEFAULT_MODEL,
+    SAVE_EVERY_SECONDS,
     ErrorKind,
     MessageStatus,
     Role,
@@ -31,7 +35,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -199,6 +204,47 @@ def run_ask(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
+class _Answer:
+    """The answer as it streams: written to stdout at once, to the history about once a
+    second (SAVE_EVERY_SECONDS, as the window does), so a crash or kill -9 loses at most
+    the last second of it."""
+
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+        self.message_id: str | None = None
+        self.chunks: list[str] = []
+        self._saved_at = time.monotonic()
+
+    @property
+    def text(self) -> str:
+        if len(self.chunks) > 1:
+            self.chunks[:] = ["".join(self.chunks)]
+        return self.chunks[0] if self.chunks else ""
+
+    def append(self, text: str) -> None:
+        self.chunks.append(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        now = time.monotonic()
+        if now - self._saved_at >= SAVE_EVERY_SECONDS and self.message_id is not None:
+            self._saved_at = now
+            from desktop_chat.store import StoreError
+
+            # Still STREAMING. A busy database is no reason to stop: the text stays in memory
+            # and is written at the next save.
+            with contextlib.suppress(StoreError):
+                self.store.update_message(self.message_id, self.text)
+
+    def end_line(self) -> None:
+        """A final newline on stdout, so that the shell prompt starts on its own line."""
+        if self.chunks and not self.text.endswith("\n"):
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+
+    def keep_or_drop(self, status: MessageStatus) -> None:
+        _keep_or_drop(self.store, self.message_id, self.chunks, status)
+
+
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
     from desktop_chat.api import ChatClient, ChatFailure
     from desktop_chat.providers import Providers
@@ -220,8 +266,8 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     profile = args.profile or (conversation.profile if conversation else "")
     config = providers.config(profile)
     client = ChatClient(config)
-    answer_id: str | None = None
-    chunks: list[str] = []
+    answer = _Answer(store)
+    terminated = _cancel_on_sigterm()
     try:
         model = args.model or (conversation.model if conversation else None)
         if not model:
@@ -238,42 +284,71 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         parent = conversation.last_message
         user = store.add_message(conversation.id, parent.id if parent else None, Role.USER, prompt)
         conversation = store.get_conversation(conversation.id)
-        answer = store.add_message(
+        answer.message_id = store.add_message(
             conversation.id,
             user.id,
             Role.ASSISTANT,
             "",
             model=model,
             status=MessageStatus.STREAMING,
-        )
-        answer_id = answer.id
+        ).id
         history = request_history(conversation, upto=user)
         async for event in client.stream_chat(model, history, conversation.parameters):
             if isinstance(event, TextDelta):
-                chunks.append(event.text)
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-        if chunks and not "".join(chunks).endswith("\n"):
-            sys.stdout.write("\n")
-        store.update_message(answer_id, "".join(chunks), MessageStatus.COMPLETE)
+                answer.append(event.text)
+        answer.end_line()
+        store.update_message(answer.message_id, answer.text, MessageStatus.COMPLETE)
         return EXIT_OK
     except ChatFailure as failure:
-        if chunks:
-            sys.stdout.write("\n")
-        _keep_or_drop(store, answer_id, chunks, MessageStatus.ERROR)
+        answer.end_line()
+        answer.keep_or_drop(MessageStatus.ERROR)
         reason = ""
         if failure.error.kind is ErrorKind.NO_API_KEY:
             problem = providers.key_lookup(profile).problem
             reason = f" {problem}" if problem else ""
         return _fail(f"{failure.error.message}{reason} {failure.error.hint}")
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        _keep_or_drop(store, answer_id, chunks, MessageStatus.INTERRUPTED)
+    except asyncio.CancelledError:
+        answer.keep_or_drop(MessageStatus.INTERRUPTED)
+        if not terminated.is_set():
+            raise  # Ctrl+C: asyncio.run turns this back into KeyboardInterrupt
+        answer.end_line()
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        kept = "; the partial answer is kept as interrupted" if answer.chunks else ""
+        _fail(f"stopped by SIGTERM{kept}")
+        return EXIT_TERMINATED
+    except (KeyboardInterrupt, BrokenPipeError):
+        answer.keep_or_drop(MessageStatus.INTERRUPTED)
         raise
     except StoreError as error:
         return _fail(str(error))
     finally:
+        _restore_sigterm()
         await client.close()
         store.close()
+
+
+def _cancel_on_sigterm() -> asyncio.Event:
+    """SIGTERM cancels the running `ask` task (as Ctrl+C does), so the partial answer is kept
+    and the process ends cleanly; the returned event tells that it was SIGTERM."""
+    terminated = asyncio.Event()
+    task = asyncio.current_task()
+    if task is None or not hasattr(signal, "SIGTERM"):
+        return terminated
+
+    def on_sigterm() -> None:
+        terminated.set()
+        task.cancel()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, on_sigterm)
+    return terminated
+
+
+def _restore_sigterm() -> None:
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
 
 
 def _keep_or_drop(

@@ -25,6 +25,7 @@ from desktop_chat.api import ChatClient, ChatFailure, ProviderConfig
 from desktop_chat.domain import (
     DEFAULT_MODEL,
     FALLBACK_MODELS,
+    SAVE_EVERY_SECONDS,
     ChatError,
     ChatTurn,
     ErrorKind,
@@ -52,7 +53,6 @@ log = logging.getLogger(__name__)
 # Deltas reach the view at most 30 times a second: smooth to read, and the repaint cost stays
 # a small share of the stream's own (measured by tests/perf/bench.py).
 FRAME_SECONDS = 0.033
-SAVE_EVERY_SECONDS = 1.0
 DEFAULT_TITLE = "New chat"
 
 

@@ -14,6 +14,9 @@ FALLBACK_MODELS: tuple[str, ...] = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo-previ
 DEFAULT_MODEL = "gpt-4"
 MAX_STOP_SEQUENCES = 4
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
+# A streaming answer is written to the history at most this often (window and `ask` alike), so
+# a crash loses at most about this much of it.
+SAVE_EVERY_SECONDS = 1.0
 
 
 def is_official_endpoint(base_url: str) -> bool:

@@ -6,7 +6,8 @@ the app and the real ``openai`` SDK: ``GET /v1/models``, ``POST /v1/chat/complet
 ``POST /v1/completions`` (streaming as Server-Sent Events with chunked transfer encoding, or
 plain JSON). Every request is recorded; each chat/completions request consumes one scripted
 behaviour (``reply``, ``echo``, ``error``, ``drop_after``, ``malformed_after``, ``hang``,
-``slow``, ``many``) from a FIFO queue, falling back to the default reply when the queue is empty.
+``slow``, ``many``, ``huge_line``, ``raw``) from a FIFO queue, falling back to the default reply
+when the queue is empty.
 
 Two server-wide switches imitate older OpenAI-compatible servers: ``usage=False`` never sends
 token usage (no usage chunk for ``stream_options.include_usage``, no ``usage`` in plain JSON
@@ -68,8 +69,10 @@ __all__ = [
     "echo",
     "error",
     "hang",
+    "huge_line",
     "malformed_after",
     "many",
+    "raw",
     "reply",
     "slow",
 ]
@@ -110,9 +113,10 @@ class Behaviour:
     """What the server does for one chat/completions request.
 
     ``kind`` is one of ``reply``, ``echo``, ``error``, ``drop``, ``malformed``, ``hang``,
-    ``many``. ``repeat`` expands to that many queue entries when scripted; ``sticky`` keeps the
-    behaviour at the head of the queue (it applies to every later request until ``reset()`` or
-    ``clear_script()``). Build these with the factory functions rather than by hand.
+    ``many``, ``huge``, ``raw``. ``repeat`` expands to that many queue entries when scripted;
+    ``sticky`` keeps the behaviour at the head of the queue (it applies to every later request
+    until ``reset()`` or ``clear_script()``). Build these with the factory functions rather
+    than by hand.
     """
 
     kind: str
@@ -216,12 +220,13 @@ def malformed_after(chunks: Iterable[str] = ("Hello",)) -> Behaviour:
     return Behaviour("malformed", chunks=tuple(chunks))
 
 
-def hang(seconds: float, *, send_headers: bool = True) -> Behaviour:
+def hang(seconds: float, *, send_headers: bool = True, chunks: Iterable[str] = ()) -> Behaviour:
     """Send the response headers (unless ``send_headers=False``), then nothing for ``seconds``.
 
-    If the client is still there afterwards the response is finished as an empty reply.
+    With ``chunks`` (streaming only) those content chunks are sent first, so the stream stalls
+    mid-answer. If the client is still there afterwards the response is finished normally.
     """
-    return Behaviour("hang", seconds=seconds, send_headers=send_headers)
+    return Behaviour("hang", seconds=seconds, send_headers=send_headers, chunks=tuple(chunks))
 
 
 def many(count: int, chunk_text: str = "tok ", newline_every: int = 80) -> Behaviour:
@@ -230,6 +235,25 @@ def many(count: int, chunk_text: str = "tok ", newline_every: int = 80) -> Behav
     Every ``newline_every``-th chunk gets a trailing newline (0 disables that).
     """
     return Behaviour("many", count=count, chunk_text=chunk_text, newline_every=newline_every)
+
+
+def huge_line(
+    size: int = 20 * 1024 * 1024, chunks: Iterable[str] = ("Hello",), *, newline: bool = False
+) -> Behaviour:
+    """Send these chunks, then ``data: {"x": "xxx…`` of ``size`` bytes without a line break
+    (``newline=True``: as ``size`` bytes of 1 KB ``data: xxx…`` lines with no blank line
+    between them, one event that never ends), then end the response. Written from one reused 64 KB
+    block, so the server itself holds no ``size`` bytes."""
+    return Behaviour("huge", chunks=tuple(chunks), count=size, newline_every=int(newline))
+
+
+def raw(parts: Iterable[bytes], *, drop: bool = False) -> Behaviour:
+    """Answer a streaming request with status 200, ``text/event-stream`` and exactly these
+    bytes, one HTTP chunk each (anything: partial events, bad JSON, binary), then end the
+    body, or with ``drop=True`` close the socket instead."""
+    # Kept as latin-1 text, so that the behaviour stays JSON-scriptable.
+    chunks = tuple(part.decode("latin-1") for part in parts)
+    return Behaviour("raw", chunks=chunks, reset=drop)
 
 
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
@@ -247,7 +271,12 @@ def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
         "malformed_after": malformed_after,
         "hang": hang,
         "many": many,
+        "huge": huge_line,
+        "huge_line": huge_line,
     }
+    if kind == "raw":
+        parts = [str(part).encode("latin-1") for part in data.pop("chunks", [])]
+        return raw(parts, drop=bool(data.get("drop", False)))
     if kind not in factories:
         raise ValueError(f"unknown behaviour kind: {kind!r}")
     if kind == "hang" and "send_headers" not in data and "headers" in data:
@@ -978,6 +1007,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if kind == "many":
             self._many(behaviour, payloads, stream, body)
             return
+        if kind == "raw":
+            self._start(200, "text/event-stream; charset=utf-8")
+            for part in behaviour.chunks:
+                self._write(_chunked(part.encode("latin-1")))
+            if behaviour.reset:
+                self._drop(dataclasses.replace(behaviour, reset=False))
+            else:
+                self._end_chunked()
+            return
 
         if kind == "echo":
             chunks = ["You said: ", *_split_words(_last_user_text(body))]
@@ -1005,6 +1043,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._event(b"data: {not json\n\n")
             self._end_chunked()
             return
+        if kind == "huge":
+            self._huge(behaviour)
+            return
         self._finish_stream(payloads, body, "".join(chunks))
 
     def _event(self, data: bytes) -> None:
@@ -1024,6 +1065,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             tail += payloads.usage_chunk(_usage(body, text))
         tail += b"data: [DONE]\n\n"
         self._write(_chunked(tail) + b"0\r\n\r\n")
+
+    def _huge(self, behaviour: Behaviour) -> None:
+        """``count`` bytes in one never-ending line (or event), then the end of the body."""
+        if behaviour.newline_every:
+            line = b"data: " + b"x" * 1017 + b"\n"  # 1 KB lines, never a blank one
+            block = line * (_BULK_WRITE_SIZE // len(line))
+        else:
+            block = b"x" * _BULK_WRITE_SIZE
+            self._write(_chunked(b'data: {"x": "'))
+        written = 0
+        while written < behaviour.count:
+            piece = block[: behaviour.count - written]
+            self._write(_chunked(piece))
+            written += len(piece)
+        self._end_chunked()
 
     def _drop(self, behaviour: Behaviour) -> None:
         self.close_connection = True
@@ -1063,12 +1119,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._wait(behaviour.seconds)
         if stream:
             self._start(200, "text/event-stream; charset=utf-8")
+            first = payloads.first()
+            if behaviour.chunks:  # a stall mid-answer
+                if first is not None:
+                    self._event(first)
+                for text in behaviour.chunks:
+                    self._event(payloads.content(text))
+                first = None
             if behaviour.send_headers:
                 self._wait(behaviour.seconds)
-            first = payloads.first()
             if first is not None:
                 self._event(first)
-            self._finish_stream(payloads, body, "")
+            self._finish_stream(payloads, body, "".join(behaviour.chunks))
         else:
             self._start(200, "application/json")
             if behaviour.send_headers:

@@ -211,6 +211,19 @@ def test_timeout() -> None:
     assert_plain(error, KEY)
 
 
+def test_a_timeout_mid_stream_says_the_server_stopped_sending() -> None:
+    sdk_error = openai.APITimeoutError(request=request())
+
+    before = classify(sdk_error, KEY, timeout_seconds=60.0)
+    during = classify(sdk_error, KEY, mid_stream=True, timeout_seconds=2.5)
+
+    assert before.kind is during.kind is ErrorKind.TIMEOUT
+    assert before.message == "The server took too long to answer (no data for 60 s)."
+    assert during.message == "The server stopped sending (no data for 2.5 s)."
+    assert "partial answer is kept" in during.hint
+    assert_plain(during, KEY)
+
+
 def test_connection_error_before_and_during_the_stream() -> None:
     sdk_error = openai.APIConnectionError(request=request())
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from qt_fixtures import TEST_KEY
 
+from desktop_chat.api import ProviderConfig
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import FALLBACK_MODELS, MessageStatus, Role
 from desktop_chat.ui import main_window
@@ -540,6 +541,35 @@ def test_an_error_notice_goes_away_on_the_next_send(qtbot, window, fake_openai):
     assert not tab.notice.isVisible()
     wait_idle(qtbot, tab)
     assert "Hello from the test server." in view_text(tab)
+
+
+def test_a_stalled_stream_keeps_the_partial_answer_and_the_draft(
+    qtbot, open_window, make_controller, fake_openai
+):
+    # The profile's timeout (1 s here) is also how long a stream may go silent mid-answer.
+    config = ProviderConfig(
+        base_url=fake_openai.base_url, api_key=TEST_KEY, max_retries=0, timeout_seconds=1.0
+    )
+    window = open_window(make_controller(config))
+    fake_openai.script(fake.hang(30, chunks=["Half ", "an ", "answer"]))
+    tab = current(window)
+    type_and_send(qtbot, tab, "say something")
+    wait_view_contains(qtbot, tab, "Half an answer")
+    qtbot.keyClicks(tab.composer, "my next question")  # typed while the stream is stuck
+    qtbot.waitUntil(tab.notice.isVisible, timeout=TIMEOUT)
+    wait_idle(qtbot, tab)
+
+    assert "stopped sending (no data for 1 s)" in tab.notice.label.text()
+    assert "partial answer is kept" in tab.notice.label.text()
+    assert notice_retry_button(tab) is not None
+    assert "Half an answer" in view_text(tab)
+    assert tab.composer.toPlainText() == "my next question"
+    messages = window.store.get_conversation(tab.conversation_id).messages
+    assert [(m.role, m.content, m.status) for m in messages] == [
+        (Role.USER, "say something", MessageStatus.COMPLETE),
+        (Role.ASSISTANT, "Half an answer", MessageStatus.ERROR),
+    ]
+    assert fake_openai.wait_for_disconnect(timeout=5.0)
 
 
 # --- model picker -----------------------------------------------------------------------------
