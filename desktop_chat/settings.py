@@ -223,8 +223,11 @@ def _parse(raw: bytes, problems: list[str]) -> Settings:
 
 
 def _warn(warnings: list[str] | None, text: str) -> None:
-    log.warning("%s", text)
-    if warnings is not None:
+    """To the caller's list (the window or the CLI tells it, and the window logs it), else
+    to the log."""
+    if warnings is None:
+        log.warning("%s", text)
+    else:
         warnings.append(text)
 
 

@@ -109,8 +109,9 @@ def _keep_damaged(path: Path, problems: list[str], warnings: list[str] | None) -
         f"The window's saved size and tabs were damaged ({problems[0]}); "
         f"the defaults are used instead, and {where}."
     )
-    logging.getLogger(__name__).warning("%s", text)
-    if warnings is not None:
+    if warnings is None:
+        logging.getLogger(__name__).warning("%s", text)
+    else:  # the window tells it, and logs it
         warnings.append(text)
 
 

@@ -413,6 +413,8 @@ class MainWindow(QMainWindow):
             ]
         if not problems:
             return
+        for problem in problems:
+            log.warning("%s", problem)
         self._problems.extend(problems)
         actions = [("Recover chats", self.recover_history)] if self._moved_history else []
         self.problem_bar.show_message("\n".join(self._problems), "warning", actions)
