@@ -156,7 +156,14 @@ def run_gui(args: argparse.Namespace) -> int:
     # in the user's theme. The chats, the settings and the controller follow its first paint.
     window = MainWindow()
     window.window_state_path = paths.window_state_path()
-    window.restore_look(window_state.load(window.window_state_path))
+    look_warnings: list[str] = []
+    window.restore_look(window_state.load(window.window_state_path, look_warnings))
+    window.report_problems(look_warnings)  # shown with the first paint: nothing else to wait for
+    from desktop_chat.ui.error_guard import ErrorGuard
+
+    # From here on an unexpected error is logged and told in the window; the app keeps going.
+    guard = ErrorGuard(window, paths.log_path())
+    guard.install()
     providers: Providers | None = None
     popup: QuickAskWindow | None = None
     if args.quick_ask:
@@ -184,6 +191,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     attached = _attach_chats(window, args.new_chat, providers)
     if attached is None:
+        guard.uninstall()
         instance.close()
         return 1
     store, providers, controller = attached
@@ -237,6 +245,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     with loop:
         loop.run_until_complete(until_closed())
+    guard.uninstall()
     instance.close()
     store.close()
     from desktop_chat import highlight
@@ -254,20 +263,28 @@ def _attach_chats(
     from desktop_chat.controller import ChatController
     from desktop_chat.migrations import NewerDatabaseError
     from desktop_chat.providers import Providers
-    from desktop_chat.store import ConversationStore, StoreError
+    from desktop_chat.store import MEMORY, ConversationStore, StoreError
 
+    problems: list[str] = []
     try:
         store = ConversationStore(paths.database_path())
-    except (NewerDatabaseError, StoreError) as error:
+    except NewerDatabaseError as error:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.critical(window if window.isVisible() else None, APP_NAME, str(error))
         return None
+    except StoreError as error:  # a read-only or full data directory: chat on, in memory
+        store = ConversationStore(MEMORY)
+        problems.append(
+            f"{error} This session's chats are kept in memory only and will be lost at quit."
+        )
     if providers is None:
         providers = Providers()  # settings only; the keychain is asked after the first paint
     controller = ChatController(store, providers)
     window.attach(controller, providers)
     window.restore_session(new_chat=new_chat)
+    problems.extend(providers.load_warnings)
+    window.report_problems(problems, moved_history=store.moved_aside)
     return store, providers, controller
 
 
@@ -288,7 +305,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Opening the window needs none of the command modules: skip importing them then.
     args = build_parser(with_commands=not set(arguments) <= GUI_FLAGS).parse_args(arguments)
     command = getattr(args, "command_function", None)
-    if command is not None:
-        return int(command(args))
-    setup_logging()
-    return run_gui(args)
+    try:
+        if command is not None:
+            return int(command(args))
+        setup_logging()
+        return run_gui(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last resort: a bug, told in one line, kept in the log
+        where = write_crash_log(error)
+        kept = f" (details in {where})" if where else ""
+        print(f"{APP_NAME}: unexpected error: {error!r}{kept}", file=sys.stderr)
+        return 1
+
+
+def write_crash_log(error: BaseException) -> Path | None:
+    """Append the traceback to the log file; its path, or None if it cannot be written."""
+    import time
+    import traceback
+
+    from desktop_chat import paths
+
+    try:
+        path = paths.log_path()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(descriptor, "a", encoding="utf-8") as file:
+            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} CRITICAL {__name__}: crashed\n")
+            file.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return None
+    return path

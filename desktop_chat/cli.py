@@ -1,4 +1,4 @@
-"""The commands that need no window: ask, export, import.
+"""The commands that need no window: ask, export, import, recover, key.
 
 Each prints a one-line error to stderr and exits non-zero on failure. They use the same store
 and API client as the GUI, so what they write shows up in the app's history.
@@ -30,6 +30,7 @@ from desktop_chat.domain import (
 
 if TYPE_CHECKING:
     from desktop_chat.api import ChatClient
+    from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore
 
 EXIT_OK = 0
@@ -83,6 +84,17 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     importer.add_argument("file", help="desktop-chat JSON, ChatGPT conversations.json or .zip")
     importer.set_defaults(command_function=run_import)
 
+    recover = subparsers.add_parser(
+        "recover",
+        help="copy the readable chats of a damaged history file into the history",
+        description="A history the app cannot open is moved aside (history.damaged-<time>"
+        ".sqlite3) and a new one started. This copies what can still be read from such a file "
+        "into the current history (using `sqlite3 .recover` when the sqlite3 tool is "
+        "installed); running it twice adds nothing new. The damaged file is only read.",
+    )
+    recover.add_argument("file", help="the damaged history, e.g. history.damaged-….sqlite3")
+    recover.set_defaults(command_function=run_recover)
+
     key = subparsers.add_parser(
         "key",
         help="store, delete or locate a profile's API key in the system keychain",
@@ -110,10 +122,52 @@ def _open_store(failure_prefix: str = "") -> ConversationStore | None:
     from desktop_chat.store import ConversationStore, StoreError
 
     try:
-        return ConversationStore(paths.database_path())
+        store = ConversationStore(paths.database_path())
     except (NewerDatabaseError, StoreError) as error:
         _fail(f"{failure_prefix}{error}")
         return None
+    if store.moved_aside is not None:
+        # Said once (the next run finds the new history sound), and the command goes on.
+        print(f"desktop-chat: {damaged_history_text(store.moved_aside)}", file=sys.stderr)
+    return store
+
+
+def damaged_history_text(moved_to: Path) -> str:
+    return (
+        f"the history database was damaged: it was moved aside to {moved_to} and a new one "
+        f"started (try `desktop-chat recover {moved_to}` to get its chats back)"
+    )
+
+
+def _providers() -> Providers:
+    """The settings and keys; a damaged settings file is told in one line each (once)."""
+    from desktop_chat.providers import Providers
+
+    providers = Providers()
+    for warning in providers.load_warnings:
+        print(f"desktop-chat: {warning}", file=sys.stderr)
+    return providers
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    from desktop_chat.store import StoreError
+
+    damaged = Path(args.file)
+    if not damaged.is_file():
+        return _fail(f"nothing recovered: no file {damaged}")
+    store = _open_store("nothing recovered: ")
+    if store is None:
+        return EXIT_FAILED
+    try:
+        if store.path is not None and damaged.resolve() == store.path.resolve():
+            return _fail("nothing recovered: that is the history in use")
+        chats, messages = store.recover_from(damaged)
+    except StoreError as error:
+        return _fail(f"nothing recovered: {error}")
+    finally:
+        store.close()
+    print(f"Recovered {chats} chat(s) and {messages} message(s) from {damaged}.")
+    return EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -247,14 +301,13 @@ class _Answer:
 
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
     from desktop_chat.api import ChatClient, ChatFailure
-    from desktop_chat.providers import Providers
     from desktop_chat.store import StoreError
 
     store = _open_store()
     if store is None:
         return EXIT_FAILED
 
-    providers = Providers()
+    providers = _providers()
     if args.profile and args.profile not in {p.name for p in providers.settings.profiles}:
         store.close()
         return _fail(f"no profile named {args.profile!r} (see Settings)")
@@ -379,9 +432,8 @@ def run_key(args: argparse.Namespace) -> int:
     import getpass
 
     from desktop_chat.credentials import ENVIRONMENT_VARIABLE, KeychainUnavailable, KeySource
-    from desktop_chat.providers import Providers
 
-    providers = Providers()
+    providers = _providers()
     profile = providers.settings.profile(args.profile)
     if args.profile and profile.name != args.profile:
         return _fail(f"no profile named {args.profile!r} (see Settings)")

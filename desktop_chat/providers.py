@@ -24,7 +24,9 @@ class Providers:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self._settings_file = settings_file
-        self.settings: Settings = settings_module.load(settings_file)
+        # What was damaged in the settings file (and repaired), for the window or the CLI.
+        self.load_warnings: list[str] = []
+        self.settings: Settings = settings_module.load(settings_file, self.load_warnings)
         self.keys = keys or KeyStore(environ)
         self._environ = environ
         self._lookups: dict[str, KeyLookup] = {}

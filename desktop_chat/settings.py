@@ -8,6 +8,7 @@ app; the file is written atomically with owner-only permissions.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.domain import DEFAULT_MODEL, OFFICIAL_BASE_URL, is_official_endpoint
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PROFILE = "OpenAI"
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
@@ -108,51 +111,151 @@ def settings_path() -> Path:
     return paths.config_dir() / "settings.json"
 
 
-def _profile_from(data: Any) -> Profile | None:
+def _profile_from(data: Any, problems: list[str]) -> Profile | None:
+    """A profile from its JSON; a field of the wrong type takes its default (noted in
+    `problems`), and an entry that is not a named object is dropped (noted too)."""
     if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
+        problems.append(f"a profile entry that is not a named profile ({_shape(data)})")
         return None
     defaults = Profile()
     values: dict[str, Any] = {}
     for name in Profile.__dataclass_fields__:
-        value = data.get(name, getattr(defaults, name))
-        expected = type(getattr(defaults, name))
-        if expected is float and isinstance(value, int):
+        default = getattr(defaults, name)
+        value = data.get(name, default)
+        if type(default) is float and type(value) is int:
             value = float(value)
-        values[name] = value if isinstance(value, expected) else getattr(defaults, name)
+        if type(value) is not type(default):  # `type is`: True is an int, not a timeout
+            problems.append(f"profile {data['name']!r}: {name} is {_shape(value)}")
+            value = default
+        values[name] = value
     return Profile(**values)
+
+
+def _shape(value: Any) -> str:
+    """What a JSON value is, for a warning: its type, never its text (it may be a secret)."""
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false"}
+    names.update({int: "a number", float: "a number", type(None): "null"})
+    return names.get(type(value), type(value).__name__)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def load(path: Path | None = None) -> Settings:
+class _Reader:
+    """Reads the top-level fields of the settings object, noting those of the wrong type."""
+
+    def __init__(self, data: dict[str, Any], problems: list[str]) -> None:
+        self.data = data
+        self.problems = problems
+
+    def field(self, name: str, kind: type, default: Any) -> Any:
+        if name not in self.data or self.data[name] is None:
+            return default  # absent (an older file) is not damage
+        value = self.data[name]
+        if type(value) is not kind:
+            self.problems.append(f"{name} is {_shape(value)}")
+            return default
+        return value
+
+
+def load(path: Path | None = None, warnings: list[str] | None = None) -> Settings:
+    """The settings in `path`; what is missing or damaged takes its default. When something
+    was damaged, one line saying what goes to `warnings`, the file is copied beside itself
+    (`settings.json.damaged-<time>`) and then rewritten repaired, so this happens once."""
     path = path or settings_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as error:
+        _warn(warnings, f"The settings could not be read ({error.strerror}); using the defaults.")
+        return Settings()
+    problems: list[str] = []
+    settings = _parse(raw, problems)
+    if problems:
+        _repair(path, settings, problems, warnings)
+    return settings
+
+
+def _parse(raw: bytes, problems: list[str]) -> Settings:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        problems.append("the file is not UTF-8 text")
+        return Settings()
+    except ValueError:  # truncated or not JSON at all
+        problems.append("the file is not valid JSON")
         return Settings()
     if not isinstance(data, dict):
+        problems.append(f"the file holds {_shape(data)}, not an object")
         return Settings()
-    profiles = tuple(p for p in map(_profile_from, data.get("profiles", [])) if p) or (Profile(),)
+    read = _Reader(data, problems)
     defaults = Settings()
+    entries = read.field("profiles", list, [])
+    profiles = tuple(p for p in (_profile_from(e, problems) for e in entries) if p)
+    profiles = profiles or (Profile(),)
+    theme = read.field("theme", str, defaults.theme)
+    theme = theme if theme in THEMES else defaults.theme  # a newer version's theme: not damage
+    zoom = read.field("zoom", int, defaults.zoom)
     return Settings(
         profiles=profiles,
-        default_profile=str(data.get("default_profile") or profiles[0].name),
-        quick_ask_shortcut=str(data.get("quick_ask_shortcut") or defaults.quick_ask_shortcut),
-        close_to_tray=bool(data.get("close_to_tray", False)),
-        onboarding_done=bool(data.get("onboarding_done", False)),
-        theme=data.get("theme") if data.get("theme") in THEMES else "system",
-        zoom=max(-6, min(20, int(data.get("zoom", 0)))) if isinstance(data.get("zoom"), int) else 0,
-        quick_ask_prefill=bool(data.get("quick_ask_prefill", False)),
-        prices=_mapping(data.get("prices")),
+        default_profile=read.field("default_profile", str, "") or profiles[0].name,
+        quick_ask_shortcut=read.field("quick_ask_shortcut", str, "") or defaults.quick_ask_shortcut,
+        close_to_tray=read.field("close_to_tray", bool, False),
+        onboarding_done=read.field("onboarding_done", bool, False),
+        theme=theme,
+        zoom=max(-6, min(20, zoom)),
+        quick_ask_prefill=read.field("quick_ask_prefill", bool, False),
+        prices=_mapping(read.field("prices", dict, {})),
         parameter_presets={
-            k: v for k, v in _mapping(data.get("parameter_presets")).items() if isinstance(v, dict)
+            k: v
+            for k, v in _mapping(read.field("parameter_presets", dict, {})).items()
+            if isinstance(v, dict)
         },
         system_prompts={
-            k: v for k, v in _mapping(data.get("system_prompts")).items() if isinstance(v, str)
+            k: v
+            for k, v in _mapping(read.field("system_prompts", dict, {})).items()
+            if isinstance(v, str)
         },
-        extra=data.get("extra") if isinstance(data.get("extra"), dict) else {},
+        extra=read.field("extra", dict, {}),
+    )
+
+
+def _warn(warnings: list[str] | None, text: str) -> None:
+    """To the caller's list (the window or the CLI tells it, and the window logs it), else
+    to the log."""
+    if warnings is None:
+        log.warning("%s", text)
+    else:
+        warnings.append(text)
+
+
+def _repair(
+    path: Path, settings: Settings, problems: list[str], warnings: list[str] | None
+) -> None:
+    """Keep the damaged file beside, then write the repaired settings over it. Without a copy
+    (a read-only or full directory) the file is left as it is, and the warning says so."""
+    from desktop_chat.damage import keep_copy
+
+    what = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if problems[3:] else "")
+    try:
+        copy = keep_copy(path)
+    except OSError as error:
+        _warn(
+            warnings,
+            f"The settings file {path} is damaged ({what}); the damaged parts use their "
+            f"defaults for now. It was left unchanged: no copy could be kept ({error.strerror}).",
+        )
+        return
+    try:
+        save(settings, path)
+    except OSError as error:
+        log.warning("Could not write the repaired settings to %s: %s", path, error)
+    _warn(
+        warnings,
+        f"The settings file was damaged ({what}); the damaged parts are back to their "
+        f"defaults. The old file was kept as {copy}.",
     )
 
 

@@ -85,6 +85,72 @@ def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
     return None
 
 
+def _readable_rows(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The conversations and messages rows SQLite can still read in `path`, opened read-only;
+    reading stops at the first damaged page of a table and keeps what came before."""
+    found: dict[str, list[dict[str, object]]] = {"conversations": [], "messages": []}
+    source = _open_read_only(path)
+    if source is None:
+        return [], []
+    try:
+        for table, rows in found.items():
+            try:
+                cursor = source.execute(f"SELECT * FROM {table}")
+                names = [column[0] for column in cursor.description]
+                while batch := cursor.fetchmany(500):
+                    rows.extend(dict(zip(names, values, strict=True)) for values in batch)
+            except sqlite3.Error:
+                continue  # not a database, no such table, or a damaged page: keep what we have
+    finally:
+        source.close()
+    return found["conversations"], found["messages"]
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    """`path` opened read-only: with its WAL if SQLite can use it, else the main file alone."""
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            connection = sqlite3.connect(f"file:{path}?{options}", uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            connection.close()
+            continue
+        return connection
+    return None
+
+
+def _rebuild_with_sqlite_cli(damaged: Path, scratch: Path) -> Path | None:
+    """`sqlite3 damaged .recover | sqlite3 rebuilt`: SQLite's own salvage, which also reads
+    pages a plain SELECT gives up on. None if it fails."""
+    import subprocess
+
+    rebuilt = scratch / "rebuilt.sqlite3"
+    try:
+        dump = subprocess.run(
+            ["sqlite3", "-readonly", str(damaged), ".recover"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        subprocess.run(
+            ["sqlite3", str(rebuilt)], input=dump.stdout, capture_output=True, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return rebuilt if rebuilt.exists() else None
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """True for a file that is not (or no longer) a usable database — not a database at all,
+    corrupt, or failing its migration — but never for a busy, read-only or full one."""
+    if isinstance(error, sqlite3.OperationalError):
+        return _known_failure(error) is None  # e.g. a migration that meets a foreign schema
+    return error.sqlite_errorcode in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 _CONVERSATION_COLUMNS = (
     "id, title, created_at, updated_at, model, system_prompt, parameters, pinned, "
     "current_message_id, profile, mode"
@@ -95,32 +161,83 @@ class ConversationStore:
     """Conversations and their message trees; the active branch is what the user sees."""
 
     def __init__(self, path: Path | str = MEMORY) -> None:
+        """Open (or create) the history. A file SQLite cannot read as a database is moved
+        aside, never deleted, and a new history started: `moved_aside` then names the old
+        file's new path. Raises StoreError when the directory or the file cannot be used
+        (read-only, full), NewerDatabaseError for a newer app's history (left untouched)."""
         self.path = Path(path) if path != MEMORY else None
+        self.moved_aside: Path | None = None
+        self._db = self._open()
+        self._data_version = self._read_data_version()
+
+    def _open(self) -> sqlite3.Connection:
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not self.path.exists():
-                # Create the file with owner-only permissions before SQLite writes a byte.
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self._db = sqlite3.connect(
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                if not self.path.exists():
+                    # Create the file with owner-only permissions before SQLite writes a byte.
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError as error:
+                raise StoreError(
+                    f"Cannot create the history database in {self.path.parent}: "
+                    f"{error.strerror or error}."
+                ) from error
+        db = sqlite3.connect(
             str(self.path) if self.path else MEMORY, isolation_level=None, check_same_thread=False
         )
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA busy_timeout = 3000")
         try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA busy_timeout = 3000")
             # Before switching to WAL (which rewrites the file header): a database from a newer
             # version of the app must be refused without changing a byte of it.
-            migrate(self._db, self.path)
+            migrate(db, self.path)
+            if self.path is not None:
+                db.execute("PRAGMA journal_mode = WAL")
+                # NORMAL in WAL mode: a commit survives an app crash; only power loss can undo
+                # the last one, an acceptable trade for not syncing on every streamed second.
+                db.execute("PRAGMA synchronous = NORMAL")
+            self._db = db
+            self.recover_interrupted()
+        except sqlite3.DatabaseError as error:
+            known = _known_failure(error) if isinstance(error, sqlite3.OperationalError) else None
+            first_try = self.path is not None and not self.moved_aside
+            if known is None and first_try and _is_damage(error):
+                # Moved while still open: closing would delete a -wal SQLite cannot use.
+                try:
+                    self.moved_aside = self._move_aside(error)
+                finally:
+                    db.close()
+                return self._open()  # a new, empty history
+            db.close()
+            if known is None:
+                raise
+            raise known from error
         except BaseException:
-            self._db.close()
+            db.close()
             raise
-        if self.path is not None:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode: a commit survives an app crash; only power loss can undo the
-            # last one, which is an acceptable trade for not syncing on every streamed second.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-        self.recover_interrupted()
-        self._data_version = self._read_data_version()
+        return db
+
+    def _move_aside(self, error: sqlite3.DatabaseError) -> Path:
+        """Rename the damaged file (and its -wal/-shm) to history.damaged-<UTC time>.sqlite3
+        beside it; the user can recover from it (`recover_from`) or delete it."""
+        from desktop_chat.damage import free_name, stamp
+
+        assert self.path is not None
+        target = free_name(
+            self.path.with_name(f"{self.path.stem}.damaged-{stamp()}{self.path.suffix}")
+        )
+        try:
+            for suffix in ("-wal", "-shm", ""):  # the main file last: it is what names the set
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    os.replace(companion, target.with_name(target.name + suffix))
+        except OSError as moving:
+            raise StoreError(
+                f"The history database {self.path} is damaged ({error}) and could not be moved "
+                f"aside: {moving.strerror or moving}."
+            ) from moving
+        return target
 
     def _read_data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -574,6 +691,91 @@ class ConversationStore:
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # --- recovery -------------------------------------------------------------------------
+
+    def recover_from(self, damaged: Path) -> tuple[int, int]:
+        """Copy the chats still readable in a damaged history (one `moved_aside`) into this
+        one; ids already here are skipped, so running it twice adds nothing. With the sqlite3
+        command-line tool on PATH, its `.recover` first rebuilds what it can of the file;
+        without it (or if that fails) the rows are read from the file as it is. A message
+        whose parent was lost becomes the first of its chat. Returns (chats, messages) added;
+        the damaged file is only read."""
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="desktop-chat-recover-") as scratch:
+            rebuilt = (
+                _rebuild_with_sqlite_cli(damaged, Path(scratch))
+                if shutil.which("sqlite3")
+                else None
+            )
+            conversations, messages = _readable_rows(rebuilt) if rebuilt else ([], [])
+            if not conversations:
+                conversations, messages = _readable_rows(damaged)
+        return self._insert_recovered(conversations, messages)
+
+    def _insert_recovered(
+        self, conversations: list[dict[str, object]], messages: list[dict[str, object]]
+    ) -> tuple[int, int]:
+        ours = {
+            table: [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            for table in ("conversations", "messages")
+        }
+        added_conversations = added_messages = 0
+        with self._transaction() as db:
+
+            def insert(table: str, row: dict[str, object]) -> int:
+                columns = [c for c in ours[table] if c in row]
+                if "id" not in columns:  # another program's table of the same name
+                    return 0
+                try:
+                    cursor = db.execute(
+                        f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' for _ in columns)})",
+                        [row[c] for c in columns],
+                    )
+                except sqlite3.IntegrityError:  # a damaged row (a required value lost)
+                    return 0
+                return cursor.rowcount
+
+            for row in conversations:
+                added_conversations += insert("conversations", row)
+            present = {r[0] for r in db.execute("SELECT id FROM conversations")}
+            waiting = [m for m in messages if m.get("conversation_id") in present]
+            readable = {m.get("id") for m in waiting}
+            inserted: set[object] = set()
+            # Parents before children (the foreign key); an orphan's parent is gone for good.
+            while waiting:
+                ready = [
+                    m
+                    for m in waiting
+                    if m.get("parent_id") is None
+                    or m["parent_id"] in inserted
+                    or m["parent_id"] not in readable
+                ]
+                if not ready:  # a cycle, which only damage makes: break it
+                    ready = waiting[:1]
+                for message in ready:
+                    if message.get("parent_id") is not None and message["parent_id"] not in (
+                        inserted
+                    ):
+                        known = db.execute(
+                            "SELECT 1 FROM messages WHERE id = ?", (message["parent_id"],)
+                        ).fetchone()
+                        message = {**message, "parent_id": message["parent_id"] if known else None}
+                    added_messages += insert("messages", message)
+                    inserted.add(message.get("id"))
+                done = {id(m) for m in ready}
+                waiting = [m for m in waiting if id(m) not in done]
+            # A chat whose shown answer was lost shows its newest message instead.
+            db.execute(
+                "UPDATE conversations SET current_message_id = (SELECT id FROM messages m "
+                "WHERE m.conversation_id = conversations.id ORDER BY created_at DESC LIMIT 1) "
+                "WHERE current_message_id IS NULL OR current_message_id NOT IN "
+                "(SELECT id FROM messages)"
+            )
+        return added_conversations, added_messages
 
     # --- import / export ------------------------------------------------------------------
 

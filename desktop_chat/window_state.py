@@ -50,23 +50,69 @@ class WindowState:
         )
 
 
-def load(path: Path) -> WindowState:
+KEYS = ("geometry", "theme", "tabs", "current")
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_DIGITS = frozenset("0123456789")  # not str.isdigit: that is True for "²", which int() refuses
+
+
+def load(path: Path, warnings: list[str] | None = None) -> WindowState:
+    """Last time's look; a damaged part takes its default. Damage is logged, told in
+    `warnings`, and the file is copied beside (`window-state.damaged-<time>`) before the
+    window's close writes over it."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return WindowState()
-    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+        raw = path.read_bytes()
+    except OSError:
+        return WindowState()  # missing (first start) or unreadable: the default look
+    problems: list[str] = []
+    state = _parse(raw, problems)
+    if problems:
+        _keep_damaged(path, problems, warnings)
+    return state
+
+
+def _parse(raw: bytes, problems: list[str]) -> WindowState:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append("it is not UTF-8 text")
+        text = raw.decode("utf-8", "replace")  # keep the lines that are still readable
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and key in KEYS:
+            fields[key] = value
+        elif line.strip() and "\ufffd" not in line:
+            problems.append("it has lines that are not settings")
     geometry = fields.get("geometry", "").strip()
-    if not geometry.replace("+", "").replace("/", "").rstrip("=").isalnum():
-        geometry = ""  # not base64: ignore it rather than hand Qt garbage
+    if geometry and not set(geometry) <= _BASE64:
+        problems.append("the window geometry is not base64")
+        geometry = ""  # ignore it rather than hand Qt garbage
+    theme = fields.get("theme", "system").strip()  # an unknown one (a newer version's): system
     tabs = tuple(title for title in fields.get("tabs", "").split("\t") if title.strip())
     current = fields.get("current", "0").strip()
-    return WindowState(
-        geometry,
-        fields.get("theme", "system").strip(),
-        tabs,
-        int(current) if current.isdigit() else 0,
+    if not current or not set(current) <= _DIGITS or len(current) > 6:
+        problems.append("the selected tab is not a number")
+        current = "0"
+    return WindowState(geometry, theme, tabs, int(current))
+
+
+def _keep_damaged(path: Path, problems: list[str], warnings: list[str] | None) -> None:
+    import logging
+
+    from desktop_chat.damage import keep_copy
+
+    try:
+        where = f"the old file was kept as {keep_copy(path)}"
+    except OSError as error:
+        where = f"no copy of it could be kept ({error.strerror})"
+    text = (
+        f"The window's saved size and tabs were damaged ({problems[0]}); "
+        f"the defaults are used instead, and {where}."
     )
+    if warnings is None:
+        logging.getLogger(__name__).warning("%s", text)
+    else:  # the window tells it, and logs it
+        warnings.append(text)
 
 
 def save(path: Path, state: WindowState) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -341,9 +343,12 @@ def test_a_failed_migration_step_leaves_the_previous_version(db_path):
     ids = seed_old_database(db_path)
     with plain(db_path) as db:  # something in the way of migration 2
         db.execute("CREATE TABLE messages_fts (x)")
-    with pytest.raises(sqlite3.OperationalError, match="messages_fts"):
-        ConversationStore(db_path)
-    with plain(db_path) as db:
+    # The history that cannot be migrated is moved aside as it was, and a new one started.
+    store = ConversationStore(db_path)
+    moved = store.moved_aside
+    store.close()
+    assert moved is not None and moved.name.startswith("history.damaged-")
+    with plain(moved) as db:
         assert migrations.schema_version(db) == 1
         columns = {row[1] for row in db.execute("PRAGMA table_info(conversations)")}
         assert "deleted_at" not in columns  # the ALTER TABLE of step 2 was rolled back
@@ -995,3 +1000,53 @@ def test_changed_elsewhere_sees_other_connections_not_our_own(tmp_path):
     finally:
         other.close()
         ours.close()
+
+
+# --- damaged histories ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage", [os.urandom(4096), b"not a database, just some notes\n" * 40], ids=["random", "text"]
+)
+def test_a_file_that_is_not_a_database_is_moved_aside_and_a_new_history_started(db_path, damage):
+    db_path.write_bytes(damage)
+    (db_path.parent / "history.sqlite3-wal").write_bytes(b"wal bytes")
+    store = ConversationStore(db_path)  # the old code raised sqlite3.DatabaseError here
+    try:
+        moved = store.moved_aside
+        assert moved is not None and moved.parent == db_path.parent
+        assert re.fullmatch(r"history\.damaged-\d{8}T\d{6}Z\.sqlite3", moved.name)
+        assert moved.read_bytes() == damage  # moved, byte for byte, never deleted
+        assert moved.with_name(moved.name + "-wal").read_bytes() == b"wal bytes"
+        assert store.conversation_ids() == []
+        store.create_conversation(title="new life")  # the new history works
+    finally:
+        store.close()
+    assert ConversationStore(db_path).moved_aside is None  # the next start finds it sound
+
+
+def test_recover_from_copies_the_readable_chats_of_a_damaged_history(tmp_path):
+    old = ConversationStore(tmp_path / "old.sqlite3")
+    conversation = old.create_conversation(title="Keep me")
+    question = old.add_message(conversation.id, None, Role.USER, "question")
+    old.add_message(conversation.id, question.id, Role.ASSISTANT, "answer")
+    old.close()
+    store = ConversationStore(tmp_path / "history.sqlite3")
+    try:
+        assert store.recover_from(tmp_path / "old.sqlite3") == (1, 2)
+        assert store.recover_from(tmp_path / "old.sqlite3") == (0, 0)  # nothing twice
+        recovered = store.get_conversation(conversation.id)
+        assert recovered.title == "Keep me"
+        assert contents(recovered) == ["question", "answer"]
+        assert store.search("answer")  # the full-text index knows the recovered text
+        garbage = tmp_path / "garbage.sqlite3"
+        garbage.write_bytes(os.urandom(4096))
+        assert store.recover_from(garbage) == (0, 0)
+    finally:
+        store.close()
+
+
+def test_a_data_directory_that_cannot_be_made_is_a_plain_store_error(tmp_path):
+    (tmp_path / "data").write_text("a file where the directory should be")  # as root too
+    with pytest.raises(StoreError, match="Cannot create the history database in"):
+        ConversationStore(tmp_path / "data" / "history.sqlite3")

@@ -119,6 +119,12 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
+        # Problems with the app's own files and errors inside the app: a bar of their own, so
+        # a chat notice (a missing key, a saved import) never hides them.
+        self.problem_bar = Notice("problemBar", central)
+        central_layout.addWidget(self.problem_bar)
+        self._problems: list[str] = []
+        self._moved_history: Path | None = None
         self.message_bar = Notice("messageBar", central)
         central_layout.addWidget(self.message_bar)
         # No arguments: QSplitter(parent) would make PySide check the (orientation, parent)
@@ -396,6 +402,57 @@ class MainWindow(QMainWindow):
             "(e.g. Ollama at http://localhost:11434/v1) that needs no key.",
             "warning",
             actions,
+        )
+
+    # --- problems with the app's files, errors inside the app -----------------------------
+
+    def report_problems(self, problems: list[str], moved_history: Path | None = None) -> None:
+        """Tell what was damaged or unusable at start (one line each, added to what the bar
+        already says); a history moved aside comes with a button that recovers its chats."""
+        if moved_history is not None:
+            self._moved_history = moved_history
+            problems = [
+                f"The history database was damaged and could not be opened. It was moved "
+                f"aside to {moved_history}, and a new, empty history was started.",
+                *problems,
+            ]
+        if not problems:
+            return
+        for problem in problems:
+            log.warning("%s", problem)
+        self._problems.extend(problems)
+        actions = [("Recover chats", self.recover_history)] if self._moved_history else []
+        self.problem_bar.show_message("\n".join(self._problems), "warning", actions)
+
+    def recover_history(self) -> None:
+        """Copy the readable chats of the history moved aside into the new one."""
+        from desktop_chat.store import StoreError
+
+        if self._moved_history is None or self.store is None:
+            return
+        damaged = self._moved_history
+        try:
+            chats, messages = self.store.recover_from(damaged)
+        except StoreError as error:
+            self.problem_bar.show_message(f"Nothing was recovered: {error}", "error")
+            return
+        self._moved_history, self._problems = None, []
+        self.refresh_history()
+        self.problem_bar.show_message(
+            f"Recovered {chats} chat(s) and {messages} message(s) from {damaged}. The damaged "
+            "file is kept there; delete it when you no longer need it."
+            if chats or messages
+            else f"No chats could be read from {damaged}; it is kept there.",
+            "info",
+        )
+
+    def show_unexpected_error(self, summary: str, log_file: Path | None = None) -> None:
+        """An error inside the app (a bug): told, the window and the chats stay as they are."""
+        where = f" The details are in {log_file}." if log_file else ""
+        self.problem_bar.show_message(
+            f"Something went wrong inside the app ({summary}). Your chats and drafts are kept; "
+            f"you can go on.{where}",
+            "error",
         )
 
     def open_settings(self) -> None:
