@@ -93,7 +93,9 @@ def test_reopening_the_hostile_chat_does_not_ask_the_worker_again(qtbot, fresh_h
     view = MessageView()
     qtbot.addWidget(view)
     view.show_conversation([answer(HOSTILE_ANSWER)])
-    qtbot.waitUntil(lambda: bool(fresh_highlighter.timed_out), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: bool(fresh_highlighter.timed_out) and not fresh_highlighter.busy, timeout=30_000
+    )
     view.show_conversation([])
     started = time.monotonic()
     view.show_conversation([answer(HOSTILE_ANSWER)])
