@@ -944,3 +944,21 @@ def test_a_hostile_title_shows_as_plain_text_in_tooltips(qtbot, window):
     for shown in (tooltip(), window.tabs.tabToolTip(window.tabs.currentIndex())):
         assert "<img" not in shown and "<b>" not in shown
         assert "&lt;img" in shown and "&amp; co" in shown
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"tabs": 5, "current": "x"}',
+        '{"tabs": [5, {"id": 7}, {"id": "gone", "draft": 3}], "current": 10**9}',
+        '{"tabs": [], "current": -4, "geometry": 12}',
+        "[" * 100_000,
+    ],
+)
+def test_a_damaged_saved_session_opens_a_fresh_window(qtbot, open_window, controller, damaged):
+    controller.store.set_state(main_window.SESSION_KEY, damaged)
+    window = open_window(controller)
+    assert window.conversation_tabs()  # a new chat to type into, not a crash
+    assert current(window).composer.isEnabled()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QEvent, QSize, Signal
@@ -52,6 +52,32 @@ UNREAD_MARK = "● "
 TITLE_LIMIT = 28
 SESSION_KEY = "session"
 TRASH_DAYS = 30
+
+
+def _session_from(raw: str | None) -> dict[str, Any]:
+    """The saved session (open tabs, drafts, selected tab), whatever shape the stored text
+    has: anything damaged counts as no session, part by part, never as a failed start."""
+    import json
+
+    session: dict[str, Any] = {"geometry": "", "tabs": [], "current": 0}
+    try:
+        state = json.loads(raw) if raw else {}
+    except (ValueError, RecursionError):
+        log.warning("the saved session is damaged; starting without it")
+        return session
+    if not isinstance(state, dict):
+        return session
+    if isinstance(state.get("geometry"), str):
+        session["geometry"] = state["geometry"]
+    tabs = state.get("tabs")
+    for entry in tabs if isinstance(tabs, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
+            draft = entry.get("draft")
+            session["tabs"].append((entry["id"], draft if isinstance(draft, str) else ""))
+    current = state.get("current")
+    if isinstance(current, int) and not isinstance(current, bool):
+        session["current"] = current
+    return session
 
 
 def _tab_text(title: str) -> str:
@@ -755,20 +781,17 @@ class MainWindow(QMainWindow):
         """Reopen the tabs, their order, the selected tab and the drafts of last time, and
         with `new_chat` a new chat in front. Text typed into the frame's tab meanwhile goes
         to the new chat, else to the selected tab (or a new chat, if that has a draft)."""
-        import json
-
-        raw = self.store.get_state(SESSION_KEY)
-        state = json.loads(raw) if raw else {}
-        if not self._geometry_restored and state.get("geometry"):
+        state = _session_from(self.store.get_state(SESSION_KEY))
+        if not self._geometry_restored and state["geometry"]:
             # Saved by a version that kept the geometry in the session (before window-state).
             self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode()))
             self._geometry_restored = True
-        for entry in state.get("tabs", []):
-            if self.store.has_conversation(entry.get("id", "")):
-                tab = self.new_tab(entry["id"], focus=False, later=True)
-                tab.composer.setPlainText(entry.get("draft", ""))
+        for conversation_id, draft_text in state["tabs"]:
+            if self.store.has_conversation(conversation_id):
+                tab = self.new_tab(conversation_id, focus=False, later=True)
+                tab.composer.setPlainText(draft_text)
         tabs = self.conversation_tabs()
-        current = tabs[min(int(state.get("current", 0)), len(tabs) - 1)] if tabs else None
+        current = tabs[max(0, min(state["current"], len(tabs) - 1))] if tabs else None
         draft = self._drop_placeholder()
         if new_chat or current is None or (draft and current.composer.toPlainText()):
             current = self.new_tab()
