@@ -26,11 +26,19 @@ from desktop_chat.domain import (
     ErrorKind,
     Mode,
     Parameters,
+    RequestAdapted,
     RequestSent,
     StreamEvent,
     StreamFinished,
     TextDelta,
     is_official_endpoint,
+)
+from desktop_chat.request_rules import (
+    TITLE_TOKENS_FOR_REASONING,
+    Refusals,
+    fit_request,
+    is_reasoning_model,
+    refusal_in,
 )
 
 if TYPE_CHECKING:
@@ -119,6 +127,7 @@ class ChatClient:
         self._sdk: openai.AsyncOpenAI | None = None
         self._extra_headers: dict[str, Any] = {}
         self._usage_supported = True  # until the server refuses stream_options
+        self.refusals = Refusals()  # parameters this server refused, per model
 
     def _client(self) -> openai.AsyncOpenAI:
         if self._sdk is None:
@@ -185,12 +194,26 @@ class ChatClient:
     ) -> str:
         """One short, non-streamed answer (used for titles)."""
         messages: list[Any] = [{"role": t.role.value, "content": t.content} for t in turns]
-        extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
-        with self._classified():
-            client = self._client()
-            response = await client.chat.completions.create(
-                model=model, messages=messages, extra_headers=self._extra_headers, **extra
-            )
+        extra: dict[str, Any] = {}
+        if max_tokens:
+            # Reasoning spends tokens before the first word: a 24-token title budget would
+            # come back empty.
+            reasoning = is_reasoning_model(model)
+            extra["max_tokens"] = max(max_tokens, TITLE_TOKENS_FOR_REASONING if reasoning else 0)
+        extra = fit_request(model, extra, self.config.is_official, self.refusals)
+        for attempt in range(2):
+            try:
+                with self._classified():
+                    client = self._client()
+                    response = await client.chat.completions.create(
+                        model=model, messages=messages, extra_headers=self._extra_headers, **extra
+                    )
+                break
+            except ChatFailure as failure:
+                adapted = self._adapted(model, extra, failure) if attempt == 0 else None
+                if adapted is None:
+                    raise
+                extra = adapted[0]
         choice = response.choices[0] if response.choices else None
         return (choice.message.content or "") if choice and choice.message else ""
 
@@ -219,21 +242,48 @@ class ChatClient:
         }
         return self._stream("/completions", body)
 
+    def _adapted(
+        self, model: str, body: dict[str, Any], failure: ChatFailure
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The body without the parameter a 400 named as unsupported (or with its named
+        replacement), remembered for this model, and a note if that is news; None if the
+        failure is not such a refusal."""
+        if failure.error.kind is not ErrorKind.BAD_REQUEST:
+            return None
+        refusal = refusal_in(failure.error.message)
+        if refusal is None or refusal.name not in body:
+            return None
+        note = refusal.describe(model) if self.refusals.remember(model, refusal) else None
+        if note:
+            log.info("%s", note)
+        return self.refusals.apply(model, dict(body)), note
+
     async def _stream(self, endpoint: str, body: dict[str, Any]) -> AsyncIterator[StreamEvent]:
-        body = {**body, "stream": True}
+        model = str(body.get("model", ""))
+        body = fit_request(model, {**body, "stream": True}, self.config.is_official, self.refusals)
         if self._usage_supported:
             body["stream_options"] = {"include_usage": True}
-        try:
-            stream = await self._create(endpoint, body)
-        except ChatFailure as failure:
-            if "stream_options" not in body or not _rejects_stream_options(failure):
-                raise
-            # An older OpenAI-compatible server that does not know stream_options: ask
-            # without it, now and from now on.
-            self._usage_supported = False
-            body.pop("stream_options")
-            stream = await self._create(endpoint, body)
+        notes: list[str] = []
+        for attempt in range(3):  # stream_options, then one refused parameter, at most
+            try:
+                stream = await self._create(endpoint, body)
+                break
+            except ChatFailure as failure:
+                if "stream_options" in body and _rejects_stream_options(failure):
+                    # An older OpenAI-compatible server that does not know stream_options:
+                    # ask without it, now and from now on.
+                    self._usage_supported = False
+                    body.pop("stream_options")
+                    continue
+                adapted = self._adapted(model, body, failure) if attempt < 2 else None
+                if adapted is None:
+                    raise
+                body, note = adapted
+                if note:
+                    notes.append(note)
         yield RequestSent(endpoint, body)
+        for note in notes:
+            yield RequestAdapted(note)
         finish_reason: str | None = None
         answered_model: str | None = None
         prompt_tokens: int | None = None

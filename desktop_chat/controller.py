@@ -32,6 +32,7 @@ from desktop_chat.domain import (
     Message,
     MessageStatus,
     Mode,
+    RequestAdapted,
     RequestSent,
     Role,
     StreamEvent,
@@ -111,6 +112,7 @@ class ChatController(QObject):
     models_loaded = Signal(list, bool)  # model ids, True if the server listed them
     profile_models_loaded = Signal(str, list, bool)  # profile name, its models, from the server
     storage_error = Signal(str)
+    request_adapted = Signal(str, str)  # conversation id, what was changed to fit the model
 
     def __init__(
         self,
@@ -456,6 +458,8 @@ class ChatController(QObject):
                         self._flush_timer.start()
                 elif isinstance(event, RequestSent):
                     run.request = {"endpoint": event.endpoint, **event.body}
+                elif isinstance(event, RequestAdapted):
+                    self.request_adapted.emit(run.conversation_id, event.note)
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens

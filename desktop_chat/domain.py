@@ -220,6 +220,14 @@ class RequestSent:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestAdapted:
+    """The server refused a parameter for this model; the request was sent without it (or
+    under the name it asked for), and will be from now on. Told to the user once."""
+
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class StreamFinished:
     finish_reason: str | None
     model: str | None = None
@@ -227,7 +235,7 @@ class StreamFinished:
     completion_tokens: int | None = None
 
 
-StreamEvent = RequestSent | TextDelta | StreamFinished
+StreamEvent = RequestSent | RequestAdapted | TextDelta | StreamFinished
 
 
 class ErrorKind(enum.StrEnum):

@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.providers is not None or action not in self._need_providers)
         controller.conversation_changed.connect(self._schedule_history_refresh)
         controller.started.connect(self._schedule_history_refresh)
+        controller.request_adapted.connect(
+            lambda _conversation_id, note: self.message_bar.show_message(note, "info")
+        )
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
                 f"{text} Your text is kept in memory and will be saved again shortly.", "warning"
