@@ -14,6 +14,7 @@ FALLBACK_MODELS: tuple[str, ...] = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo-previ
 DEFAULT_MODEL = "gpt-4"
 MAX_STOP_SEQUENCES = 4
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
+REASONING_EFFORTS = ("minimal", "low", "medium", "high")
 # A streaming answer is written to the history at most this often (window and `ask` alike), so
 # a crash loses at most about this much of it.
 SAVE_EVERY_SECONDS = 1.0
@@ -72,6 +73,7 @@ class Parameters:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     json_mode: bool = False  # response_format {"type": "json_object"} (chat mode only)
+    reasoning_effort: str | None = None  # one of REASONING_EFFORTS; None: the model's default
 
     def as_request_kwargs(self, mode: Mode = Mode.CHAT) -> dict[str, object]:
         kwargs: dict[str, object] = {}
@@ -84,6 +86,8 @@ class Parameters:
             kwargs["stop"] = list(self.stop[:MAX_STOP_SEQUENCES])  # the API takes up to 4
         if self.json_mode and mode is Mode.CHAT:
             kwargs["response_format"] = {"type": "json_object"}
+        if self.reasoning_effort in REASONING_EFFORTS:
+            kwargs["reasoning_effort"] = self.reasoning_effort
         return kwargs
 
     def to_dict(self) -> dict[str, object]:
@@ -111,6 +115,9 @@ class Parameters:
             stop=tuple(str(s) for s in stop) if isinstance(stop, list | tuple) else (),
             seed=int(seed) if isinstance(seed, int) and not isinstance(seed, bool) else None,
             json_mode=data.get("json_mode") is True,
+            reasoning_effort=effort
+            if (effort := data.get("reasoning_effort")) in REASONING_EFFORTS
+            else None,
         )
 
 

@@ -21,7 +21,9 @@ _REFUSES_STOP = re.compile(r"^(?:[\w.-]+/)?(?:o3(?:-[\w.-]+)?|gpt-5(?:[\w.-]*)?)
 _UNSUPPORTED_PARAMETER = re.compile(
     r"Unsupported parameter: '(?P<name>\w+)'(?:.*?Use '(?P<instead>\w+)' instead)?", re.DOTALL
 )
-_UNSUPPORTED_VALUE = re.compile(r"Unsupported value: '(?P<name>\w+)'")
+_UNSUPPORTED_VALUE = re.compile(
+    r"Unsupported value: '(?P<name>\w+)'|Unrecognized request arguments? supplied: (?P<arg>\w+)"
+)
 TITLE_TOKENS_FOR_REASONING = 2000  # reasoning eats tokens before the first word of a title
 
 
@@ -48,7 +50,7 @@ def refusal_in(message: str) -> Refusal | None:
     if match := _UNSUPPORTED_PARAMETER.search(message):
         return Refusal(match["name"], match["instead"])
     if match := _UNSUPPORTED_VALUE.search(message):
-        return Refusal(match["name"])
+        return Refusal(match["name"] or match["arg"])
     return None
 
 
@@ -87,6 +89,8 @@ def fit_request(
             fitted.pop("stop", None)
         if official and "max_tokens" in fitted:
             fitted["max_completion_tokens"] = fitted.pop("max_tokens")
+    elif official:
+        fitted.pop("reasoning_effort", None)  # OpenAI's other models refuse it
     if refusals is not None:
         refusals.apply(model, fitted)
     return fitted
@@ -95,6 +99,8 @@ def fit_request(
 def not_applicable_reason(model: str, parameter: str) -> str | None:
     """Why the parameters panel greys `parameter` out for `model`, or None if it applies."""
     if not is_reasoning_model(model):
+        if parameter == "reasoning_effort" and model.lower().startswith(("gpt-", "chatgpt")):
+            return f"{model} is not a reasoning model."
         return None
     if parameter in SAMPLING:
         return f"{model} is a reasoning model: it only accepts the default {parameter}."

@@ -153,3 +153,38 @@ def test_the_title_request_fits_a_reasoning_model_and_adapts(
     refused, sent = (r.body for r in fake_openai.requests_to("/chat/completions")[1:])
     assert refused["max_tokens"] >= 2000  # room to reason before the title's first word
     assert "max_tokens" not in sent and sent["max_completion_tokens"] == refused["max_tokens"]
+
+
+def test_reasoning_effort_reaches_the_server(qtbot, controller, fake_openai):
+    conversation = controller.store.create_conversation(
+        model="o4-mini", parameters=Parameters(reasoning_effort="high")
+    )
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        controller.send(conversation.id, "Think hard")
+    assert fake_openai.requests_to("/chat/completions")[0].body["reasoning_effort"] == "high"
+    stored = controller.store.get_conversation(conversation.id).parameters
+    assert stored.reasoning_effort == "high"
+    assert Parameters.from_dict({"reasoning_effort": "extreme"}).reasoning_effort is None
+
+
+def test_the_panel_greys_out_what_a_reasoning_model_does_not_take(qtbot):
+    from desktop_chat.ui.conversation_tab import ParametersPanel
+
+    panel = ParametersPanel()
+    qtbot.addWidget(panel)
+    panel.set_model("o3-mini")
+    assert not panel.temperature.isEnabled() and "reasoning model" in panel.temperature.toolTip()
+    assert not panel.stop.isEnabled() and panel.reasoning_effort.isEnabled()
+    panel.set_model("gpt-4")
+    assert panel.temperature.isEnabled() and panel.temperature.toolTip() == ""
+    assert not panel.reasoning_effort.isEnabled()
+    panel.reasoning_effort.setCurrentIndex(panel.reasoning_effort.findData("low"))
+    assert panel.parameters().reasoning_effort == "low"
+
+
+def test_official_endpoint_drops_reasoning_effort_for_other_models():
+    body = {"model": "gpt-4", "reasoning_effort": "low"}
+    assert "reasoning_effort" not in fit_request("gpt-4", body, official=True)
+    assert fit_request("qwen3:8b", body, official=False)["reasoning_effort"] == "low"
+    refusal = refusal_in("Unrecognized request argument supplied: reasoning_effort")
+    assert refusal is not None and refusal.name == "reasoning_effort"

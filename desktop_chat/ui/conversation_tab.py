@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
+    REASONING_EFFORTS,
     ChatError,
     Conversation,
     Message,
@@ -48,6 +49,7 @@ from desktop_chat.domain import (
 )
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
+from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.notice import Notice
@@ -167,8 +169,19 @@ class ParametersPanel(QFrame):
         self.json_mode.setObjectName("jsonMode")
         self.json_mode.setToolTip('response_format {"type": "json_object"} (chat mode)')
         self.json_mode.toggled.connect(lambda _on: self.changed.emit())
+        self.reasoning_effort = QComboBox(self)
+        self.reasoning_effort.setObjectName("reasoningEffort")
+        self.reasoning_effort.setAccessibleName("Reasoning effort")
+        self.reasoning_effort.addItem("default", None)
+        for effort in REASONING_EFFORTS:
+            self.reasoning_effort.addItem(effort, effort)
+        self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        effort_label = QLabel("Reasoning", self)
+        effort_label.setBuddy(self.reasoning_effort)
         extra.addWidget(seed_label)
         extra.addWidget(self.seed)
+        extra.addWidget(effort_label)
+        extra.addWidget(self.reasoning_effort)
         extra.addWidget(self.json_mode)
         one = QLabel("n = 1: one answer per request (regenerate for another)", self)
         one.setEnabled(False)
@@ -259,6 +272,7 @@ class ParametersPanel(QFrame):
             self.seed,
             self.json_mode,
             self.stop,
+            self.reasoning_effort,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -273,6 +287,9 @@ class ParametersPanel(QFrame):
         self.seed.setValue(-1 if p.seed is None else p.seed)
         self.json_mode.setChecked(p.json_mode)
         self.stop.setPlainText("\n".join(p.stop))
+        self.reasoning_effort.setCurrentIndex(
+            max(0, self.reasoning_effort.findData(p.reasoning_effort))
+        )
         for widget in widgets:
             widget.blockSignals(False)
 
@@ -315,7 +332,22 @@ class ParametersPanel(QFrame):
             stop=tuple(stops),
             seed=None if self.seed.value() < 0 else self.seed.value(),
             json_mode=self.json_mode.isChecked(),
+            reasoning_effort=self.reasoning_effort.currentData(),
         )
+
+    def set_model(self, model: str) -> None:
+        """Grey out what this model does not take, saying why (values are kept, not sent)."""
+        for widget, parameter in (
+            (self.temperature, "temperature"),
+            (self.top_p, "top_p"),
+            (self.presence_penalty, "presence_penalty"),
+            (self.frequency_penalty, "frequency_penalty"),
+            (self.stop, "stop"),
+            (self.reasoning_effort, "reasoning_effort"),
+        ):
+            reason = not_applicable_reason(model, parameter)
+            widget.setEnabled(reason is None)
+            widget.setToolTip(reason or "")
 
 
 class EditDialog(QDialog):
@@ -448,6 +480,7 @@ class ConversationTab(TabChrome):
         self.parameters_panel.set_library(providers)
         self.apply_prices()
         self.parameters_panel.load(conversation)
+        self.parameters_panel.set_model(conversation.model)
         self.parameters_panel.changed.connect(self._save_settings)
         self.set_models(controller.models, controller.models_from_server)
         self.model_picker.currentTextChanged.connect(self._save_model)
@@ -705,6 +738,7 @@ class ConversationTab(TabChrome):
             self.conversation = self.controller.store.update_conversation(
                 self.conversation.id, model=model
             )
+            self.parameters_panel.set_model(model)
 
     def _save_settings(self) -> None:
         self.conversation = self.controller.store.update_conversation(
