@@ -420,12 +420,15 @@ async def _default_model(client: ChatClient, preferred: str) -> str:
     """The profile's default model, unless the server lists others but not it (a local
     server without gpt-4): then the first it lists — as the window does."""
     from desktop_chat.api import ChatFailure
+    from desktop_chat.model_list import fallback_model
 
     try:
         models = await client.list_models()
     except ChatFailure:
         return preferred
-    return preferred if not models or preferred in models else models[0]
+    if not models or preferred in models:
+        return preferred
+    return fallback_model(models) or preferred
 
 
 def run_key(args: argparse.Namespace) -> int:

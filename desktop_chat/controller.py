@@ -43,6 +43,7 @@ from desktop_chat.domain import (
     request_history,
     title_from_prompt,
 )
+from desktop_chat.model_list import chat_models, fallback_model
 from desktop_chat.settings import Profile
 from desktop_chat.store import ConversationStore, StoreError
 
@@ -168,7 +169,7 @@ class ChatController(QObject):
         (a local server without gpt-4): then the first model the server offers."""
         preferred = self.config.default_model or DEFAULT_MODEL
         if self.models_from_server and self.models and preferred not in self.models:
-            return self.models[0]
+            return fallback_model(self.models) or preferred
         return preferred
 
     def is_streaming(self, conversation_id: str) -> bool:
@@ -368,7 +369,7 @@ class ChatController(QObject):
         if not profile_name:
             return list(self.models)
         try:
-            models = await self._chat_client(profile_name).list_models()
+            models = chat_models(await self._chat_client(profile_name).list_models())
         except ChatFailure:
             models = []
         return models or list(FALLBACK_MODELS)
@@ -398,7 +399,7 @@ class ChatController(QObject):
 
     async def _load_models(self) -> None:
         try:
-            models = await self._chat_client().list_models()
+            models = chat_models(await self._chat_client().list_models())
         except ChatFailure as failure:
             log.info("Model list unavailable (%s); using the built-in list", failure.error.kind)
             models = []

@@ -47,6 +47,7 @@ from desktop_chat.domain import (
     Parameters,
     Role,
 )
+from desktop_chat.model_list import fallback_model
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
@@ -632,7 +633,7 @@ class ConversationTab(TabChrome):
         fresh = not self.conversation.messages and not self._deferred  # (not read yet)
         if from_server and current not in models and fresh:
             # A fresh chat on a server that lacks our default: use what the server offers.
-            current = models[0]
+            current = fallback_model(models) or current
         self.model_picker.setCurrentText(current)
         self.model_picker.blockSignals(False)
         if current != self.conversation.model:
