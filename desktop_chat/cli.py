@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -83,6 +84,19 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     importer.add_argument("file", help="desktop-chat JSON, ChatGPT conversations.json or .zip")
     importer.set_defaults(command_function=run_import)
+
+    models = subparsers.add_parser(
+        "models",
+        help="list the models a profile's server offers (chat models; --all for every one)",
+        description="One model id per line, as the server lists them. Words of QUERY must each "
+        "appear in the id (case-insensitive): `desktop-chat models gpt 5 mini`.",
+    )
+    models.add_argument("query", nargs="*", help="words that must all appear in the id")
+    models.add_argument("-p", "--profile", default="", help="a profile from Settings")
+    models.add_argument(
+        "--all", action="store_true", help="also embeddings, speech, image and other models"
+    )
+    models.set_defaults(command_function=run_models)
 
     recover = subparsers.add_parser(
         "recover",
@@ -239,6 +253,38 @@ def _read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.prompt == "-" or not stdin.isatty():
         return stdin.read().rstrip("\n")
     return ""
+
+
+def matches(model_id: str, words: Sequence[str]) -> bool:
+    """Every word of the query appears somewhere in the id, case-insensitively."""
+    lowered = model_id.lower()
+    return all(word.lower() in lowered for word in words)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    from desktop_chat.api import ChatClient, ChatFailure
+    from desktop_chat.model_list import chat_models
+
+    providers = _providers()
+    if args.profile and args.profile not in {p.name for p in providers.settings.profiles}:
+        return _fail(f"no profile named {args.profile!r} (see Settings)")
+
+    async def listed() -> list[str]:
+        client = ChatClient(providers.config(args.profile))
+        try:
+            return await client.list_models()
+        finally:
+            await client.close()
+
+    try:
+        models = asyncio.run(listed())
+    except ChatFailure as failure:
+        return _fail(f"no model list: {failure.error.message} {failure.error.hint}")
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    shown = [m for m in (models if args.all else chat_models(models)) if matches(m, args.query)]
+    sys.stdout.write("".join(f"{model}\n" for model in shown))
+    return EXIT_OK if shown or not args.query else EXIT_FAILED
 
 
 def run_ask(args: argparse.Namespace) -> int:
