@@ -26,6 +26,7 @@ from desktop_chat.domain import (
     ErrorKind,
     Mode,
     Parameters,
+    ReasoningDelta,
     RequestAdapted,
     RequestSent,
     StreamEvent,
@@ -40,6 +41,7 @@ from desktop_chat.request_rules import (
     is_reasoning_model,
     refusal_in,
 )
+from desktop_chat.thinking import ThinkSplitter
 
 if TYPE_CHECKING:
     import httpx2
@@ -285,6 +287,7 @@ class ChatClient:
         for note in notes:
             yield RequestAdapted(note)
         finish_reason: str | None = None
+        splitter = ThinkSplitter()
         answered_model: str | None = None
         prompt_tokens: int | None = None
         completion_tokens: int | None = None
@@ -299,14 +302,28 @@ class ChatClient:
                     for choice in chunk.choices:
                         if choice.index != 0:
                             continue
+                        if thinking := _choice_reasoning(choice):
+                            yield ReasoningDelta(thinking)
                         text = _choice_text(choice)
                         if text:
-                            yield TextDelta(text)
+                            if splitter.passthrough:  # the hot path, once thinking is over
+                                yield TextDelta(text)
+                            else:
+                                thought, text = splitter.feed(text)
+                                if thought:
+                                    yield ReasoningDelta(thought)
+                                if text:
+                                    yield TextDelta(text)
                         finish_reason = choice.finish_reason or finish_reason
                     now = time.monotonic()
                     if now - last_yield > YIELD_EVERY_SECONDS:
                         await _yield_to_loop()
                         last_yield = time.monotonic()
+        thought, text = splitter.finish()
+        if thought:
+            yield ReasoningDelta(thought)
+        if text:
+            yield TextDelta(text)
         yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
 
     async def _create(self, endpoint: str, body: dict[str, Any]) -> Any:
@@ -326,6 +343,20 @@ def _bounded_client_class() -> type[httpx2.AsyncClient]:
     from desktop_chat.http_limits import EventBoundedClient
 
     return type("BoundedAsyncHttpxClient", (EventBoundedClient, openai.DefaultAsyncHttpxClient), {})
+
+
+def _choice_reasoning(choice: Any) -> str | None:
+    """Thinking sent beside the content: `reasoning_content` (DeepSeek, vLLM, llama.cpp) or
+    `reasoning` (OpenRouter, Ollama); extra fields the SDK keeps as they came."""
+    delta = getattr(choice, "delta", None)
+    if delta is None:
+        return None
+    extra = getattr(delta, "model_extra", None) or {}
+    for name in ("reasoning_content", "reasoning"):
+        value = extra.get(name) or getattr(delta, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def _choice_text(choice: Any) -> str | None:

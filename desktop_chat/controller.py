@@ -32,6 +32,7 @@ from desktop_chat.domain import (
     Message,
     MessageStatus,
     Mode,
+    ReasoningDelta,
     RequestAdapted,
     RequestSent,
     Role,
@@ -75,6 +76,7 @@ class _Run:
     task: asyncio.Task[None] | None = None
     chunks: list[str] = field(default_factory=list)  # everything received, joined lazily
     pending: list[str] = field(default_factory=list)  # received but not yet shown
+    reasoning: list[str] = field(default_factory=list)  # thinking, stored apart from the text
     saved_at: float = field(default_factory=time.monotonic)
     saved_length: int = 0
     length: int = 0
@@ -459,6 +461,12 @@ class ChatController(QObject):
                         self._flush_timer.start()
                 elif isinstance(event, RequestSent):
                     run.request = {"endpoint": event.endpoint, **event.body}
+                elif isinstance(event, ReasoningDelta):
+                    run.reasoning.append(event.text)
+                    run.length += len(event.text)  # so that the next save writes it
+                    if not self._flush_scheduled:
+                        self._flush_scheduled = True
+                        self._flush_timer.start()
                 elif isinstance(event, RequestAdapted):
                     self.request_adapted.emit(run.conversation_id, event.note)
                 elif isinstance(event, StreamFinished):
@@ -495,7 +503,9 @@ class ChatController(QObject):
     def _save(self, run: _Run, status: MessageStatus | None) -> bool:
         run.saved_at = time.monotonic()
         try:
-            self.store.update_message(run.message.id, run.text(), status)
+            self.store.update_message(
+                run.message.id, run.text(), status, "".join(run.reasoning) or None
+            )
         except StoreError as error:
             # The text stays in memory and is written again at the next save.
             self.storage_error.emit(str(error))
@@ -510,7 +520,7 @@ class ChatController(QObject):
             run.pending.clear()
         text = run.text()
         conversation_id = run.conversation_id
-        if error is not None and not text:
+        if error is not None and not text and not run.reasoning:
             # Errors are never stored as messages: drop the empty answer, keep the prompt.
             with contextlib.suppress(StoreError):
                 self.store.delete_message(run.message.id)
@@ -521,7 +531,9 @@ class ChatController(QObject):
         usage = run.usage()
         with contextlib.suppress(StoreError):
             self.store.record_answer_details(run.message.id, usage, run.request)
-        final = replace(run.message.with_content(text, status), usage=usage)
+        final = replace(
+            run.message.with_content(text, status), usage=usage, reasoning="".join(run.reasoning)
+        )
         if error is not None:
             self.failed.emit(conversation_id, error, final)
         else:

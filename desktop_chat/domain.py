@@ -161,6 +161,7 @@ class Message:
     sibling_index: int = 0  # position among the alternatives with the same parent
     sibling_count: int = 1
     usage: Usage | None = None
+    reasoning: str = ""  # the model's thinking, shown apart and never sent back
 
     def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
         return replace(self, content=content, status=status or self.status)
@@ -227,6 +228,13 @@ class RequestSent:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    """Thinking text (reasoning_content / reasoning deltas, or a leading <think> block)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class RequestAdapted:
     """The server refused a parameter for this model; the request was sent without it (or
     under the name it asked for), and will be from now on. Told to the user once."""
@@ -242,7 +250,7 @@ class StreamFinished:
     completion_tokens: int | None = None
 
 
-StreamEvent = RequestSent | RequestAdapted | TextDelta | StreamFinished
+StreamEvent = RequestSent | RequestAdapted | ReasoningDelta | TextDelta | StreamFinished
 
 
 class ErrorKind(enum.StrEnum):

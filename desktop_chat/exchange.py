@@ -37,6 +37,7 @@ class ImportedMessage:
     created_at: datetime
     model: str | None = None
     status: MessageStatus = MessageStatus.COMPLETE
+    reasoning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ def to_json(conversations: Iterable[Conversation]) -> str:
                         "created_at": _iso(m.created_at),
                         "model": m.model,
                         "status": m.status.value,
+                        **({"reasoning": m.reasoning} if m.reasoning else {}),
                     }
                     for m in c.messages
                 ],
@@ -102,7 +104,11 @@ def to_markdown(conversations: Iterable[Conversation]) -> str:
         for message in conversation.messages:
             label = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
             note = "" if message.status is MessageStatus.COMPLETE else f" ({message.status})"
-            out.append(f"**{label[message.role]}**{note}\n\n{message.content}\n")
+            thinking = ""
+            if message.reasoning.strip():
+                quoted = "\n".join(f"> {line}" for line in message.reasoning.strip().split("\n"))
+                thinking = f"<details><summary>Thinking</summary>\n\n{quoted}\n\n</details>\n\n"
+            out.append(f"**{label[message.role]}**{note}\n\n{thinking}{message.content}\n")
         out.append("---\n")
     return "\n".join(out)
 
@@ -286,6 +292,7 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
                     created_at=_time(message.get("created_at"), f"{at}.created_at"),
                     model=model if isinstance(model, str) else None,
                     status=status,
+                    reasoning=_text(message.get("reasoning") or "", f"{at}.reasoning"),
                 )
             )
         result.append(

@@ -115,6 +115,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX messages_by_conversation_parent ON messages(conversation_id, parent_id)",
         "CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming'",
     ),
+    # 6: a reasoning model's thinking, kept apart from its answer (never sent back).
+    ("ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

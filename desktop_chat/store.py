@@ -462,16 +462,18 @@ class ConversationStore:
         return self._message_from_row(row, index, count)
 
     def update_message(
-        self, message_id: str, content: str, status: MessageStatus | None = None
+        self,
+        message_id: str,
+        content: str,
+        status: MessageStatus | None = None,
+        reasoning: str | None = None,
     ) -> None:
         with self._transaction() as db:
-            if status is None:
-                db.execute("UPDATE messages SET content = ? WHERE id = ?", (content, message_id))
-            else:
-                db.execute(
-                    "UPDATE messages SET content = ?, status = ? WHERE id = ?",
-                    (content, status.value, message_id),
-                )
+            db.execute(
+                "UPDATE messages SET content = ?, status = coalesce(?, status), "
+                "reasoning = coalesce(?, reasoning) WHERE id = ?",
+                (content, status.value if status else None, reasoning, message_id),
+            )
 
     def replace_tail(
         self,
@@ -840,7 +842,8 @@ class ConversationStore:
                         continue
                     db.execute(
                         "INSERT INTO messages (id, conversation_id, parent_id, role, "
-                        "content, created_at, model, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "content, created_at, model, status, reasoning) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             stored_id,
                             conversation.id,
@@ -850,6 +853,7 @@ class ConversationStore:
                             _time(message.created_at),
                             message.model,
                             message.status.value,
+                            message.reasoning,
                         ),
                     )
                     added_messages += 1
@@ -971,6 +975,7 @@ class ConversationStore:
             sibling_index=index,
             sibling_count=count,
             usage=usage,
+            reasoning=row["reasoning"] or "",
         )
 
 

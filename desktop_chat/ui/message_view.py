@@ -114,6 +114,7 @@ class MessageView(QTextBrowser):
         self._shown_from = 0  # index of the first message laid out
         self._code_blocks: dict[str, tuple[str, ...]] = {}
         self._pending_highlight: set[str] = set()  # message ids shown with plain code for now
+        self._thinking_shown: set[str] = set()  # message ids whose thinking is expanded
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.setInterval(HIGHLIGHT_COALESCE_MS)
@@ -352,6 +353,8 @@ class MessageView(QTextBrowser):
     def _insert_contents(self, cursor: QTextCursor, message: Message) -> None:
         cursor.insertHtml(self._header_html(message))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        if message.reasoning:
+            self._insert_thinking(cursor, message)
         if message.role is Role.ASSISTANT and message.status is not MessageStatus.STREAMING:
             # Finished answers show as markdown; a streaming one stays plain text until it ends
             # (so an unfinished code fence never swallows the rest of the view).
@@ -371,6 +374,51 @@ class MessageView(QTextBrowser):
         else:
             cursor.insertText(message.content, self._body_format())
 
+    def _insert_thinking(self, cursor: QTextCursor, message: Message) -> None:
+        """A collapsed "Thinking" line above the answer; a click shows the thinking itself."""
+        open_ = message.id in self._thinking_shown
+        words = len(message.reasoning.split())
+        cursor.insertHtml(
+            f'<a href="{ACTION_SCHEME}:thinking/{_href_part(message.id)}" '
+            f'style="text-decoration:none; color:#888888">{"▾" if open_ else "▸"} Thinking '
+            f"({words:,} words)</a>"
+        )
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        if open_:
+            grey = QTextCharFormat()
+            grey.setForeground(QColor("#808080"))
+            grey.setFontItalic(True)
+            cursor.insertText(message.reasoning.strip(), grey)  # plain text: never markup
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        if not message.content.strip() and message.status is not MessageStatus.STREAMING:
+            note = QTextCharFormat()
+            note.setForeground(QColor("#b05000"))
+            cursor.insertText(
+                "No answer: the model spent its token limit thinking. Raise Max tokens, or "
+                "lower the reasoning effort, and regenerate.",
+                note,
+            )
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def _relayout(self, message_id: str) -> None:
+        """Lay one message out again, in place."""
+        frame = self._frames.get(message_id)
+        message = next((m for m in self._messages if m.id == message_id), None)
+        if frame is None or message is None:
+            return
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self._adjusting = True
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.setPosition(frame.firstPosition())
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._insert_contents(cursor, message)
+        cursor.endEditBlock()
+        bar.setValue(position)
+        self._adjusting = False
+
     def _on_highlighted(self) -> None:
         if self._pending_highlight:
             self._highlight_timer.start()
@@ -381,24 +429,11 @@ class MessageView(QTextBrowser):
             return
         if highlight.shared().busy:
             return  # more blocks are coming: the next notice re-renders them all at once
-        by_id = {m.id: m for m in self._messages}
         bar = self.verticalScrollBar()
         following, from_bottom = self._follow, bar.maximum() - bar.value()
-        self._adjusting = True
         for message_id in list(self._pending_highlight):
-            frame = self._frames.get(message_id)
-            message = by_id.get(message_id)
-            if frame is None or message is None:
-                self._pending_highlight.discard(message_id)
-                continue
-            cursor = QTextCursor(self.document())
-            cursor.beginEditBlock()
-            cursor.setPosition(frame.firstPosition())
-            cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
-            cursor.removeSelectedText()
-            self._insert_contents(cursor, message)
-            cursor.endEditBlock()
-        self._adjusting = False
+            self._pending_highlight.discard(message_id)
+            self._relayout(message_id)  # adds it again if a block is still pending
         if following:
             self._scroll_to_bottom()
         else:
@@ -494,6 +529,11 @@ class MessageView(QTextBrowser):
         action, _, target = url.path(QUrl.ComponentFormattingOption.FullyDecoded).partition("/")
         if action == "earlier":
             self.show_earlier()
+            return
+        if action == "thinking":
+            self._thinking_shown ^= {target}
+            if not self.is_streaming or target != self._messages[-1].id:
+                self._relayout(target)
             return
         if action == "copycode":
             message_id, _, index = target.rpartition(":")
