@@ -23,6 +23,7 @@ from desktop_chat.domain import (
     SAVE_EVERY_SECONDS,
     ErrorKind,
     MessageStatus,
+    ReasoningDelta,
     Role,
     TextDelta,
     request_history,
@@ -63,6 +64,11 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         dest="continue_last",
         action="store_true",
         help="append to the most recent conversation",
+    )
+    ask.add_argument(
+        "--show-thinking",
+        action="store_true",
+        help="print a reasoning model's thinking to stderr (it is always saved, never on stdout)",
     )
     ask.set_defaults(command_function=run_ask)
 
@@ -313,7 +319,12 @@ class _Answer:
         self.store = store
         self.message_id: str | None = None
         self.chunks: list[str] = []
+        self.thinking: list[str] = []
         self._saved_at = time.monotonic()
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(self.thinking)
 
     @property
     def text(self) -> str:
@@ -333,7 +344,7 @@ class _Answer:
             # Still STREAMING. A busy database is no reason to stop: the text stays in memory
             # and is written at the next save.
             with contextlib.suppress(StoreError):
-                self.store.update_message(self.message_id, self.text)
+                self.store.update_message(self.message_id, self.text, None, self.reasoning or None)
 
     def end_line(self) -> None:
         """A final newline on stdout, so that the shell prompt starts on its own line."""
@@ -395,8 +406,15 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         async for event in client.stream_chat(model, history, conversation.parameters):
             if isinstance(event, TextDelta):
                 answer.append(event.text)
+            elif isinstance(event, ReasoningDelta):
+                answer.thinking.append(event.text)
+                if args.show_thinking:  # never on stdout: that is the answer, for pipes
+                    sys.stderr.write(event.text)
+                    sys.stderr.flush()
         answer.end_line()
-        store.update_message(answer.message_id, answer.text, MessageStatus.COMPLETE)
+        store.update_message(
+            answer.message_id, answer.text, MessageStatus.COMPLETE, answer.reasoning or None
+        )
         return EXIT_OK
     except ChatFailure as failure:
         answer.end_line()

@@ -136,3 +136,25 @@ def test_an_answer_lost_to_thinking_says_why(qtbot):
         [Message("a1", "c1", None, Role.ASSISTANT, "", utc_now(), reasoning="long thoughts")]
     )
     assert "token limit" in view.toPlainText()
+
+
+def test_ask_keeps_thinking_off_stdout_and_saves_it(tmp_path, fake_openai):
+    from cli_helpers import AppProfile
+
+    profile = AppProfile(tmp_path / "profile")
+    env = {
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_API_KEY": "sk-test-thinking-0123456789",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    deltas = [{"reasoning_content": "pondering"}, {"content": "Four."}]
+    fake_openai.script(fake.raw(_sse(deltas)), fake.raw(_sse(deltas)))
+    quiet = profile.run("ask", "-m", "deepseek-r1", "2+2?", env=env)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout == "Four.\n" and "pondering" not in quiet.stderr
+    shown = profile.run("ask", "--show-thinking", "-m", "deepseek-r1", "2+2?", env=env)
+    assert shown.stdout == "Four.\n" and "pondering" in shown.stderr
+    with profile.store() as store:
+        summary = store.list_conversations()[0]
+        answer = store.get_conversation(summary.id).messages[-1]
+    assert (answer.content, answer.reasoning) == ("Four.", "pondering")
