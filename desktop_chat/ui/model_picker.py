@@ -32,6 +32,15 @@ NO_STAR = "☆"
 STAR_WIDTH = 24  # px at the left of a row where a click toggles the star
 
 _Index = QModelIndex | QPersistentModelIndex
+_OWN_KEYS = {
+    Qt.Key.Key_Escape,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+}
 
 
 class ModelListModel(QAbstractListModel):
@@ -180,9 +189,20 @@ class ModelPickerPopup(QFrame):
         self.search.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The chat tab's Esc (stop the answer) is a shortcut over its children, this popup
+        # among them: claim our keys, so they come here as key presses.
+        overridden = event.type() == QEvent.Type.ShortcutOverride
+        if watched is self.search and overridden and self._is_own_key(event):  # type: ignore[arg-type]
+            event.accept()
+            return True
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             return self._on_key(event)  # type: ignore[arg-type]
         return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _is_own_key(event: QKeyEvent) -> bool:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        return event.key() in _OWN_KEYS or (event.key() == Qt.Key.Key_D and bool(ctrl))
 
     def _on_key(self, event: QKeyEvent) -> bool:
         key = event.key()
