@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_chat.api import ProviderConfig
 from desktop_chat.controller import ChatController
+from desktop_chat.domain import FALLBACK_MODELS
 from desktop_chat.model_choice import (
     RECENT_LIMIT,
     ModelMemory,
@@ -269,3 +270,23 @@ def test_the_picker_opens_and_filters_fast_with_3000_models(qtbot, loaded_window
     # Generous bounds for a loaded test machine; the benchmark reports the real numbers.
     assert opened < 0.5, opened
     assert keystroke < 0.1, keystroke
+
+
+def test_a_failing_list_says_so_offers_retry_and_retry_brings_the_models(
+    qtbot, open_window, controller, fake_openai
+):
+    fake_openai.fail_models(500, "Internal error")
+    window = open_window(controller)
+    with qtbot.waitSignal(controller.models_loaded, timeout=TIMEOUT):
+        controller.load_models()
+    popup = open_picker(qtbot, window)
+    assert popup.retry_button.isVisible()
+    assert "did not list" in popup.status.text()
+    assert popup.visible_models() == sorted(FALLBACK_MODELS, key=str.casefold)
+    fake_openai.set_models(many_models())
+    fake_openai.fail_models(None)
+    with qtbot.waitSignal(controller.models_loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(popup.retry_button, Qt.MouseButton.LeftButton)
+    assert popup.isVisible()
+    assert len(popup.visible_models()) == 3_000
+    assert not popup.retry_button.isVisible()

@@ -595,6 +595,7 @@ class ConversationTab(TabChrome):
             self.set_models(models, from_server)
 
     def set_models(self, models: list[str], from_server: bool) -> None:
+        self._models_from_server = from_server
         current = self.conversation.model
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
@@ -607,6 +608,8 @@ class ConversationTab(TabChrome):
         self.model_picker.blockSignals(False)
         if current != self.conversation.model:
             self._save_model()
+        if self._model_popup is not None and self._model_popup.isVisible():
+            self._model_popup.set_models(models, self.model_memory(), from_server)
 
     # --- controller signals -----------------------------------------------------------------
 
@@ -717,12 +720,20 @@ class ConversationTab(TabChrome):
             self._model_popup = ModelPickerPopup(self)
             self._model_popup.chosen.connect(self._on_model_picked)
             self._model_popup.closed.connect(self.focus_composer)
+            self._model_popup.retry_requested.connect(self._reload_models)
         listed = [self.model_picker.itemText(i) for i in range(self.model_picker.count())]
-        self._model_popup.set_models(listed, self.model_memory())
+        self._model_popup.set_models(listed, self.model_memory(), self._models_from_server)
         self._model_popup.open_under(self.model_picker)
         return self._model_popup
 
     _model_popup: ModelPickerPopup | None = None
+    _models_from_server = True
+
+    def _reload_models(self) -> None:
+        if self._uses_default_profile():
+            self.controller.load_models()
+        else:
+            self.controller.load_models_of(self.conversation.profile)
 
     def _on_model_picked(self, model_id: str) -> None:
         self.model_picker.setCurrentText(model_id)  # saves it, as a choice in the box does

@@ -17,7 +17,16 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_chat.model_choice import (
     ModelEntry,
@@ -101,6 +110,7 @@ class ModelPickerPopup(QFrame):
 
     chosen = Signal(str)
     closed = Signal()
+    retry_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
@@ -125,26 +135,47 @@ class ModelPickerPopup(QFrame):
         self.list_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
         self.status = QLabel(self)
         self.status.setObjectName("modelPickerStatus")
+        self.status.setWordWrap(True)
+        self.retry_button = QPushButton("&Retry", self)
+        self.retry_button.setObjectName("modelPickerRetry")
+        self.retry_button.setAccessibleName("modelPickerRetry")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
+        self.retry_button.hide()
+        self._from_server = True
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.search)
         layout.addWidget(self.list_view, 1)
-        layout.addWidget(self.status)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.retry_button)
+        layout.addLayout(footer)
         self.resize(420, 420)
 
         self.search.textChanged.connect(self._apply_filter)
         self.search.installEventFilter(self)
         self.list_view.clicked.connect(lambda index: self._choose_row(index.row()))
         self.list_view.star_clicked.connect(self._toggle_star)
+        self.retry_button.clicked.connect(self._retry)
 
     # --- content ----------------------------------------------------------------------------
 
-    def set_models(self, models: list[str], memory: ModelMemory | None) -> None:
+    def set_models(
+        self, models: list[str], memory: ModelMemory | None, from_server: bool = True
+    ) -> None:
+        """`from_server` False: the server's list failed (or was empty or malformed), and
+        `models` are the defaults; the picker says so and offers Retry."""
         self._models = list(models)
         self._memory = memory
+        self._from_server = from_server
+        self.retry_button.setVisible(not from_server or not models)
         self._reorder()
+
+    def _retry(self) -> None:
+        self.status.setText("Asking the server for its models…")
+        self.retry_requested.emit()
 
     def _reorder(self) -> None:
         recent = self._memory.recent() if self._memory else []
@@ -157,9 +188,11 @@ class ModelPickerPopup(QFrame):
         self.list_model.set_rows(rows)
         self._select(0)  # the best match
         if not self._models:
-            self.status.setText("The server listed no models; type a model name in the box.")
+            self.status.setText("No models listed; type a model name here and press Enter.")
         elif not rows:
-            self.status.setText("No model matches.")
+            self.status.setText("No model matches; the model box takes any name typed in it.")
+        elif not self._from_server:
+            self.status.setText("The server did not list its models; these are the defaults.")
         else:
             self.status.setText(f"{len(rows)} of {len(self._entries)} models")
 
