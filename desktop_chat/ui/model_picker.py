@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -58,7 +58,6 @@ class ModelListModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ModelEntry] = []
-        self._grey = QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def set_rows(self, rows: list[ModelEntry]) -> None:
         self.beginResetModel()
@@ -85,7 +84,9 @@ class ModelListModel(QAbstractListModel):
                 notes.append("not listed by the server now")
             return f"{entry.model_id} — {', '.join(notes)}" if notes else entry.model_id
         if role == Qt.ItemDataRole.ForegroundRole and not entry.listed:
-            return self._grey
+            # Read at paint time: the theme (light, dark) may have changed since.
+            palette = QGuiApplication.palette()
+            return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.UserRole:
             return entry.model_id
         return None
