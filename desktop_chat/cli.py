@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -261,14 +260,9 @@ def _read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     return ""
 
 
-def matches(model_id: str, words: Sequence[str]) -> bool:
-    """Every word of the query appears somewhere in the id, case-insensitively."""
-    lowered = model_id.lower()
-    return all(word.lower() in lowered for word in words)
-
-
 def run_models(args: argparse.Namespace) -> int:
     from desktop_chat.api import ChatClient, ChatFailure
+    from desktop_chat.model_choice import matches, query_words
     from desktop_chat.model_list import chat_models
 
     providers = _providers()
@@ -288,7 +282,8 @@ def run_models(args: argparse.Namespace) -> int:
         return _fail(f"no model list: {failure.error.message} {failure.error.hint}")
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    shown = [m for m in (models if args.all else chat_models(models)) if matches(m, args.query)]
+    words = query_words(" ".join(args.query))
+    shown = [m for m in (models if args.all else chat_models(models)) if matches(m, words)]
     sys.stdout.write("".join(f"{model}\n" for model in shown))
     return EXIT_OK if shown or not args.query else EXIT_FAILED
 

@@ -47,12 +47,14 @@ from desktop_chat.domain import (
     Parameters,
     Role,
 )
+from desktop_chat.model_choice import ModelMemory
 from desktop_chat.model_list import fallback_model
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.tab_chrome import TabChrome
 from desktop_chat.ui.theme import notice_colours
@@ -538,6 +540,7 @@ class ConversationTab(TabChrome):
             return
         self.parameters_panel.flush()
         self._save_model()
+        self.model_memory().use(self.conversation.model)
         self.notice.hide()
         if self.controller.send(self.conversation.id, text) is not None:
             # The prompt is committed to the store now; the composer can let it go.
@@ -626,6 +629,7 @@ class ConversationTab(TabChrome):
             self.set_models(models, from_server)
 
     def set_models(self, models: list[str], from_server: bool) -> None:
+        self._models_from_server = from_server
         current = self.conversation.model
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
@@ -638,6 +642,8 @@ class ConversationTab(TabChrome):
         self.model_picker.blockSignals(False)
         if current != self.conversation.model:
             self._save_model()
+        if self._model_popup is not None and self._model_popup.isVisible():
+            self._model_popup.set_models(models, self.model_memory(), from_server)
 
     # --- controller signals -----------------------------------------------------------------
 
@@ -732,6 +738,41 @@ class ConversationTab(TabChrome):
         self.send_button.setEnabled(not streaming)
         self.model_picker.setEnabled(not streaming)
         self.profile_picker.setEnabled(not streaming)
+
+    # --- the searchable model picker (Ctrl+L) --------------------------------------------------
+
+    def model_memory(self) -> ModelMemory:
+        """The favourite and recent models of this chat's profile."""
+        profile = self.conversation.profile or self.controller.config.profile
+        return ModelMemory(self.controller.store, profile)
+
+    def open_model_picker(self) -> ModelPickerPopup | None:
+        """Show the popup under the model box; a choice there is a choice in the box."""
+        if self.is_streaming:
+            return None  # the model box is disabled too: the answer uses the model it began with
+        if self._model_popup is None:
+            self._model_popup = ModelPickerPopup(self)
+            self._model_popup.chosen.connect(self._on_model_picked)
+            self._model_popup.closed.connect(self.focus_composer)
+            self._model_popup.retry_requested.connect(self._reload_models)
+        listed = [self.model_picker.itemText(i) for i in range(self.model_picker.count())]
+        self._model_popup.set_models(listed, self.model_memory(), self._models_from_server)
+        self._model_popup.open_under(self.model_picker)
+        return self._model_popup
+
+    _model_popup: ModelPickerPopup | None = None
+    _models_from_server = True
+
+    def _reload_models(self) -> None:
+        if self._uses_default_profile():
+            self.controller.load_models()
+        else:
+            self.controller.load_models_of(self.conversation.profile)
+
+    def _on_model_picked(self, model_id: str) -> None:
+        self.model_picker.setCurrentText(model_id)  # saves it, as a choice in the box does
+        self.model_memory().use(model_id)
+        self.focus_composer()
 
     def _save_model(self) -> None:
         model = self.model_picker.currentText().strip()

@@ -323,7 +323,11 @@ class MainWindow(QMainWindow):
         search_action = self._new_action("&Search chats")
         search_action.setShortcuts([QKeySequence("Ctrl+Shift+F")])
         search_action.triggered.connect(self._focus_search)
-        for action in (next_action, previous_action, search_action):
+        model_action = self._new_action("Choose the &model…")
+        model_action.setObjectName("chooseModelAction")
+        model_action.setShortcuts([QKeySequence("Ctrl+L")])
+        model_action.triggered.connect(self._open_model_picker)
+        for action in (next_action, previous_action, search_action, model_action):
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         welcome = self._new_action("&Welcome…")
@@ -339,10 +343,6 @@ class MainWindow(QMainWindow):
         for action in self._menu_actions:
             action.setEnabled(False)
             self.addAction(action)
-        focus_composer = QAction("Focus the message box", self)
-        focus_composer.setShortcuts([QKeySequence("Ctrl+L")])
-        focus_composer.triggered.connect(self._focus_composer)
-        self.addAction(focus_composer)
 
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -634,6 +634,12 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(index, mark + _tab_text(title))
         self.tabs.setTabToolTip(index, plain_tooltip(f"{title} — {state}" if state else title))
         self.tabs.setTabWhatsThis(index, state)
+
+    def _open_model_picker(self) -> None:
+        """Ctrl+L: the current chat's model picker; closing it puts the focus back in the
+        message box, so Ctrl+L then Esc is also the way back to typing."""
+        if (tab := self.current_tab()) is not None:
+            tab.open_model_picker()
 
     def _focus_composer(self) -> None:
         if (tab := self.current_tab()) is not None:
