@@ -60,6 +60,7 @@ CHUNK_CHARS = 5
 NEWLINE_EVERY = 80
 SWITCHES = 40
 STREAM_100K_CHARS = 100_000
+PICKER_MODELS = 3_000
 
 
 def selection(text: str | None) -> set[str]:
@@ -595,6 +596,88 @@ def child_stream_100k(variant: str) -> None:
     os._exit(0)
 
 
+def child_picker(variant: str) -> None:
+    """The Ctrl+L model picker with PICKER_MODELS ids (`vendor/model`): set_models + open to
+    the end of the list's first paint (median of 15), and one keystroke's filter + repaint
+    (median of 30). The baseline variant is a bare QListView over a QStringListModel of the
+    same ids, shown and filtered (setStringList) the same way."""
+    gui = _Gui()
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QListView
+
+    vendors = ("openai", "anthropic", "google", "meta-llama", "mistralai", "qwen", "deepseek")
+    ids = [
+        f"{vendors[i % len(vendors)]}/model-{i:04d}-{'mini' if i % 3 else 'pro'}"
+        for i in range(PICKER_MODELS)
+    ]
+    anchor = QComboBox()
+    anchor.show()
+    gui.settle(0.2)
+    queries = ["m", "mo", "mod", "mode", "model", "model-1", "model-12", "mini", "pro", "qwen"]
+    opened: list[float] = []
+    keys: list[float] = []
+    if variant == "app":
+        from desktop_chat.model_choice import ModelMemory
+        from desktop_chat.store import ConversationStore
+        from desktop_chat.ui.model_picker import ModelPickerPopup
+
+        memory = ModelMemory(ConversationStore(), "")
+        for model in ids[:5]:
+            memory.use(model)
+        for _ in range(15):
+            popup = ModelPickerPopup()
+
+            def show(popup: Any = popup) -> None:
+                popup.set_models(ids, memory, True)
+                popup.open_under(anchor)
+
+            marks = gui.until_painted(show, lambda popup=popup: popup.list_view.viewport())
+            opened.append(marks["end"])
+            search = popup.search
+            view = popup.list_view.viewport()
+            for query in queries * 3:
+                t = time.perf_counter()
+                search.setText(query)
+                view.repaint()
+                gui.app.processEvents()
+                keys.append(time.perf_counter() - t)
+            popup.close()
+            popup.deleteLater()
+            gui.settle(0.05)
+    else:
+        for _ in range(15):
+            field, view = QLineEdit(), QListView()
+            model = QStringListModel()
+            view.setModel(model)
+            view.setUniformItemSizes(True)
+
+            def show(view: Any = view, model: Any = model) -> None:
+                model.setStringList(ids)
+                view.show()
+
+            marks = gui.until_painted(show, lambda view=view: view.viewport())
+            opened.append(marks["end"])
+            for query in queries * 3:
+                t = time.perf_counter()
+                field.setText(query)
+                model.setStringList([i for i in ids if query in i])
+                view.viewport().repaint()
+                gui.app.processEvents()
+                keys.append(time.perf_counter() - t)
+            view.close()
+            view.deleteLater()
+            gui.settle(0.05)
+    _emit(
+        {
+            "open_median_s": statistics.median(opened),
+            "key_median_s": statistics.median(keys),
+            "key_worst_s": max(keys),
+            "models": len(ids),
+        }
+    )
+    os._exit(0)
+
+
 def child_tabs(db_path: str, ids_csv: str, switches: int) -> None:
     """Figures 6 and 7: open these chats (each painted once), switch tabs, VmRSS after gc."""
     import gc
@@ -669,6 +752,8 @@ def child_main(kind: str, args: list[str]) -> None:
         child_sidebar_floor(int(args[0]))
     elif kind == "h-delta":
         child_delta(args[0], int(args[1]))
+    elif kind == "h-picker":
+        child_picker(args[0])
     elif kind == "h-stream100k":
         child_stream_100k(args[0])
     elif kind == "h-tabs":
@@ -864,6 +949,8 @@ class Extra:
             out["delta_paragraph"] = (lambda: self._child("h-delta", "paragraph", every), heavy)
             out["stream100k_spaced"] = (lambda: self._child("h-stream100k", "spaced"), heavy)
             out["stream100k_spaceless"] = (lambda: self._child("h-stream100k", "spaceless"), heavy)
+            out["picker_app"] = (lambda: self._child("h-picker", "app"), heavy)
+            out["picker_floor"] = (lambda: self._child("h-picker", "floor"), heavy)
         if "tabs" in f:
             long_ids = ",".join(self.manifest.get("long", []))
             short_ids = ",".join(self.manifest.get("short", []))
@@ -1032,6 +1119,20 @@ class Extra:
                 m("stream100k_spaced", "cpu_s"),
                 2.0,
                 " s",
+            )
+            below(
+                "Model picker (Ctrl+L), 3,000 models: open → first paint, median of 15 "
+                "(vs a bare QListView of them)",
+                m("picker_app", "open_median_s"),
+                m("picker_floor", "open_median_s"),
+                0.15,
+            )
+            below(
+                "Model picker: one keystroke's filter + repaint, median of 450 (vs the same "
+                "filter into a QStringListModel)",
+                m("picker_app", "key_median_s"),
+                m("picker_floor", "key_median_s"),
+                1 / 60,
             )
         if "tabs" in f:
             below(
