@@ -15,7 +15,14 @@ def fake_openai() -> Iterator[FakeOpenAIServer]:
         yield server
 
 
-from qt_fixtures import controller, make_controller, provider, qt_loop, store  # noqa: E402, F401  (fixtures)
+from qt_fixtures import (  # noqa: E402, F401  (fixtures)
+    controller,
+    make_controller,
+    open_window,
+    provider,
+    qt_loop,
+    store,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")

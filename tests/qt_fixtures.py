@@ -15,11 +15,14 @@ from pathlib import Path
 import pytest
 import qasync
 from fake_openai import FakeOpenAIServer
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from desktop_chat.api import ProviderConfig
 from desktop_chat.controller import ChatController
 from desktop_chat.store import ConversationStore
+from desktop_chat.ui.main_window import MainWindow
 
 TEST_KEY = "sk-test-DO-NOT-LEAK-4f9c2b7e"
 
@@ -85,3 +88,28 @@ def controller(
     make_controller: Callable[[ProviderConfig], ChatController], provider: ProviderConfig
 ) -> ChatController:
     return make_controller(provider)
+
+
+@pytest.fixture
+def open_window(
+    qtbot: QtBot, qapp: QApplication
+) -> Iterator[Callable[[ChatController], MainWindow]]:
+    """Build, restore and show MainWindows; they are closed and really deleted afterwards."""
+    made: list[MainWindow] = []
+
+    def make(controller: ChatController) -> MainWindow:
+        win = MainWindow(controller)
+        qtbot.addWidget(win)
+        made.append(win)
+        win.restore_session()
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    yield make
+    # pytest-qt has closed them and called deleteLater(); delete them now, before the store
+    # closes, so no timer of theirs (history refresh, settings save) fires in a later test.
+    for win in made:
+        win.close()
+    made.clear()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

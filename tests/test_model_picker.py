@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import fake_openai as fake
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
@@ -80,28 +80,6 @@ def test_memory_is_per_profile_bounded_and_survives_damage(store: ConversationSt
 
 
 # --- the window -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def open_window(
-    qtbot: QtBot, qapp: QApplication
-) -> Iterator[Callable[[ChatController], MainWindow]]:
-    made: list[MainWindow] = []
-
-    def make(controller: ChatController) -> MainWindow:
-        win = MainWindow(controller)
-        qtbot.addWidget(win)
-        made.append(win)
-        win.restore_session()
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-
-    yield make
-    for win in made:
-        win.close()
-    made.clear()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import fake_openai as fake
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -43,31 +42,6 @@ TIMEOUT = 10_000
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def open_window(
-    qtbot: QtBot, qapp: QApplication
-) -> Iterator[Callable[[ChatController], MainWindow]]:
-    """Build, restore and show MainWindows; they are closed and really deleted afterwards."""
-    made: list[MainWindow] = []
-
-    def make(controller: ChatController) -> MainWindow:
-        win = MainWindow(controller)
-        qtbot.addWidget(win)
-        made.append(win)
-        win.restore_session()
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-
-    yield make
-    # pytest-qt has closed them and called deleteLater(); delete them now, before the store
-    # closes, so no timer of theirs (history refresh, settings save) fires in a later test.
-    for win in made:
-        win.close()
-    made.clear()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
