@@ -33,7 +33,7 @@ APT_PACKAGES=(
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
     libx11-xcb1 libxcb1 libxcb-image0 libxcb-randr0 libxcb-render0 libxcb-render-util0
     libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
-    xvfb xdotool imagemagick x11-utils
+    xvfb xdotool imagemagick x11-utils xclip
     gnome-keyring dbus dbus-x11 libsecret-tools
     fonts-dejavu-core
     sqlite3
