@@ -39,7 +39,9 @@ from desktop_chat.request_rules import (
     Refusals,
     fit_request,
     is_reasoning_model,
+    is_responses_only_refusal,
     refusal_in,
+    refused_by_body,
 )
 from desktop_chat.thinking import ThinkSplitter
 
@@ -253,7 +255,7 @@ class ChatClient:
         if failure.error.kind is not ErrorKind.BAD_REQUEST:
             return None
         refusal = refusal_in(failure.error.message)
-        if refusal is None or refusal.name not in body:
+        if refusal is None or not refused_by_body(refusal, body):
             return None
         note = refusal.describe(model) if self.refusals.remember(model, refusal) else None
         if note:
@@ -327,11 +329,14 @@ class ChatClient:
         yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
 
     async def _create(self, endpoint: str, body: dict[str, Any]) -> Any:
-        with self._classified():
-            client = self._client()
-            resource = client.chat.completions if endpoint == "/chat/completions" else None
-            create = resource.create if resource is not None else client.completions.create
-            return await create(**body, extra_headers=self._extra_headers)
+        try:
+            with self._classified():
+                client = self._client()
+                resource = client.chat.completions if endpoint == "/chat/completions" else None
+                create = resource.create if resource is not None else client.completions.create
+                return await create(**body, extra_headers=self._extra_headers)
+        except ChatFailure as failure:
+            raise _plainly(failure, str(body.get("model", ""))) from failure.__cause__
 
 
 @functools.cache
@@ -343,6 +348,26 @@ def _bounded_client_class() -> type[httpx2.AsyncClient]:
     from desktop_chat.http_limits import EventBoundedClient
 
     return type("BoundedAsyncHttpxClient", (EventBoundedClient, openai.DefaultAsyncHttpxClient), {})
+
+
+def _plainly(failure: ChatFailure, model: str) -> ChatFailure:
+    """A refusal that a model works only through the Responses API (o1-pro, o3-pro), said
+    plainly and naming the model, instead of the server's raw 400."""
+    error = failure.error
+    if error.kind not in (ErrorKind.BAD_REQUEST, ErrorKind.MODEL_NOT_FOUND):
+        return failure
+    if not is_responses_only_refusal(error.message):
+        return failure
+    return ChatFailure(
+        ChatError(
+            ErrorKind.BAD_REQUEST,
+            f"{model or 'This model'} works only through OpenAI's Responses API, which "
+            "desktop-chat does not use: it cannot answer in a chat here.",
+            "Choose another model: o3, o4-mini or gpt-5 reason the same way through chat.",
+            error.status_code,
+            retryable=False,
+        )
+    )
 
 
 def _choice_reasoning(choice: Any) -> str | None:
@@ -397,10 +422,37 @@ def no_key_error(config: ProviderConfig | None = None) -> ChatError:
     )
 
 
+_CONTEXT_TOO_LONG = re.compile(
+    r"maximum context length|context[_ ]length[_ ]exceeded|exceeds? the (?:available )?context|"
+    r"context window|too many tokens|prompt is too long",
+    re.IGNORECASE,
+)
+
+
+def _error_code(error: BaseException) -> str | None:
+    code = getattr(error, "code", None)
+    return code if isinstance(code, str) else None
+
+
+def _string_error(response: Any) -> str:
+    """The text of a JSON body `{"error": "…"}`; nothing for a body that is not JSON (a
+    proxy's HTML page could echo anything, headers included)."""
+    try:
+        data = json.loads(response.text)
+    except (AttributeError, ValueError, TypeError):
+        return ""
+    inner = data.get("error") if isinstance(data, dict) else None
+    return inner[:2000] if isinstance(inner, str) else ""
+
+
 def _server_message(error: Exception) -> str:
     body = getattr(error, "body", None)
+    if isinstance(body, str):  # the SDK unwraps {"error": "…"} (LM Studio) to the string
+        return _string_error(getattr(error, "response", None))
     if isinstance(body, Mapping):
         inner = body.get("error", body)
+        if isinstance(inner, str):  # {"error": "…"} (LM Studio)
+            return inner
         if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
             return str(inner["message"])
         if isinstance(body.get("message"), str):
@@ -483,6 +535,15 @@ def classify(
             ErrorKind.SERVER,
             f"The server had a problem ({status})." + suffix,
             "This is usually temporary: retry in a moment.",
+            status,
+        )
+    too_long = _CONTEXT_TOO_LONG.search(detail) or _error_code(error) == "context_length_exceeded"
+    if too_long and isinstance(error, openai.APIStatusError) and status in (400, 413, 422):
+        return ChatError(
+            ErrorKind.CONTEXT_TOO_LONG,
+            f"The conversation is longer than the model's context window ({status})." + suffix,
+            "Send fewer earlier messages (the chat's Context setting), start a new chat, or "
+            "choose a model with a larger context window.",
             status,
         )
     if isinstance(error, openai.BadRequestError | openai.UnprocessableEntityError):

@@ -74,6 +74,7 @@ class Parameters:
     seed: int | None = None
     json_mode: bool = False  # response_format {"type": "json_object"} (chat mode only)
     reasoning_effort: str | None = None  # one of REASONING_EFFORTS; None: the model's default
+    context_messages: int | None = None  # send only the last N messages (None: all of them)
 
     def as_request_kwargs(self, mode: Mode = Mode.CHAT) -> dict[str, object]:
         kwargs: dict[str, object] = {}
@@ -95,6 +96,8 @@ class Parameters:
         data.pop("response_format", None)
         if self.json_mode:
             data["json_mode"] = True
+        if self.context_messages:
+            data["context_messages"] = self.context_messages
         return data
 
     @classmethod
@@ -105,6 +108,7 @@ class Parameters:
 
         max_tokens = data.get("max_tokens")
         seed = data.get("seed")
+        context = data.get("context_messages")
         stop = data.get("stop") or ()
         return cls(
             temperature=number("temperature"),
@@ -117,6 +121,9 @@ class Parameters:
             json_mode=data.get("json_mode") is True,
             reasoning_effort=effort
             if (effort := data.get("reasoning_effort")) in REASONING_EFFORTS
+            else None,
+            context_messages=context
+            if isinstance(context, int) and not isinstance(context, bool) and context > 0
             else None,
         )
 
@@ -201,14 +208,27 @@ def request_history(conversation: Conversation, upto: Message | None = None) -> 
     Messages whose text is empty (an answer that never started) are left out.
     """
     turns: list[ChatTurn] = []
-    if conversation.system_prompt.strip():
-        turns.append(ChatTurn(Role.SYSTEM, conversation.system_prompt))
     for message in conversation.messages:
         if message.content or message.role is Role.USER:
             turns.append(ChatTurn(message.role, message.content))
         if upto is not None and message.id == upto.id:
             break
+    turns = last_messages(turns, conversation.parameters.context_messages)
+    if conversation.system_prompt.strip():
+        turns.insert(0, ChatTurn(Role.SYSTEM, conversation.system_prompt))
     return turns
+
+
+def last_messages(turns: list[ChatTurn], count: int | None) -> list[ChatTurn]:
+    """The chat's Context setting: only the last `count` messages go (the system message is
+    added by the caller, always). The kept part starts with a user message where it can, as
+    an answer with no question before it puzzles models."""
+    if not count or len(turns) <= count:
+        return turns
+    kept = turns[-count:]
+    while len(kept) > 1 and kept[0].role is not Role.USER:
+        kept = kept[1:]
+    return kept
 
 
 # --- stream events yielded by the API client -------------------------------------------------
@@ -265,6 +285,7 @@ class ErrorKind(enum.StrEnum):
     STREAM_DROPPED = "stream_dropped"
     MALFORMED = "malformed"
     BAD_REQUEST = "bad_request"
+    CONTEXT_TOO_LONG = "context_too_long"
     TLS = "tls"
     UNKNOWN = "unknown"
 

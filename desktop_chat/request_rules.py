@@ -18,6 +18,19 @@ from typing import Any
 SAMPLING = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 _REASONING = re.compile(r"^(?:[\w.-]+/)?(?:o\d+(?:-[\w.-]+)?|gpt-5(?:[\w.-]*)?)$", re.IGNORECASE)
 _REFUSES_STOP = re.compile(r"^(?:[\w.-]+/)?(?:o3(?:-[\w.-]+)?|gpt-5(?:[\w.-]*)?)$", re.IGNORECASE)
+# o1-mini and o1-preview take neither `system` nor `developer` messages.
+_NO_SYSTEM_MESSAGE = re.compile(r"^(?:[\w.-]+/)?o1-(?:mini|preview)(?:-[\w.-]+)?$", re.IGNORECASE)
+# deepseek-reasoner refuses two user (or two assistant) messages in a row.
+_NO_SUCCESSIVE_ROLES = re.compile(r"^(?:[\w.-]+/)?deepseek-reasoner\b", re.IGNORECASE)
+_SUCCESSIVE_REFUSED = re.compile(r"successive (?:user or assistant )?messages|interleave", re.I)
+_JSON_OBJECT_REFUSED = re.compile(r"response_format.*json_schema", re.IGNORECASE | re.DOTALL)
+_RESPONSES_ONLY = re.compile(r"v1/responses|Responses API", re.IGNORECASE)
+# LM Studio takes `json_schema` or `text` only: a schema that allows any object is json mode.
+PERMISSIVE_JSON_SCHEMA = {
+    "type": "json_schema",
+    "json_schema": {"name": "answer", "schema": {"type": "object"}},
+}
+SUCCESSIVE_ROLES = "successive messages of one role"  # a Refusal's name: not a parameter
 _UNSUPPORTED_PARAMETER = re.compile(
     r"Unsupported parameter: '(?P<name>\w+)'(?:.*?Use '(?P<instead>\w+)' instead)?", re.DOTALL
 )
@@ -40,6 +53,13 @@ class Refusal:
     instead: str | None = None
 
     def describe(self, model: str) -> str:
+        if self.name == SUCCESSIVE_ROLES:
+            return (
+                f"{model} takes no two messages of one role in a row: such messages are "
+                "joined into one before sending."
+            )
+        if self.name == "response_format":
+            return f"{model} takes JSON mode as a JSON schema: sent that way now."
         if self.instead:
             return f"{model} takes {self.instead} instead of {self.name}: sent that way now."
         return f"{model} does not accept {self.name}: it is no longer sent to this model."
@@ -47,6 +67,10 @@ class Refusal:
 
 def refusal_in(message: str) -> Refusal | None:
     """The parameter a 400's message names as unsupported, if it names one."""
+    if _SUCCESSIVE_REFUSED.search(message):
+        return Refusal(SUCCESSIVE_ROLES)
+    if _JSON_OBJECT_REFUSED.search(message):
+        return Refusal("response_format")
     if match := _UNSUPPORTED_PARAMETER.search(message):
         return Refusal(match["name"], match["instead"])
     if match := _UNSUPPORTED_VALUE.search(message):
@@ -70,7 +94,12 @@ class Refusals:
 
     def apply(self, model: str, body: dict[str, Any]) -> dict[str, Any]:
         for refusal in self.by_model.get(model, {}).values():
-            if refusal.name in body:
+            if refusal.name == SUCCESSIVE_ROLES and "messages" in body:
+                body["messages"] = merge_successive_roles(body["messages"])
+            elif refusal.name == "response_format":
+                if body.get("response_format") == {"type": "json_object"}:
+                    body["response_format"] = PERMISSIVE_JSON_SCHEMA
+            elif refusal.name in body:
                 value = body.pop(refusal.name)
                 if refusal.instead and refusal.instead not in body:
                     body[refusal.instead] = value
@@ -91,9 +120,83 @@ def fit_request(
             fitted["max_completion_tokens"] = fitted.pop("max_tokens")
     elif official:
         fitted.pop("reasoning_effort", None)  # OpenAI's other models refuse it
+    if "messages" in fitted:
+        if _NO_SYSTEM_MESSAGE.match(model.strip()):
+            fitted["messages"] = fold_system_message(fitted["messages"])
+        if _NO_SUCCESSIVE_ROLES.match(model.strip()):
+            fitted["messages"] = merge_successive_roles(fitted["messages"])
     if refusals is not None:
         refusals.apply(model, fitted)
     return fitted
+
+
+def refused_by_body(refusal: Refusal, body: dict[str, Any]) -> bool:
+    """True when `refusal` concerns something this body carries (so a retry can differ)."""
+    if refusal.name == SUCCESSIVE_ROLES:
+        messages = body.get("messages") or []
+        return merge_successive_roles(messages) != messages
+    if refusal.name == "response_format":
+        return body.get("response_format") == {"type": "json_object"}
+    return refusal.name in body
+
+
+def is_responses_only_refusal(message: str) -> bool:
+    """The server says this model works only through the Responses API (o1-pro, o3-pro)."""
+    return bool(_RESPONSES_ONLY.search(message))
+
+
+def folds_system_message(model: str) -> bool:
+    return bool(_NO_SYSTEM_MESSAGE.match(model.strip()))
+
+
+def fold_system_message(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The system message's text put at the head of the first user message instead."""
+    system = [m for m in messages if m.get("role") in ("system", "developer")]
+    rest = [dict(m) for m in messages if m.get("role") not in ("system", "developer")]
+    text = "\n\n".join(_text_of(m.get("content")) for m in system).strip()
+    if not text:
+        return rest
+    for message in rest:
+        if message.get("role") == "user":
+            message["content"] = _joined(text, message.get("content"))
+            break
+    else:
+        rest.insert(0, {"role": "user", "content": text})
+    return rest
+
+
+def merge_successive_roles(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two user (or two assistant) messages in a row become one, their texts joined."""
+    merged: list[dict[str, Any]] = []
+    for message in messages:
+        role = message.get("role")
+        if merged and role in ("user", "assistant") and merged[-1].get("role") == role:
+            joined = _joined(merged[-1].get("content"), message.get("content"))
+            merged[-1] = {**merged[-1], "content": joined}
+        else:
+            merged.append(dict(message))
+    return merged
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n\n".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return ""
+
+
+def _parts(content: Any) -> list[Any]:
+    if isinstance(content, list):
+        return list(content)
+    return [{"type": "text", "text": content}] if content else []
+
+
+def _joined(first: Any, second: Any) -> Any:
+    """Two message contents as one: text joined by a blank line; content parts concatenated."""
+    if isinstance(first, list) or isinstance(second, list):
+        return _parts(first) + _parts(second)
+    return "\n\n".join(text for text in (first or "", second or "") if text)
 
 
 def not_applicable_reason(model: str, parameter: str) -> str | None:
@@ -106,4 +209,6 @@ def not_applicable_reason(model: str, parameter: str) -> str | None:
         return f"{model} is a reasoning model: it only accepts the default {parameter}."
     if parameter == "stop" and _REFUSES_STOP.match(model.strip()):
         return f"{model} does not accept stop sequences."
+    if parameter == "system_prompt" and folds_system_message(model):
+        return f"{model} takes no system message: it is sent at the start of the first message."
     return None

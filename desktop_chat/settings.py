@@ -76,6 +76,8 @@ class Settings:
     zoom: int = 0  # point-size steps added to the system font in conversations
     quick_ask_prefill: bool = False  # prefill Quick ask from the selection / clipboard
     prices: dict[str, Any] = field(default_factory=dict)  # model -> [input, output] $/1M
+    # model -> {"reasoning", "vision", "tools": bool, "context": tokens}, over capabilities.py
+    capabilities: dict[str, Any] = field(default_factory=dict)
     parameter_presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     system_prompts: dict[str, str] = field(default_factory=dict)  # the user's prompt library
     extra: dict[str, Any] = field(default_factory=dict)
@@ -208,6 +210,7 @@ def _parse(raw: bytes, problems: list[str]) -> Settings:
         zoom=max(-6, min(20, zoom)),
         quick_ask_prefill=read.field("quick_ask_prefill", bool, False),
         prices=_mapping(read.field("prices", dict, {})),
+        capabilities=_mapping(read.field("capabilities", dict, {})),
         parameter_presets={
             k: v
             for k, v in _mapping(read.field("parameter_presets", dict, {})).items()

@@ -45,6 +45,7 @@ import contextlib
 import dataclasses
 import http.server
 import json
+import re
 import select
 import signal
 import socket
@@ -379,6 +380,7 @@ class FakeOpenAIServer:
         self._initial_switches = (usage, reject_stream_options)
         self._usage = usage
         self._reject_stream_options = reject_stream_options
+        self._model_rules = False
 
     # ---- lifecycle
 
@@ -470,6 +472,20 @@ class FakeOpenAIServer:
         with self._lock:
             self._usage = enabled
 
+    def set_model_rules(self, enabled: bool) -> None:
+        """``True``: refuse what the real servers refuse, with their words, byte for byte:
+        OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…: max_tokens, a non-default
+        temperature, stop), the Responses-only models (o1-pro, o3-pro), o1-mini's system
+        message, deepseek-reasoner's successive messages of one role, and LM Studio's
+        ``json_object`` (for a model whose id starts with ``lmstudio-``)."""
+        with self._lock:
+            self._model_rules = enabled
+
+    @property
+    def applies_model_rules(self) -> bool:
+        with self._lock:
+            return self._model_rules
+
     def set_reject_stream_options(self, enabled: bool) -> None:
         """``True``: answer 400 to any request whose body has ``stream_options``."""
         with self._lock:
@@ -515,6 +531,7 @@ class FakeOpenAIServer:
             self._models_error_left = None
             self._default = reply()
             self._usage, self._reject_stream_options = self._initial_switches
+            self._model_rules = False
 
     def pending(self) -> list[Behaviour]:
         """Behaviours still queued."""
@@ -758,6 +775,70 @@ def _chunked(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
 
 
+_OPENAI_REASONING = re.compile(r"^(o\d+(-[\w.-]+)?|gpt-5[\w.-]*)$")
+_RESPONSES_ONLY = re.compile(r"^(o1-pro|o3-pro|gpt-5-pro)(-[\w.-]+)?$")
+
+
+def _refusal(message: str, param: str | None, code: str | None) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": message,
+            "type": "invalid_request_error",
+            "param": param,
+            "code": code,
+        }
+    }
+
+
+def model_rule_refusal(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """What the real server answers to a request its model does not take, or None."""
+    model = str(body.get("model") or "")
+    messages = body.get("messages") or []
+    if _RESPONSES_ONLY.match(model):
+        message = "This model is only supported in v1/responses and not in v1/chat/completions."
+        return 404, _refusal(message, "model", None)
+    if _OPENAI_REASONING.match(model):
+        if "max_tokens" in body:
+            message = (
+                "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                "Use 'max_completion_tokens' instead."
+            )
+            return 400, _refusal(message, "max_tokens", "unsupported_parameter")
+        for name in ("temperature", "top_p"):
+            if name in body and body[name] != 1:
+                message = (
+                    f"Unsupported value: '{name}' does not support {body[name]} with this "
+                    "model. Only the default (1) value is supported."
+                )
+                return 400, _refusal(message, name, "unsupported_value")
+        if "stop" in body and (model.startswith("gpt-5") or model.startswith("o3")):
+            message = "Unsupported parameter: 'stop' is not supported with this model."
+            return 400, _refusal(message, "stop", "unsupported_parameter")
+        if model.startswith(("o1-mini", "o1-preview")):
+            for index, turn in enumerate(messages):
+                if isinstance(turn, dict) and turn.get("role") in ("system", "developer"):
+                    message = (
+                        f"Unsupported value: 'messages[{index}].role' does not support "
+                        f"'{turn['role']}' with this model."
+                    )
+                    return 400, _refusal(message, f"messages[{index}].role", "unsupported_value")
+    if model.startswith("deepseek-reasoner"):
+        roles = [turn.get("role") for turn in messages if isinstance(turn, dict)]
+        for index in range(1, len(roles)):
+            if roles[index] == roles[index - 1] and roles[index] in ("user", "assistant"):
+                message = (
+                    "deepseek-reasoner does not support successive user or assistant messages "
+                    f"(messages[{index - 1}] and messages[{index}] in your input). You should "
+                    "interleave the user/assistant messages in the message sequence."
+                )
+                return 400, _refusal(message, None, "invalid_request_error")
+    if model.startswith("lmstudio-") and body.get("response_format", {}).get("type") == (
+        "json_object"
+    ):
+        return 400, {"error": "'response_format.type' must be 'json_schema' or 'text'"}
+    return None
+
+
 def _error_body(behaviour: Behaviour) -> bytes:
     return json.dumps(
         {
@@ -988,6 +1069,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             )
             self.fake._update(record, status=400, behaviour="reject_stream_options")
             self._send_json(400, _error_body(failure))
+            return
+        if self.fake.applies_model_rules and (refused := model_rule_refusal(body)):
+            status, payload = refused
+            self.fake._update(record, status=status, behaviour="model_rule")
+            self._send_json(status, json.dumps(payload).encode())
             return
         behaviour = self.fake._next_behaviour()
         self.fake._update(record, behaviour=behaviour.kind)

@@ -37,15 +37,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.capabilities import capabilities_of, capability_table, format_tokens
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
     REASONING_EFFORTS,
     ChatError,
     Conversation,
+    ErrorKind,
     Message,
     Mode,
     Parameters,
     Role,
+    estimate_tokens,
+    request_history,
 )
 from desktop_chat.model_choice import ModelMemory
 from desktop_chat.model_list import fallback_model
@@ -181,8 +185,22 @@ class ParametersPanel(QFrame):
         self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
         effort_label = QLabel("Reasoning", self)
         effort_label.setBuddy(self.reasoning_effort)
+        self.context_messages = QSpinBox(self)
+        self.context_messages.setObjectName("contextMessages")
+        self.context_messages.setAccessibleName("Context: messages sent")
+        self.context_messages.setRange(0, 100_000)
+        self.context_messages.setSpecialValueText("all messages")
+        self.context_messages.setPrefix("last ")
+        self.context_messages.setToolTip(
+            "How much of the history each request sends; the system message always goes"
+        )
+        self.context_messages.valueChanged.connect(self.changed)
+        context_label = QLabel("Context", self)
+        context_label.setBuddy(self.context_messages)
         extra.addWidget(seed_label)
         extra.addWidget(self.seed)
+        extra.addWidget(context_label)
+        extra.addWidget(self.context_messages)
         extra.addWidget(effort_label)
         extra.addWidget(self.reasoning_effort)
         extra.addWidget(self.json_mode)
@@ -276,6 +294,7 @@ class ParametersPanel(QFrame):
             self.json_mode,
             self.stop,
             self.reasoning_effort,
+            self.context_messages,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -287,6 +306,7 @@ class ParametersPanel(QFrame):
         ):
             spin.setValue(spin.minimum() if value is None else value)
         self.max_tokens.setValue(p.max_tokens or 0)
+        self.context_messages.setValue(p.context_messages or 0)
         self.seed.setValue(-1 if p.seed is None else p.seed)
         self.json_mode.setChecked(p.json_mode)
         self.stop.setPlainText("\n".join(p.stop))
@@ -336,6 +356,7 @@ class ParametersPanel(QFrame):
             seed=None if self.seed.value() < 0 else self.seed.value(),
             json_mode=self.json_mode.isChecked(),
             reasoning_effort=self.reasoning_effort.currentData(),
+            context_messages=self.context_messages.value() or None,
         )
 
     def set_model(self, model: str) -> None:
@@ -351,6 +372,8 @@ class ParametersPanel(QFrame):
             reason = not_applicable_reason(model, parameter)
             widget.setEnabled(reason is None)
             widget.setToolTip(reason or "")
+        # Still sent, but folded into the first message: say so where it is typed.
+        self.system_prompt.setToolTip(not_applicable_reason(model, "system_prompt") or "")
 
 
 class EditDialog(QDialog):
@@ -465,6 +488,15 @@ class ConversationTab(TabChrome):
 
         self.notice = Notice("chatNotice", self)
         layout.insertWidget(after_view + 1, self.notice)
+
+        overrides = providers.settings.capabilities if providers is not None else None
+        self.capabilities = capability_table(overrides)
+        self._history_tokens = 0  # estimate of what the next request sends, draft aside
+        self._context_timer = QTimer(self)  # the draft's share, counted once typing pauses
+        self._context_timer.setSingleShot(True)
+        self._context_timer.setInterval(300)
+        self._context_timer.timeout.connect(self._show_context)
+        self.composer.textChanged.connect(self._context_timer.start)
 
         self.composer.submitted.connect(self.send)
         self.send_button.clicked.connect(self.send)
@@ -671,6 +703,8 @@ class ConversationTab(TabChrome):
             return
         self._after_stream()
         actions = [("Retry", self.retry)] if error.retryable else []
+        if error.kind is ErrorKind.CONTEXT_TOO_LONG:
+            actions.insert(0, ("Send less history…", self._offer_context_setting))
         # The prompt stays in the conversation (it was committed before the request).
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
@@ -713,8 +747,43 @@ class ConversationTab(TabChrome):
         overrides = self.providers.settings.prices if self.providers is not None else None
         self.message_view.prices = price_table(overrides)
 
+    def _update_context(self) -> None:
+        """What the next request will send, from the history (counted when it changes)."""
+        if self.conversation.mode is Mode.COMPLETION:
+            self._history_tokens = 0
+        else:
+            turns = request_history(self.conversation)
+            self._history_tokens = sum(estimate_tokens(turn.content) + 4 for turn in turns)
+        self._show_context()
+
+    def _show_context(self) -> None:
+        """`≈12.4k / 128k`: the estimate against the model's context window, where known."""
+        tokens = self._history_tokens + estimate_tokens(self.composer.toPlainText())
+        known = capabilities_of(self.conversation.model, self.capabilities)
+        window = known.context_window if known else None
+        if window:
+            text = f"≈{format_tokens(tokens)} / {format_tokens(window)}"
+            tip = (
+                f"The next request sends about {tokens:,} tokens of the {window:,} that "
+                f"{self.conversation.model} takes (an estimate, about four characters a token)."
+            )
+        elif tokens:
+            text = f"≈{format_tokens(tokens)}"
+            tip = (
+                f"The next request sends about {tokens:,} tokens; the model's context window "
+                'is not known (add it in settings.json under "capabilities").'
+            )
+        else:
+            text = tip = ""
+        self.context_usage.setText(text)
+        self.context_usage.setToolTip(tip)
+        over = bool(window) and tokens > window  # type: ignore[operator]
+        self.context_usage.setEnabled(over)  # greyed, as the totals are, unless it is too much
+        self.context_usage.setStyleSheet("color: #c62828;" if over else "")
+
     def _update_totals(self) -> None:
         """Running total of the answers on the active branch."""
+        self._update_context()
         answers = [m for m in self.conversation.messages if m.usage is not None]
         if not answers:
             self.totals.clear()
@@ -774,6 +843,16 @@ class ConversationTab(TabChrome):
         self.model_memory().use(model_id)
         self.focus_composer()
 
+    def _offer_context_setting(self) -> None:
+        """The fix for a context-length error: the chat's Context setting, opened and
+        focused, with a start value that fits when the window is known."""
+        self.settings_button.setChecked(True)
+        spin = self.parameters_panel.context_messages
+        if not spin.value():
+            spin.setValue(max(2, len(self.conversation.messages) // 2))
+        spin.setFocus(Qt.FocusReason.OtherFocusReason)
+        spin.selectAll()
+
     def _save_model(self) -> None:
         model = self.model_picker.currentText().strip()
         if model and model != self.conversation.model:
@@ -781,6 +860,7 @@ class ConversationTab(TabChrome):
                 self.conversation.id, model=model
             )
             self.parameters_panel.set_model(model)
+            self._show_context()
 
     def _save_settings(self) -> None:
         self.conversation = self.controller.store.update_conversation(
@@ -789,6 +869,7 @@ class ConversationTab(TabChrome):
             parameters=self.parameters_panel.parameters(),
             mode=self.parameters_panel.current_mode(),
         )
+        self._update_context()
 
     def _add_message(self) -> None:
         dialog = AddMessageDialog(self)
