@@ -139,6 +139,10 @@ class ChatController(QObject):
         self._profile_model_tasks: set[asyncio.Task[None]] = set()  # kept: the loop holds weakly
         self.models: list[str] = list(FALLBACK_MODELS)
         self.models_from_server = False
+        # What each profile's server lists beside its chat models (embeddings, speech,
+        # images…), for the picker's "Show all models"; "" is the default profile.
+        self.other_models: dict[str, list[str]] = {}
+        self._models_asked_at: dict[str, float] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(int(FRAME_SECONDS * 1000))
@@ -371,7 +375,9 @@ class ChatController(QObject):
         if not profile_name:
             return list(self.models)
         try:
-            models = chat_models(await self._chat_client(profile_name).list_models())
+            models = self._sorted_out(
+                profile_name, await self._chat_client(profile_name).list_models()
+            )
         except ChatFailure:
             models = []
         return models or list(FALLBACK_MODELS)
@@ -389,7 +395,27 @@ class ChatController(QObject):
 
     def load_models(self) -> None:
         if self._model_task is None or self._model_task.done():
+            self._models_asked_at[""] = time.monotonic()
             self._model_task = _spawn(self._load_models())
+
+    def refresh_models(self, profile_name: str = "", max_age: float = 60.0) -> None:
+        """Ask again in the background if the list is older than `max_age` seconds (the
+        picker calls this as it opens: the cached list shows at once, the fresh one follows)."""
+        asked = self._models_asked_at.get(profile_name)
+        if asked is not None and time.monotonic() - asked < max_age:
+            return
+        if profile_name:
+            self._models_asked_at[profile_name] = time.monotonic()
+            self.load_models_of(profile_name)
+        else:
+            self.load_models()
+
+    def _sorted_out(self, profile_name: str, listed: list[str]) -> list[str]:
+        """The chat models of a server's list; the others are kept for "Show all models"."""
+        models = chat_models(listed)
+        shown = set(models)
+        self.other_models[profile_name] = [model for model in listed if model not in shown]
+        return models
 
     # --- internals --------------------------------------------------------------------------
 
@@ -401,7 +427,7 @@ class ChatController(QObject):
 
     async def _load_models(self) -> None:
         try:
-            models = chat_models(await self._chat_client().list_models())
+            models = self._sorted_out("", await self._chat_client().list_models())
         except ChatFailure as failure:
             log.info("Model list unavailable (%s); using the built-in list", failure.error.kind)
             models = []

@@ -268,3 +268,49 @@ def test_a_failing_list_says_so_offers_retry_and_retry_brings_the_models(
     assert popup.isVisible()
     assert len(popup.visible_models()) == 3_000
     assert not popup.retry_button.isVisible()
+
+
+# --- capability marks, "Show all models", a fresh list in the background ----------------------
+
+
+def test_rows_carry_the_capability_marks_where_the_table_knows_the_model(qtbot, loaded_window):
+    from desktop_chat.ui.model_picker import MARKS_ROLE
+
+    popup = open_picker(qtbot, loaded_window)
+    type_query(qtbot, popup, "gpt 5 mini")
+    index = popup.list_model.index(0)
+    assert index.data(MARKS_ROLE) == "reasoning · vision · tools · 400k"
+    popup.search.clear()
+    type_query(qtbot, popup, "model-0042")
+    assert popup.list_model.index(0).data(MARKS_ROLE) == ""  # unknown: no guess
+    popup.grab()  # the delegate paints both kinds of rows without error
+
+
+def test_show_all_models_lists_what_the_picker_hides(qtbot, open_window, controller, fake_openai):
+    fake_openai.set_models(["gpt-4o", "text-embedding-3-small", "tts-1", "whisper-1"])
+    window = open_window(controller)
+    with qtbot.waitSignal(controller.models_loaded, timeout=TIMEOUT):
+        controller.load_models()
+    popup = open_picker(qtbot, window)
+    assert popup.visible_models() == ["gpt-4o"]
+    assert popup.show_all.isVisible()
+    popup.show_all.setChecked(True)
+    assert popup.visible_models() == ["gpt-4o", "text-embedding-3-small", "tts-1", "whisper-1"]
+    popup.show_all.setChecked(False)
+    assert popup.visible_models() == ["gpt-4o"]
+
+
+def test_opening_the_picker_refreshes_an_old_list_in_the_background(
+    qtbot, loaded_window, controller, fake_openai
+):
+    asked = len(fake_openai.requests_to("/models"))
+    popup = open_picker(qtbot, loaded_window)
+    qtbot.keyClick(popup.search, Qt.Key.Key_Escape)
+    open_picker(qtbot, loaded_window)
+    assert len(fake_openai.requests_to("/models")) == asked  # fresh enough: not asked again
+    qtbot.keyClick(popup.search, Qt.Key.Key_Escape)
+    controller._models_asked_at[""] -= 3600  # an hour later
+    fake_openai.set_models([*many_models(), "openai/gpt-6"])
+    popup = open_picker(qtbot, loaded_window)
+    assert "openai/gpt-6" not in popup.visible_models()  # the cached list at once…
+    qtbot.waitUntil(lambda: "openai/gpt-6" in popup.visible_models(), timeout=TIMEOUT)

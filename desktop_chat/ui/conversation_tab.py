@@ -675,7 +675,9 @@ class ConversationTab(TabChrome):
         if current != self.conversation.model:
             self._save_model()
         if self._model_popup is not None and self._model_popup.isVisible():
-            self._model_popup.set_models(models, self.model_memory(), from_server)
+            self._model_popup.set_models(
+                models, self.model_memory(), from_server, self._other_models()
+            )
 
     # --- controller signals -----------------------------------------------------------------
 
@@ -824,13 +826,27 @@ class ConversationTab(TabChrome):
             self._model_popup.chosen.connect(self._on_model_picked)
             self._model_popup.closed.connect(self.focus_composer)
             self._model_popup.retry_requested.connect(self._reload_models)
+            self._model_popup.list_model.set_marks(self._model_marks)
         listed = [self.model_picker.itemText(i) for i in range(self.model_picker.count())]
-        self._model_popup.set_models(listed, self.model_memory(), self._models_from_server)
+        self._model_popup.set_models(
+            listed, self.model_memory(), self._models_from_server, self._other_models()
+        )
         self._model_popup.open_under(self.model_picker)
+        # The cached list shows at once; a fresher one, if the server has changed, follows.
+        profile = "" if self._uses_default_profile() else self.conversation.profile
+        self.controller.refresh_models(profile)
         return self._model_popup
 
     _model_popup: ModelPickerPopup | None = None
     _models_from_server = True
+
+    def _other_models(self) -> list[str]:
+        profile = "" if self._uses_default_profile() else self.conversation.profile
+        return self.controller.other_models.get(profile, [])
+
+    def _model_marks(self, model: str) -> str:
+        known = capabilities_of(model, self.capabilities)
+        return " · ".join(known.marks()) if known else ""
 
     def _reload_models(self) -> None:
         if self._uses_default_profile():

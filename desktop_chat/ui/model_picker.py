@@ -6,6 +6,8 @@ thousands of ids that is a millisecond or two, where a widget per row would take
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
@@ -16,14 +18,18 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QPalette
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +45,7 @@ from desktop_chat.model_choice import (
 STAR = "★"
 NO_STAR = "☆"
 STAR_WIDTH = 24  # px at the left of a row where a click toggles the star
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 1  # "reasoning · vision · 128k", drawn at the right
 
 _Index = QModelIndex | QPersistentModelIndex
 _OWN_KEYS = {
@@ -58,6 +65,12 @@ class ModelListModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ModelEntry] = []
+        self.marks_of: Callable[[str], str] = lambda _model: ""
+        self._marks: dict[str, str] = {}  # asked for at paint time, so only for rows shown
+
+    def set_marks(self, marks_of: Callable[[str], str]) -> None:
+        self.marks_of = marks_of
+        self._marks.clear()
 
     def set_rows(self, rows: list[ModelEntry]) -> None:
         self.beginResetModel()
@@ -89,7 +102,35 @@ class ModelListModel(QAbstractListModel):
             return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.UserRole:
             return entry.model_id
+        if role == MARKS_ROLE:
+            marks = self._marks.get(entry.model_id)
+            if marks is None:
+                marks = self._marks[entry.model_id] = self.marks_of(entry.model_id)
+            return marks
         return None
+
+
+class _MarksDelegate(QStyledItemDelegate):
+    """The row as usual, with the model's marks in quiet text at its right end."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        marks = index.data(MARKS_ROLE)
+        if not marks:
+            super().paint(painter, option, index)
+            return
+        width = option.fontMetrics.horizontalAdvance(marks) + 12
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = option.rect.adjusted(0, 0, -width, 0)  # the id elides before the marks
+        super().paint(painter, narrowed, index)
+        painter.save()
+        group = QPalette.ColorGroup.Normal
+        role = QPalette.ColorRole.PlaceholderText
+        if option.state & QStyle.StateFlag.State_Selected:
+            role = QPalette.ColorRole.HighlightedText
+        painter.setPen(option.palette.color(group, role))
+        area = option.rect.adjusted(option.rect.width() - width, 0, -6, 0)
+        painter.drawText(area, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, marks)
+        painter.restore()
 
 
 class _ModelListView(QListView):
@@ -132,6 +173,7 @@ class ModelPickerPopup(QFrame):
         self.list_view.setObjectName("modelPickerList")
         self.list_view.setAccessibleName("modelPickerList")
         self.list_view.setModel(self.list_model)
+        self.list_view.setItemDelegate(_MarksDelegate(self.list_view))
         self.list_view.setUniformItemSizes(True)  # no per-row size query over thousands
         self.list_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
         self.status = QLabel(self)
@@ -142,6 +184,14 @@ class ModelPickerPopup(QFrame):
         self.retry_button.setAccessibleName("modelPickerRetry")
         self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
         self.retry_button.hide()
+        self.show_all = QCheckBox("Show &all models", self)
+        self.show_all.setObjectName("modelPickerShowAll")
+        self.show_all.setAccessibleName("modelPickerShowAll")
+        self.show_all.setToolTip("Also list embeddings, speech, image and moderation models")
+        self.show_all.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
+        self.show_all.hide()
+        self.show_all.toggled.connect(lambda _on: self._reorder())
+        self._others: list[str] = []
         self._from_server = True
 
         layout = QVBoxLayout(self)
@@ -151,6 +201,7 @@ class ModelPickerPopup(QFrame):
         layout.addWidget(self.list_view, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
+        footer.addWidget(self.show_all)
         footer.addWidget(self.retry_button)
         layout.addLayout(footer)
         self.resize(420, 420)
@@ -164,14 +215,28 @@ class ModelPickerPopup(QFrame):
     # --- content ----------------------------------------------------------------------------
 
     def set_models(
-        self, models: list[str], memory: ModelMemory | None, from_server: bool = True
+        self,
+        models: list[str],
+        memory: ModelMemory | None,
+        from_server: bool = True,
+        others: list[str] | None = None,
     ) -> None:
         """`from_server` False: the server's list failed (or was empty or malformed), and
-        `models` are the defaults; the picker says so and offers Retry."""
+        `models` are the defaults; the picker says so and offers Retry. `others`: what the
+        server lists beside chat models, shown with "Show all models"."""
+        unchanged = (models, others or [], from_server) == (
+            self._models,
+            self._others,
+            self._from_server,
+        )
+        if unchanged and memory is self._memory:
+            return  # a background refresh that found nothing new: keep the selection
         self._models = list(models)
+        self._others = list(others or [])
         self._memory = memory
         self._from_server = from_server
         self.retry_button.setVisible(not from_server or not models)
+        self.show_all.setVisible(bool(self._others))
         self._reorder()
 
     def _retry(self) -> None:
@@ -181,7 +246,10 @@ class ModelPickerPopup(QFrame):
     def _reorder(self) -> None:
         recent = self._memory.recent() if self._memory else []
         favourites = self._memory.favourites() if self._memory else []
-        self._entries = ordered_entries(self._models, recent, favourites)
+        listed = self._models
+        if self.show_all.isChecked() and self._others:
+            listed = sorted({*self._models, *self._others})
+        self._entries = ordered_entries(listed, recent, favourites)
         self._apply_filter(self.search.text())
 
     def _apply_filter(self, query: str) -> None:
