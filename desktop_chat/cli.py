@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -19,15 +20,20 @@ from typing import TYPE_CHECKING, TextIO
 from desktop_chat import paths
 from desktop_chat.domain import (
     DEFAULT_MODEL,
+    MAX_STOP_SEQUENCES,
+    REASONING_EFFORTS,
     SAVE_EVERY_SECONDS,
     ErrorKind,
     MessageStatus,
+    Parameters,
     ReasoningDelta,
+    RequestAdapted,
     Role,
     TextDelta,
     request_history,
     title_from_prompt,
 )
+from desktop_chat.request_rules import not_applicable_reason
 
 if TYPE_CHECKING:
     from desktop_chat.api import ChatClient
@@ -63,6 +69,17 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         dest="continue_last",
         action="store_true",
         help="append to the most recent conversation",
+    )
+    ask.add_argument(
+        "-o",
+        "--option",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a parameter for this request only, repeatable: temperature, top_p, max_tokens, "
+        "presence_penalty, frequency_penalty, seed, stop, reasoning_effort, json_mode, "
+        "context_messages",
     )
     ask.add_argument(
         "--show-thinking",
@@ -288,7 +305,54 @@ def run_models(args: argparse.Namespace) -> int:
     return EXIT_OK if shown or not args.query else EXIT_FAILED
 
 
+_FLOAT_OPTIONS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
+_INT_OPTIONS = ("max_tokens", "seed", "context_messages")
+
+
+def parameters_with_options(parameters: Parameters, options: list[list[str]]) -> Parameters:
+    """`-o NAME VALUE` pairs over a chat's parameters; ValueError names a bad one."""
+    changes: dict[str, object] = {}
+    stops: list[str] = []
+    for name, value in options:
+        name = name.strip().lower().replace("-", "_")
+        try:
+            if name in _FLOAT_OPTIONS:
+                changes[name] = float(value)
+            elif name in _INT_OPTIONS:
+                changes[name] = int(value)
+            elif name == "stop":
+                stops.append(value)
+            elif name == "json_mode":
+                changes[name] = value.strip().lower() in ("1", "true", "yes", "on")
+            elif name == "reasoning_effort":
+                if value not in REASONING_EFFORTS:
+                    raise ValueError(f"one of {', '.join(REASONING_EFFORTS)}")
+                changes[name] = value
+            else:
+                known = (*_FLOAT_OPTIONS, *_INT_OPTIONS, "stop", "reasoning_effort", "json_mode")
+                raise ValueError(f"unknown; the options are {', '.join(known)}")
+        except ValueError as error:
+            detail = str(error) if "one of" in str(error) or "unknown" in str(error) else ""
+            raise ValueError(f"-o {name} {value!r}: {detail or 'not a number'}") from None
+    if stops:
+        changes["stop"] = tuple(stops[:MAX_STOP_SEQUENCES])
+    return dataclasses.replace(parameters, **changes)  # type: ignore[arg-type]
+
+
+def _tell_what_is_not_sent(model: str, options: list[list[str]]) -> None:
+    """One line on stderr per option the model is known not to take (it is not sent)."""
+    for name, _value in options:
+        reason = not_applicable_reason(model, name.strip().lower().replace("-", "_"))
+        if reason:
+            print(f"desktop-chat: {name} is not sent: {reason}", file=sys.stderr)
+
+
 def run_ask(args: argparse.Namespace) -> int:
+    try:
+        parameters_with_options(Parameters(), args.option)
+    except ValueError as error:
+        print(f"desktop-chat: {error}", file=sys.stderr)
+        return EXIT_USAGE
     prompt = _read_prompt(args, sys.stdin)
     if not prompt.strip():
         print(
@@ -397,10 +461,16 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
             model=model,
             status=MessageStatus.STREAMING,
         ).id
-        history = request_history(conversation, upto=user)
-        async for event in client.stream_chat(model, history, conversation.parameters):
+        parameters = parameters_with_options(conversation.parameters, args.option)
+        history = request_history(
+            dataclasses.replace(conversation, parameters=parameters), upto=user
+        )
+        _tell_what_is_not_sent(model, args.option)
+        async for event in client.stream_chat(model, history, parameters):
             if isinstance(event, TextDelta):
                 answer.append(event.text)
+            elif isinstance(event, RequestAdapted):
+                print(f"desktop-chat: {event.note}", file=sys.stderr)
             elif isinstance(event, ReasoningDelta):
                 answer.thinking.append(event.text)
                 if args.show_thinking:  # never on stdout: that is the answer, for pipes

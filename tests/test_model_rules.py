@@ -238,3 +238,67 @@ def test_a_context_error_offers_the_context_setting(qtbot, controller, fake_open
     button.click()
     assert tab.parameters_panel.isVisible()
     assert tab.parameters_panel.context_messages.hasFocus()
+
+
+# --- desktop-chat ask -o NAME VALUE ----------------------------------------------------------
+
+
+def _cli_env(fake_openai) -> dict[str, str]:
+    return {
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_API_KEY": "sk-test-options-0123456789",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+
+def test_ask_options_reach_the_request_for_this_request_only(tmp_path, fake_openai):
+    from cli_helpers import AppProfile
+
+    profile = AppProfile(tmp_path / "profile")
+    done = profile.run(
+        "ask",
+        *("-m", "gpt-4o", "-o", "temperature", "0.2", "-o", "max_tokens", "30"),
+        *("-o", "stop", "END", "-o", "stop", "FIN", "-o", "seed", "7", "Hi"),
+        env=_cli_env(fake_openai),
+    )
+    assert done.returncode == 0, done.stderr
+    body = fake_openai.requests_to("/chat/completions")[-1].body
+    assert (body["temperature"], body["max_tokens"], body["seed"]) == (0.2, 30, 7)
+    assert body["stop"] == ["END", "FIN"]
+    with profile.store() as store:
+        conversation = store.get_conversation(store.list_conversations()[0].id)
+    assert conversation.parameters.temperature is None  # not saved into the chat
+
+
+def test_ask_options_a_reasoning_model_refuses_are_dropped_with_one_line(tmp_path, strict):
+    from cli_helpers import AppProfile
+
+    profile = AppProfile(tmp_path / "profile")
+    done = profile.run(
+        "ask",
+        *("-m", "gpt-5-mini", "-o", "max_tokens", "500", "-o", "temperature", "0.2"),
+        *("-o", "reasoning_effort", "low", "Hi"),
+        env=_cli_env(strict),
+    )
+    assert done.returncode == 0, done.stderr
+    sent = strict.requests_to("/chat/completions")[-1].body
+    assert sent["max_completion_tokens"] == 500 and "max_tokens" not in sent
+    assert "temperature" not in sent and sent["reasoning_effort"] == "low"
+    lines = done.stderr.strip().splitlines()
+    assert any(line.startswith("desktop-chat: temperature is not sent") for line in lines)
+    assert any("max_completion_tokens instead of max_tokens" in line for line in lines)
+    assert len(lines) == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [(("temperature", "warm"), "not a number"), (("colour", "red"), "unknown")],
+)
+def test_ask_refuses_a_bad_option_before_asking(tmp_path, fake_openai, option, said):
+    from cli_helpers import AppProfile
+
+    done = AppProfile(tmp_path / "profile").run(
+        "ask", "-o", *option, "Hi", env=_cli_env(fake_openai)
+    )
+    assert done.returncode == 2 and said in done.stderr
+    assert fake_openai.requests_to("/chat/completions") == []
