@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_chat.domain import (
     OFFICIAL_BASE_URL,
+    AnswerWasThinking,
     ChatError,
     ChatTurn,
     ErrorKind,
@@ -293,6 +294,7 @@ class ChatClient:
         answered_model: str | None = None
         prompt_tokens: int | None = None
         completion_tokens: int | None = None
+        reasoning_tokens: int | None = None
         last_yield = time.monotonic()
         with self._classified(mid_stream=True):
             async with stream:
@@ -301,6 +303,7 @@ class ChatClient:
                     if getattr(chunk, "usage", None) is not None:
                         prompt_tokens = chunk.usage.prompt_tokens
                         completion_tokens = chunk.usage.completion_tokens
+                        reasoning_tokens = _reasoning_tokens(chunk.usage)
                     for choice in chunk.choices:
                         if choice.index != 0:
                             continue
@@ -312,6 +315,8 @@ class ChatClient:
                                 yield TextDelta(text)
                             else:
                                 thought, text = splitter.feed(text)
+                                if splitter.recast:
+                                    yield AnswerWasThinking()
                                 if thought:
                                     yield ReasoningDelta(thought)
                                 if text:
@@ -326,7 +331,9 @@ class ChatClient:
             yield ReasoningDelta(thought)
         if text:
             yield TextDelta(text)
-        yield StreamFinished(finish_reason, answered_model, prompt_tokens, completion_tokens)
+        yield StreamFinished(
+            finish_reason, answered_model, prompt_tokens, completion_tokens, reasoning_tokens
+        )
 
     async def _create(self, endpoint: str, body: dict[str, Any]) -> Any:
         try:
@@ -348,6 +355,12 @@ def _bounded_client_class() -> type[httpx2.AsyncClient]:
     from desktop_chat.http_limits import EventBoundedClient
 
     return type("BoundedAsyncHttpxClient", (EventBoundedClient, openai.DefaultAsyncHttpxClient), {})
+
+
+def _reasoning_tokens(usage: Any) -> int | None:
+    details = getattr(usage, "completion_tokens_details", None)
+    count = getattr(details, "reasoning_tokens", None)
+    return count if isinstance(count, int) and count > 0 else None
 
 
 def _plainly(failure: ChatFailure, model: str) -> ChatFailure:

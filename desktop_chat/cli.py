@@ -23,6 +23,7 @@ from desktop_chat.domain import (
     MAX_STOP_SEQUENCES,
     REASONING_EFFORTS,
     SAVE_EVERY_SECONDS,
+    AnswerWasThinking,
     ErrorKind,
     MessageStatus,
     Parameters,
@@ -471,6 +472,15 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
                 answer.append(event.text)
             elif isinstance(event, RequestAdapted):
                 print(f"desktop-chat: {event.note}", file=sys.stderr)
+            elif isinstance(event, AnswerWasThinking):
+                # Printed already, as it came: say so, and keep the answer apart in the history.
+                answer.end_line()
+                answer.chunks.clear()
+                print(
+                    "desktop-chat: the text above was the model's thinking (it ended with "
+                    "</think>); the answer follows",
+                    file=sys.stderr,
+                )
             elif isinstance(event, ReasoningDelta):
                 answer.thinking.append(event.text)
                 if args.show_thinking:  # never on stdout: that is the answer, for pipes

@@ -26,6 +26,7 @@ from desktop_chat.domain import (
     DEFAULT_MODEL,
     FALLBACK_MODELS,
     SAVE_EVERY_SECONDS,
+    AnswerWasThinking,
     ChatError,
     ChatTurn,
     ErrorKind,
@@ -85,6 +86,7 @@ class _Run:
     request: dict[str, object] | None = None
     prompt_tokens: int | None = None  # from the server's usage, when it sends it
     completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
     prompt_estimate: int = 0
 
     def usage(self) -> Usage | None:
@@ -97,7 +99,14 @@ class _Run:
             else None
         )
         if self.prompt_tokens is not None and self.completion_tokens is not None:
-            return Usage(self.prompt_tokens, self.completion_tokens, False, first, elapsed)
+            return Usage(
+                self.prompt_tokens,
+                self.completion_tokens,
+                False,
+                first,
+                elapsed,
+                self.reasoning_tokens,
+            )
         return Usage(self.prompt_estimate, estimate_tokens(self.text()), True, first, elapsed)
 
     def text(self) -> str:
@@ -116,6 +125,7 @@ class ChatController(QObject):
     profile_models_loaded = Signal(str, list, bool)  # profile name, its models, from the server
     storage_error = Signal(str)
     request_adapted = Signal(str, str)  # conversation id, what was changed to fit the model
+    answer_recast = Signal(str)  # conversation id: the answer so far was thinking (</think>)
 
     def __init__(
         self,
@@ -495,9 +505,14 @@ class ChatController(QObject):
                         self._flush_timer.start()
                 elif isinstance(event, RequestAdapted):
                     self.request_adapted.emit(run.conversation_id, event.note)
+                elif isinstance(event, AnswerWasThinking):
+                    run.chunks.clear()
+                    run.pending.clear()
+                    self.answer_recast.emit(run.conversation_id)
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens
+                    run.reasoning_tokens = event.reasoning_tokens
                     if event.finish_reason == "length":
                         log.info("Answer cut at max_tokens")
         except asyncio.CancelledError:

@@ -138,6 +138,7 @@ class Usage:
     estimated: bool = False
     first_token_ms: int | None = None
     duration_ms: int | None = None
+    reasoning_tokens: int | None = None  # of completion_tokens, when the server says
 
     @property
     def total_tokens(self) -> int:
@@ -255,6 +256,13 @@ class ReasoningDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerWasThinking:
+    """The content so far was thinking: a lone `</think>` came (Qwen3's template puts the
+    opening tag in the prompt). Drop the answer text received so far; the thinking, all of
+    it, follows as a ReasoningDelta."""
+
+
+@dataclass(frozen=True, slots=True)
 class RequestAdapted:
     """The server refused a parameter for this model; the request was sent without it (or
     under the name it asked for), and will be from now on. Told to the user once."""
@@ -268,9 +276,12 @@ class StreamFinished:
     model: str | None = None
     prompt_tokens: int | None = None  # from the server's usage chunk, when it sends one
     completion_tokens: int | None = None
+    reasoning_tokens: int | None = None  # completion_tokens_details.reasoning_tokens
 
 
-StreamEvent = RequestSent | RequestAdapted | ReasoningDelta | TextDelta | StreamFinished
+StreamEvent = (
+    RequestSent | RequestAdapted | ReasoningDelta | TextDelta | AnswerWasThinking | StreamFinished
+)
 
 
 class ErrorKind(enum.StrEnum):

@@ -117,6 +117,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 6: a reasoning model's thinking, kept apart from its answer (never sent back).
     ("ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",),
+    # 7: how many of an answer's tokens went to thinking (completion_tokens_details).
+    ("ALTER TABLE messages ADD COLUMN reasoning_tokens INTEGER",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -518,8 +518,8 @@ class ConversationStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE messages SET prompt_tokens = ?, completion_tokens = ?, "
-                "usage_estimated = ?, first_token_ms = ?, duration_ms = ?, request_json = ? "
-                "WHERE id = ?",
+                "usage_estimated = ?, first_token_ms = ?, duration_ms = ?, request_json = ?, "
+                "reasoning_tokens = ? WHERE id = ?",
                 (
                     usage.prompt_tokens if usage else None,
                     usage.completion_tokens if usage else None,
@@ -527,6 +527,7 @@ class ConversationStore:
                     usage.first_token_ms if usage else None,
                     usage.duration_ms if usage else None,
                     json.dumps(request) if request is not None else None,
+                    usage.reasoning_tokens if usage else None,
                     message_id,
                 ),
             )
@@ -962,6 +963,7 @@ class ConversationStore:
                 estimated=bool(row["usage_estimated"]),
                 first_token_ms=row["first_token_ms"],
                 duration_ms=row["duration_ms"],
+                reasoning_tokens=row["reasoning_tokens"],
             )
         return Message(
             id=row["id"],

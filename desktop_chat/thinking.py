@@ -3,11 +3,17 @@ through servers that put thinking into the content). Pure; no Qt.
 
 Only a block at the very start counts (after whitespace): a `<think>` later in an answer is
 text the model wrote. A tag split across chunks is held back until it is whole.
+
+Qwen3's chat template (through llama.cpp and others) puts the opening `<think>` in the prompt,
+so the content starts with the thinking itself and only a lone `</think>` shows where it ends.
+Such text has already been shown as answer when the tag comes: `recast` then tells the
+consumer to drop the answer it has, and the thinking (all of it) follows as reasoning.
 """
 
 from __future__ import annotations
 
 OPEN, CLOSE = "<think>", "</think>"
+RECAST_WITHIN = 100_000  # characters of answer in which a lone </think> still recasts it
 
 
 class ThinkSplitter:
@@ -17,8 +23,11 @@ class ThinkSplitter:
     """
 
     def __init__(self) -> None:
-        self._state = "start"  # start -> thinking -> answer, or start -> answer
+        self._state = "start"  # start -> thinking -> answer, or start -> unsure -> answer
         self._held = ""
+        self._shown: list[str] = []  # unsure: the answer so far, in case a </think> recasts it
+        self._shown_length = 0
+        self.recast = False  # set by the feed() that found a lone </think>
 
     @property
     def passthrough(self) -> bool:
@@ -26,6 +35,9 @@ class ThinkSplitter:
         return self._state == "answer" and not self._held
 
     def feed(self, chunk: str) -> tuple[str, str]:
+        self.recast = False
+        if self._state == "unsure":
+            return self._feed_unsure(chunk)
         if self._state == "after":  # the blank lines between </think> and the answer go
             chunk = chunk.lstrip()
             if not chunk:
@@ -42,8 +54,8 @@ class ThinkSplitter:
                 self._held = text  # not yet known
                 return "", ""
             if not stripped.startswith(OPEN):
-                self._state = "answer"
-                return "", text
+                self._state = "unsure"
+                return self._feed_unsure(text)
             self._state = "thinking"
             text = stripped[len(OPEN) :]
         end = text.find(CLOSE)
@@ -54,6 +66,27 @@ class ThinkSplitter:
         keep = _partial_suffix(text, CLOSE)
         self._held = text[len(text) - keep :] if keep else ""
         return text[: len(text) - keep], ""
+
+    def _feed_unsure(self, chunk: str) -> tuple[str, str]:
+        """Answer text that a lone </think> may yet turn into thinking."""
+        tail = self._shown[-1][-(len(CLOSE) - 1) :] if self._shown else ""
+        at = (tail + chunk).find(CLOSE)
+        if at >= 0:
+            whole = "".join(self._shown) + chunk
+            at += len(whole) - len(chunk) - len(tail)
+            thought = whole[:at]
+            if OPEN not in thought:  # a model writing about the tags is not thinking
+                self._shown.clear()
+                answer = whole[at + len(CLOSE) :].lstrip()
+                self._state = "answer" if answer else "after"
+                self.recast = True
+                return thought, answer
+        self._shown.append(chunk)
+        self._shown_length += len(chunk)
+        if self._shown_length > RECAST_WITHIN:
+            self._state = "answer"
+            self._shown.clear()
+        return "", chunk
 
     def finish(self) -> tuple[str, str]:
         """What is still held when the stream ends."""

@@ -158,3 +158,75 @@ def test_ask_keeps_thinking_off_stdout_and_saves_it(tmp_path, fake_openai):
         summary = store.list_conversations()[0]
         answer = store.get_conversation(summary.id).messages[-1]
     assert (answer.content, answer.reasoning) == ("Four.", "pondering")
+
+
+# --- Qwen3's lone </think>, reasoning tokens ----------------------------------------------------
+
+
+def _split_recast(chunks: list[str]) -> tuple[str, str, int]:
+    """What a consumer keeps: on `recast` the answer so far is dropped."""
+    splitter = ThinkSplitter()
+    thought, answer, recasts = "", "", 0
+    for chunk in chunks:
+        t, a = splitter.feed(chunk)
+        if splitter.recast:
+            answer, recasts = "", recasts + 1
+        thought, answer = thought + t, answer + a
+    t, a = splitter.finish()
+    return thought + t, answer + a, recasts
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        ["Let me think. ", "Two and two.", "</think>", "\n\nFour."],
+        ["Let me think. Two and two.</th", "ink>\n\nFo", "ur."],
+        ["Let me think. Two and two.<", "/think>Four."],
+    ],
+)
+def test_a_lone_closing_tag_turns_what_came_before_into_thinking(chunks):
+    assert _split_recast(chunks) == ("Let me think. Two and two.", "Four.", 1)
+
+
+def test_an_answer_about_the_tags_is_left_alone():
+    chunks = ["Qwen wraps thinking in <think> and ", "</think> tags."]
+    assert _split_recast(chunks) == ("", "".join(chunks), 0)
+
+
+def test_a_closing_tag_deep_into_a_long_answer_is_answer_text():
+    long = ["word " * 1000] * 25  # 125,000 characters
+    thought, answer, recasts = _split_recast([*long, "</think>"])
+    assert (thought, recasts) == ("", 0) and answer.endswith("</think>")
+
+
+def test_qwen3_thinking_without_an_opening_tag_is_stored_apart(qtbot, controller, fake_openai):
+    recast: list[str] = []
+    controller.answer_recast.connect(recast.append)
+    deltas = [{"content": "Okay, the user asks"}, {"content": " for 2+2.</think>"}]
+    deltas.append({"content": "\n\n4"})
+    usage = {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "qwen3:8b",
+        "choices": [],
+        "usage": {
+            "prompt_tokens": 9,
+            "completion_tokens": 40,
+            "total_tokens": 49,
+            "completion_tokens_details": {"reasoning_tokens": 35},
+        },
+    }
+    events = _sse(deltas)
+    events.insert(-1, f"data: {json.dumps(usage)}\n\n".encode())
+    fake_openai.script(fake.raw(events))
+    conversation = controller.store.create_conversation(model="qwen3:8b")
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        controller.send(conversation.id, "2+2?")
+    answer = controller.store.get_conversation(conversation.id).messages[-1]
+    assert (answer.content, answer.reasoning) == ("4", "Okay, the user asks for 2+2.")
+    assert recast == [conversation.id]
+    assert answer.usage is not None and answer.usage.reasoning_tokens == 35
+    view = MessageView()
+    qtbot.addWidget(view)
+    assert "(35 thinking)" in view.usage_text(answer)

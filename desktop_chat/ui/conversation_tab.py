@@ -522,6 +522,7 @@ class ConversationTab(TabChrome):
 
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
+        controller.answer_recast.connect(self._on_recast)
         controller.finished.connect(self._on_finished)
         controller.failed.connect(self._on_failed)
         controller.conversation_changed.connect(self._on_conversation_changed)
@@ -689,6 +690,16 @@ class ConversationTab(TabChrome):
             self.message_view.begin_stream(message)
         self._update_buttons()
         self.activity_changed.emit()
+
+    def _on_recast(self, conversation_id: str) -> None:
+        """The answer shown so far was thinking (a lone </think>): lay the live answer out
+        again, now empty, with that text as its thinking."""
+        if conversation_id != self.conversation.id or self._deferred:
+            return
+        live = self.controller.live_message(conversation_id)
+        if live is not None:
+            self._reload(render=True)
+            self.message_view.begin_stream(live)
 
     def _on_delta(self, conversation_id: str, text: str) -> None:
         if conversation_id == self.conversation.id:

@@ -510,6 +510,8 @@ class MessageView(QTextBrowser):
             return ""
         about = "≈" if usage.estimated else ""
         bits = [f"{about}{usage.prompt_tokens} + {about}{usage.completion_tokens} tokens"]
+        if usage.reasoning_tokens:
+            bits[0] += f" ({usage.reasoning_tokens} thinking)"
         if usage.first_token_ms is not None:
             bits.append(f"{usage.first_token_ms / 1000:.2f} s to first token")
         if (speed := usage.tokens_per_second) is not None:

@@ -126,6 +126,7 @@ class QuickAskWindow(QFrame):
         self.controller = controller
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
+        controller.answer_recast.connect(self._on_recast)
         controller.finished.connect(self._on_done)
         controller.failed.connect(self._on_failed)
         if self._ask_when_attached:  # Enter was pressed before the chats were ready
@@ -229,6 +230,14 @@ class QuickAskWindow(QFrame):
     def _on_delta(self, conversation_id: str, text: str) -> None:
         if self._mine(conversation_id):
             self.answer.append_delta(text)
+
+    def _on_recast(self, conversation_id: str) -> None:
+        """The answer shown so far was thinking: show the live answer again from scratch."""
+        live = (
+            self.controller.live_message(conversation_id) if self._mine(conversation_id) else None
+        )
+        if live is not None:
+            self._on_started(conversation_id, live)
 
     def _on_done(self, conversation_id: str, _message: Message) -> None:
         if self._mine(conversation_id):
