@@ -77,6 +77,7 @@ class _Run:
     task: asyncio.Task[None] | None = None
     chunks: list[str] = field(default_factory=list)  # everything received, joined lazily
     pending: list[str] = field(default_factory=list)  # received but not yet shown
+    pending_thinking: list[str] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)  # thinking, stored apart from the text
     saved_at: float = field(default_factory=time.monotonic)
     saved_length: int = 0
@@ -125,6 +126,7 @@ class ChatController(QObject):
     profile_models_loaded = Signal(str, list, bool)  # profile name, its models, from the server
     storage_error = Signal(str)
     request_adapted = Signal(str, str)  # conversation id, what was changed to fit the model
+    thinking_delta = Signal(str, str)  # conversation id, thinking appended since the last one
     answer_recast = Signal(str)  # conversation id: the answer so far was thinking (</think>)
 
     def __init__(
@@ -196,7 +198,7 @@ class ChatController(QObject):
         run = self._runs.get(conversation_id)
         if run is None:
             return None
-        return run.message.with_content(run.text())
+        return replace(run.message.with_content(run.text()), reasoning="".join(run.reasoning))
 
     def streaming_count(self) -> int:
         return len(self._runs)
@@ -499,6 +501,7 @@ class ChatController(QObject):
                     run.request = {"endpoint": event.endpoint, **event.body}
                 elif isinstance(event, ReasoningDelta):
                     run.reasoning.append(event.text)
+                    run.pending_thinking.append(event.text)
                     run.length += len(event.text)  # so that the next save writes it
                     if not self._flush_scheduled:
                         self._flush_scheduled = True
@@ -534,6 +537,10 @@ class ChatController(QObject):
         self._flush_scheduled = False
         now = time.monotonic()
         for run in list(self._runs.values()):
+            if run.pending_thinking:  # thinking comes before the answer it leads to
+                thinking = "".join(run.pending_thinking)
+                run.pending_thinking.clear()
+                self.thinking_delta.emit(run.conversation_id, thinking)
             if run.pending:
                 text = "".join(run.pending)
                 run.pending.clear()
@@ -556,6 +563,9 @@ class ChatController(QObject):
 
     def _finish(self, run: _Run, status: MessageStatus, error: ChatError | None) -> None:
         self._runs.pop(run.conversation_id, None)
+        if run.pending_thinking:
+            self.thinking_delta.emit(run.conversation_id, "".join(run.pending_thinking))
+            run.pending_thinking.clear()
         if run.pending:
             self.delta.emit(run.conversation_id, "".join(run.pending))
             run.pending.clear()
