@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -118,17 +119,23 @@ class _MarksDelegate(QStyledItemDelegate):
         if not marks:
             super().paint(painter, option, index)
             return
-        width = option.fontMetrics.horizontalAdvance(marks) + 12
-        narrowed = QStyleOptionViewItem(option)
-        narrowed.rect = option.rect.adjusted(0, 0, -width, 0)  # the id elides before the marks
-        super().paint(painter, narrowed, index)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        metrics = item.fontMetrics
+        room = metrics.horizontalAdvance(marks) + 16
+        # The whole row (its selection too) as usual, the id elided before the marks.
+        item.text = metrics.elidedText(
+            item.text, Qt.TextElideMode.ElideRight, max(0, item.rect.width() - room - 8)
+        )
+        style = item.widget.style() if item.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
         painter.save()
-        group = QPalette.ColorGroup.Normal
-        role = QPalette.ColorRole.PlaceholderText
-        if option.state & QStyle.StateFlag.State_Selected:
-            role = QPalette.ColorRole.HighlightedText
-        painter.setPen(option.palette.color(group, role))
-        area = option.rect.adjusted(option.rect.width() - width, 0, -6, 0)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.setPen(option.palette.color(QPalette.ColorGroup.Normal, role))
+        area = option.rect.adjusted(0, 0, -6, 0)
         painter.drawText(area, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, marks)
         painter.restore()
 
