@@ -302,3 +302,61 @@ def test_ask_refuses_a_bad_option_before_asking(tmp_path, fake_openai, option, s
     )
     assert done.returncode == 2 and said in done.stderr
     assert fake_openai.requests_to("/chat/completions") == []
+
+
+# --- the official endpoint: fitted before sending, never refused -----------------------------
+
+
+class _ToTheTestServer:
+    """An httpx transport that sends what is addressed to api.openai.com to the local test
+    server instead (real sockets, real SSE): the client believes it is on the official API."""
+
+    def __init__(self, root_url: str) -> None:
+        import httpx2
+
+        self._inner = httpx2.AsyncHTTPTransport()
+        self._root = httpx2.URL(root_url)
+
+    async def handle_async_request(self, request):
+        request.url = request.url.copy_with(
+            scheme=self._root.scheme, host=self._root.host, port=self._root.port
+        )
+        request.headers["host"] = f"{self._root.host}:{self._root.port}"
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@pytest.mark.parametrize("model", ["o3-mini", "gpt-5-mini"])
+def test_on_the_official_endpoint_no_reasoning_request_is_ever_refused(strict, model):
+    import asyncio
+
+    import httpx2
+
+    from desktop_chat.api import ChatClient, ProviderConfig
+    from desktop_chat.domain import ChatTurn, StreamFinished
+
+    async def ask() -> list[object]:
+        transport = _ToTheTestServer(strict.root_url)
+        http = httpx2.AsyncClient(transport=transport)  # type: ignore[arg-type]
+        config = ProviderConfig(
+            base_url="https://api.openai.com/v1", api_key="sk-test-official-0123", max_retries=0
+        )
+        client = ChatClient(config, http_client=http)
+        assert config.is_official
+        parameters = Parameters(temperature=0.7, top_p=0.9, max_tokens=64, stop=("END",))
+        try:
+            turns = [ChatTurn(Role.SYSTEM, "Be brief."), ChatTurn(Role.USER, "Hi")]
+            return [event async for event in client.stream_chat(model, turns, parameters)]
+        finally:
+            await client.close()
+            await http.aclose()
+
+    events = asyncio.run(ask())
+    assert isinstance(events[-1], StreamFinished)
+    (request,) = strict.requests_to("/chat/completions")  # one request: nothing refused
+    assert request.status == 200
+    body = request.body
+    assert "max_tokens" not in body and body["max_completion_tokens"] == 64
+    assert not {"temperature", "top_p", "stop"} & set(body)
