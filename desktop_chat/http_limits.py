@@ -9,8 +9,11 @@ by the same number as a whole, far more than a model list or a title ever needs.
 `EventBoundedClient` applies it to every response (api.py builds it on the SDK's own default
 client, so its timeouts, limits and proxy handling stay). It wraps the response stream in
 `send`, not the transport, so that proxies taken from the environment are bounded too (httpx
-uses those only when it builds its transports itself). It counts the bytes on the wire: the
-client asks for them uncompressed (`Accept-Encoding: identity`), as SSE is sent anyway.
+uses those only when it builds its transports itself). The client asks for the bytes
+uncompressed (`Accept-Encoding: identity`), as SSE is sent anyway; a server that compresses
+all the same (gzip or deflate) is decompressed here, in bounded steps, so the bound counts the
+decoded bytes: a few megabytes of gzip cannot become gigabytes in memory. Whatever the
+encoding, no response may decode to more than `MAX_RESPONSE_BYTES`.
 
 Imported only when the first request is made (httpx2 is part of the SDK's 0.6 s import).
 """
@@ -19,12 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import zlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import httpx2
 
 MAX_EVENT_BYTES = 8 * 1024 * 1024
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024  # decoded: far beyond any answer, short of a bomb
+_STEP = 256 * 1024  # decompressed per step: what one compressed chunk may become at once
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 # Two line ends in a row end an SSE event. Of the two-byte pairs of CR and LF, only CR LF is one
 # line end; LF LF, CR CR and LF CR each hold a blank line (CR LF CR LF contains LF CR).
 _EVENT_ENDS = (b"\n\n", b"\r\r", b"\n\r")
@@ -93,6 +100,49 @@ class EventBoundedStream(httpx2.AsyncByteStream):
         await self._inner.aclose()
 
 
+class DecompressedStream(httpx2.AsyncByteStream):
+    """A gzip or deflate body, decompressed in steps of at most `_STEP` bytes, never more in
+    all than `limit`: what one compressed chunk expands to is passed on piece by piece."""
+
+    def __init__(
+        self, inner: httpx2.AsyncByteStream, encoding: str, limit: int = MAX_RESPONSE_BYTES
+    ) -> None:
+        self._inner = inner
+        self._wbits = _WBITS[encoding]
+        self._limit = limit
+
+    @property
+    def elapsed(self) -> datetime.timedelta | None:
+        return getattr(self._inner, "elapsed", None)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        decoder = zlib.decompressobj(self._wbits)
+        total = 0
+        first = True
+        async for chunk in self._inner:
+            if first and chunk and self._wbits == zlib.MAX_WBITS and chunk[:1] != b"\x78":
+                decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some send
+            first = first and not chunk
+            pending = chunk
+            while pending:
+                try:
+                    data = decoder.decompress(pending, _STEP)
+                except zlib.error as error:
+                    raise httpx2.DecodingError(f"bad compressed body: {error}") from None
+                pending = decoder.unconsumed_tail
+                total += len(data)
+                if total > self._limit:
+                    await self._inner.aclose()
+                    raise OversizedEvent(self._limit)
+                if data:
+                    yield data
+        if tail := decoder.flush():
+            yield tail
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 class EventBoundedClient(httpx2.AsyncClient):
     """An httpx client whose every response is bounded by `EventBoundedStream`.
 
@@ -105,7 +155,13 @@ class EventBoundedClient(httpx2.AsyncClient):
         self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx2.Response:
         response = await super().send(request, stream=True, **kwargs)
-        response.stream = EventBoundedStream(response.stream, self.max_event_bytes)  # type: ignore[arg-type]
+        body = response.stream
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding in _WBITS:
+            # Decoded here, bounded, instead of by httpx all at once.
+            del response.headers["content-encoding"]
+            body = DecompressedStream(body, encoding)  # type: ignore[arg-type]
+        response.stream = EventBoundedStream(body, self.max_event_bytes)  # type: ignore[arg-type]
         if not stream:
             try:  # read here, as httpx's own send would have, but bounded
                 await response.aread()

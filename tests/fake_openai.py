@@ -248,13 +248,16 @@ def huge_line(
     return Behaviour("huge", chunks=tuple(chunks), count=size, newline_every=int(newline))
 
 
-def raw(parts: Iterable[bytes], *, drop: bool = False) -> Behaviour:
+def raw(
+    parts: Iterable[bytes], *, drop: bool = False, headers: dict[str, str] | None = None
+) -> Behaviour:
     """Answer a streaming request with status 200, ``text/event-stream`` and exactly these
     bytes, one HTTP chunk each (anything: partial events, bad JSON, binary), then end the
-    body, or with ``drop=True`` close the socket instead."""
+    body, or with ``drop=True`` close the socket instead. ``headers`` are added (e.g. a
+    ``Content-Encoding`` the client did not ask for)."""
     # Kept as latin-1 text, so that the behaviour stays JSON-scriptable.
     chunks = tuple(part.decode("latin-1") for part in parts)
-    return Behaviour("raw", chunks=chunks, reset=drop)
+    return Behaviour("raw", chunks=chunks, reset=drop, headers=tuple((headers or {}).items()))
 
 
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
@@ -1094,7 +1097,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._many(behaviour, payloads, stream, body)
             return
         if kind == "raw":
-            self._start(200, "text/event-stream; charset=utf-8")
+            self._start(200, "text/event-stream; charset=utf-8", extra=behaviour.headers)
             for part in behaviour.chunks:
                 self._write(_chunked(part.encode("latin-1")))
             if behaviour.reset:

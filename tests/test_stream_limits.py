@@ -200,3 +200,61 @@ def test_the_inner_stream_is_closed_with_the_bounded_one() -> None:
     inner = Chunks([b"x"])
     asyncio.run(EventBoundedStream(inner).aclose())
     assert inner.closed
+
+
+# --- a compressed body the client did not ask for ---------------------------------------------
+
+
+def _sse_text(*texts: str) -> bytes:
+    import json
+
+    events = []
+    for text in texts:
+        chunk = {
+            "id": "c1",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "test-model",
+            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
+        }
+        events.append(f"data: {json.dumps(chunk)}\n\n")
+    return ("".join(events) + "data: [DONE]\n\n").encode()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_stream_is_decoded(fake_openai: FakeOpenAIServer, encoding: str) -> None:
+    import gzip
+    import zlib
+
+    body = _sse_text("Hello ", "from a ", "compressing proxy")
+    packed = gzip.compress(body) if encoding == "gzip" else zlib.compress(body)
+    halves = [packed[: len(packed) // 2], packed[len(packed) // 2 :]]
+    fake_openai.script(fake.raw(halves, headers={"Content-Encoding": encoding}))
+    assert asyncio.run(stream_text(config_for(fake_openai))) == (
+        "Hello from a compressing proxy",
+        None,
+    )
+
+
+def test_a_gzip_bomb_is_refused_at_the_bound_not_decoded_whole(
+    fake_openai: FakeOpenAIServer,
+) -> None:
+    import gzip
+
+    fake_openai.script(fake.reply(["warm"]))  # the SDK's imports, not counted below
+    assert asyncio.run(stream_text(config_for(fake_openai))) == ("warm", None)
+    start = _sse_text("Half an answer")[: -len(b"data: [DONE]\n\n")]
+    bomb = gzip.compress(start + b"data: " + b"x" * (200 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 1024 * 1024  # 200 MB in well under 1 MB on the wire
+    parts = [bomb[i : i + 65536] for i in range(0, len(bomb), 65536)]
+    fake_openai.script(fake.raw(parts, headers={"Content-Encoding": "gzip"}))
+
+    tracemalloc.start()
+    try:
+        text, failure = asyncio.run(stream_text(config_for(fake_openai)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert text == "Half an answer"
+    assert failure is not None and failure.error.kind is ErrorKind.MALFORMED
+    assert peak < 3 * MAX_EVENT_BYTES, peak
