@@ -260,6 +260,28 @@ def raw(
     return Behaviour("raw", chunks=chunks, reset=drop, headers=tuple((headers or {}).items()))
 
 
+def sse_events(
+    deltas: Iterable[dict[str, Any]], model: str = "test-model", *, done: bool = True
+) -> list[bytes]:
+    """Chat-completion chunks, one SSE event per delta (for ``raw``), then ``[DONE]``.
+    A delta may be a whole chunk instead (it has a ``choices`` key): a usage-only chunk."""
+    events = []
+    for delta in deltas:
+        chunk = (
+            delta
+            if "choices" in delta
+            else {
+                "id": "c1",
+                "object": "chat.completion.chunk",
+                "created": 1,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+            }
+        )
+        events.append(f"data: {json.dumps(chunk)}\n\n".encode())
+    return [*events, b"data: [DONE]\n\n"] if done else events
+
+
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
     """Build a behaviour from its JSON form (``{"kind": ..., ...}``), as used by ``--script``."""
     data = dict(data)

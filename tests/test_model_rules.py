@@ -251,15 +251,19 @@ def _cli_env(fake_openai) -> dict[str, str]:
     }
 
 
-def test_ask_options_reach_the_request_for_this_request_only(tmp_path, fake_openai):
+def _ask(tmp_path, server, *args: str):
     from cli_helpers import AppProfile
 
     profile = AppProfile(tmp_path / "profile")
-    done = profile.run(
-        "ask",
+    return profile, profile.run("ask", *args, env=_cli_env(server))
+
+
+def test_ask_options_reach_the_request_for_this_request_only(tmp_path, fake_openai):
+    profile, done = _ask(
+        tmp_path,
+        fake_openai,
         *("-m", "gpt-4o", "-o", "temperature", "0.2", "-o", "max_tokens", "30"),
         *("-o", "stop", "END", "-o", "stop", "FIN", "-o", "seed", "7", "Hi"),
-        env=_cli_env(fake_openai),
     )
     assert done.returncode == 0, done.stderr
     body = fake_openai.requests_to("/chat/completions")[-1].body
@@ -271,14 +275,11 @@ def test_ask_options_reach_the_request_for_this_request_only(tmp_path, fake_open
 
 
 def test_ask_options_a_reasoning_model_refuses_are_dropped_with_one_line(tmp_path, strict):
-    from cli_helpers import AppProfile
-
-    profile = AppProfile(tmp_path / "profile")
-    done = profile.run(
-        "ask",
+    _profile, done = _ask(
+        tmp_path,
+        strict,
         *("-m", "gpt-5-mini", "-o", "max_tokens", "500", "-o", "temperature", "0.2"),
         *("-o", "reasoning_effort", "low", "Hi"),
-        env=_cli_env(strict),
     )
     assert done.returncode == 0, done.stderr
     sent = strict.requests_to("/chat/completions")[-1].body
@@ -295,11 +296,7 @@ def test_ask_options_a_reasoning_model_refuses_are_dropped_with_one_line(tmp_pat
     [(("temperature", "warm"), "not a number"), (("colour", "red"), "unknown")],
 )
 def test_ask_refuses_a_bad_option_before_asking(tmp_path, fake_openai, option, said):
-    from cli_helpers import AppProfile
-
-    done = AppProfile(tmp_path / "profile").run(
-        "ask", "-o", *option, "Hi", env=_cli_env(fake_openai)
-    )
+    _profile, done = _ask(tmp_path, fake_openai, "-o", *option, "Hi")
     assert done.returncode == 2 and said in done.stderr
     assert fake_openai.requests_to("/chat/completions") == []
 

@@ -206,19 +206,7 @@ def test_the_inner_stream_is_closed_with_the_bounded_one() -> None:
 
 
 def _sse_text(*texts: str) -> bytes:
-    import json
-
-    events = []
-    for text in texts:
-        chunk = {
-            "id": "c1",
-            "object": "chat.completion.chunk",
-            "created": 1,
-            "model": "test-model",
-            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
-        }
-        events.append(f"data: {json.dumps(chunk)}\n\n")
-    return ("".join(events) + "data: [DONE]\n\n").encode()
+    return b"".join(fake.sse_events({"content": text} for text in texts))
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])

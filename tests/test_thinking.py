@@ -52,17 +52,7 @@ def test_splitting_loses_no_text(text, size):
 
 
 def _sse(deltas: list[dict]) -> list[bytes]:
-    events = []
-    for delta in deltas:
-        chunk = {
-            "id": "c1",
-            "object": "chat.completion.chunk",
-            "created": 1,
-            "model": "deepseek-r1",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
-        }
-        events.append(f"data: {json.dumps(chunk)}\n\n".encode())
-    return [*events, b"data: [DONE]\n\n"]
+    return fake.sse_events(deltas, "deepseek-r1")
 
 
 @pytest.mark.parametrize("field", ["reasoning_content", "reasoning"])
@@ -205,10 +195,6 @@ def test_qwen3_thinking_without_an_opening_tag_is_stored_apart(qtbot, controller
     deltas = [{"content": "Okay, the user asks"}, {"content": " for 2+2.</think>"}]
     deltas.append({"content": "\n\n4"})
     usage = {
-        "id": "c1",
-        "object": "chat.completion.chunk",
-        "created": 1,
-        "model": "qwen3:8b",
         "choices": [],
         "usage": {
             "prompt_tokens": 9,
@@ -217,9 +203,7 @@ def test_qwen3_thinking_without_an_opening_tag_is_stored_apart(qtbot, controller
             "completion_tokens_details": {"reasoning_tokens": 35},
         },
     }
-    events = _sse(deltas)
-    events.insert(-1, f"data: {json.dumps(usage)}\n\n".encode())
-    fake_openai.script(fake.raw(events))
+    fake_openai.script(fake.raw(fake.sse_events([*deltas, usage], "qwen3:8b")))
     conversation = controller.store.create_conversation(model="qwen3:8b")
     with qtbot.waitSignal(controller.finished, timeout=10_000):
         controller.send(conversation.id, "2+2?")
