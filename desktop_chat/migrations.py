@@ -117,6 +117,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 6: a reasoning model's thinking, kept apart from its answer (never sent back).
     ("ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",),
+    # tools: an assistant's tool calls with their results, as JSON on the assistant message
+    # ([{"id", "name", "arguments", "result", "status"}]). Results are not messages of their
+    # own: the role CHECK of migration 1 cannot be altered, and the API's order (the calls,
+    # then one `tool` message per call) is rebuilt from this on every request and export.
+    ("ALTER TABLE messages ADD COLUMN tool_calls TEXT NOT NULL DEFAULT ''",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

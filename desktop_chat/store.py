@@ -26,6 +26,7 @@ from desktop_chat.domain import (
     Mode,
     Parameters,
     Role,
+    ToolCall,
     Usage,
     utc_now,
 )
@@ -475,6 +476,12 @@ class ConversationStore:
                 (content, status.value if status else None, reasoning, message_id),
             )
 
+    def set_tool_calls(self, message_id: str, calls: Sequence[ToolCall]) -> None:
+        """An assistant message's tool calls, with the results known so far."""
+        data = json.dumps([call.to_dict() for call in calls], ensure_ascii=False) if calls else ""
+        with self._transaction() as db:
+            db.execute("UPDATE messages SET tool_calls = ? WHERE id = ?", (data, message_id))
+
     def replace_tail(
         self,
         conversation_id: str,
@@ -842,8 +849,8 @@ class ConversationStore:
                         continue
                     db.execute(
                         "INSERT INTO messages (id, conversation_id, parent_id, role, "
-                        "content, created_at, model, status, reasoning) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "content, created_at, model, status, reasoning, tool_calls) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             stored_id,
                             conversation.id,
@@ -854,6 +861,9 @@ class ConversationStore:
                             message.model,
                             message.status.value,
                             message.reasoning,
+                            json.dumps([c.to_dict() for c in message.tool_calls])
+                            if message.tool_calls
+                            else "",
                         ),
                     )
                     added_messages += 1
@@ -976,7 +986,20 @@ class ConversationStore:
             sibling_count=count,
             usage=usage,
             reasoning=row["reasoning"] or "",
+            tool_calls=_tool_calls_from(row["tool_calls"]),
         )
+
+
+def _tool_calls_from(text: str | None) -> tuple[ToolCall, ...]:
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple(call for call in map(ToolCall.from_dict, data) if call is not None)
 
 
 def _fts_query(text: str) -> str:
