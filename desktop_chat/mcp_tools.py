@@ -15,7 +15,6 @@ No Qt here.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -23,7 +22,10 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -213,13 +215,15 @@ class _Connection:
         self.tools: list[Any] = []
         self._task: asyncio.Task[None] | None = None
         self._ready: asyncio.Future[None] | None = None
-        self._stop = asyncio.Event()
+        self._stop: asyncio.Event | None = None
 
     @property
     def alive(self) -> bool:
         return self._task is not None and not self._task.done() and self.session is not None
 
     async def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        import asyncio  # here, not at the top: the app imports this module before its loop
+
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
         self._stop = asyncio.Event()
@@ -233,6 +237,8 @@ class _Connection:
             ) from None
 
     async def _run(self) -> None:
+        import asyncio
+
         from mcp import ClientSession
 
         assert self._ready is not None
@@ -246,6 +252,7 @@ class _Connection:
                 self.session = session
                 if not self._ready.done():
                     self._ready.set_result(None)
+                assert self._stop is not None
                 await self._stop.wait()
         except asyncio.CancelledError:
             raise
@@ -280,7 +287,10 @@ class _Connection:
         return _quiet_stdio(params, stdio_client)
 
     async def stop(self) -> None:
-        self._stop.set()
+        import asyncio
+
+        if self._stop is not None:
+            self._stop.set()
         task = self._task
         if task is not None and not task.done():
             try:
@@ -366,6 +376,8 @@ class ToolBox:
         config = self.servers.get(name)
         if config is None or config.disabled:
             raise ToolServerError(f"No enabled tool server is called “{name}”.")
+        import asyncio
+
         lock = self._locks.setdefault(name, asyncio.Lock())
         async with lock:
             connection = self._connections.get(name)
@@ -420,6 +432,8 @@ class ToolBox:
     async def call(self, spec: ToolSpec, arguments: str) -> ToolOutcome:
         """Run a tool. Every failure (bad arguments, a crash, the timeout, the tool's own
         error) becomes the outcome's text, for the model to read; only Stop raises."""
+        import asyncio
+
         try:
             parsed = json.loads(arguments) if arguments.strip() else {}
         except ValueError as error:
@@ -466,6 +480,8 @@ class ToolBox:
     async def close(self) -> None:
         """Stop every server (quit): stdio processes get their stdin closed, then SIGTERM,
         then SIGKILL, and are reaped."""
+        import asyncio
+
         connections = list(self._connections.values())
         self._connections.clear()
         await asyncio.gather(*(c.stop() for c in connections), return_exceptions=True)

@@ -52,6 +52,7 @@ from desktop_chat.model_list import fallback_model
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
+from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
@@ -465,6 +466,7 @@ class ConversationTab(TabChrome):
 
         self.notice = Notice("chatNotice", self)
         layout.insertWidget(after_view + 1, self.notice)
+        self.tools = tool_panel.install(self)  # Tools button, approval prompt, call blocks
 
         self.composer.submitted.connect(self.send)
         self.send_button.clicked.connect(self.send)
@@ -675,7 +677,9 @@ class ConversationTab(TabChrome):
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
     def _on_conversation_changed(self, conversation_id: str) -> None:
-        if conversation_id == self.conversation.id and not self.is_streaming:
+        # While tools run between two answers nothing streams: the view may follow the store.
+        live = self.controller.live_message(conversation_id)
+        if conversation_id == self.conversation.id and live is None:
             self._reload(render=True)
 
     def _after_stream(self) -> None:
@@ -702,7 +706,8 @@ class ConversationTab(TabChrome):
             return  # laid out when first shown
         messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
         signature = tuple(
-            (m.id, m.content, m.status, m.sibling_index, m.sibling_count) for m in messages
+            (m.id, m.content, m.status, m.sibling_index, m.sibling_count, m.tool_calls)
+            for m in messages
         )
         if signature == self._rendered_signature and not self.message_view.is_streaming:
             return

@@ -1,0 +1,76 @@
+"""Tools in the window: the Tools button, the inline approval prompt and the call blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fake_openai as fake
+from mcp_helpers import calls_in, stdio_entry
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QPushButton
+
+from desktop_chat.mcp_tools import ToolBox, servers_from_settings
+from desktop_chat.ui.conversation_tab import ConversationTab
+
+
+def _window(open_window, controller, log: Path) -> ConversationTab:
+    entry = stdio_entry(log, default=True)
+    controller.tools = ToolBox(servers=servers_from_settings({"calc": entry}))
+    window = open_window(controller)
+    tab = window.current_tab()
+    assert tab is not None
+    return tab
+
+
+def test_approve_in_the_tab_then_the_call_shows_as_a_block(
+    qtbot, open_window, controller, fake_openai, tmp_path
+):
+    log = tmp_path / "calls.jsonl"
+    tab = _window(open_window, controller, log)
+    tab.tools.button.refresh()
+    assert tab.tools.button.isVisibleTo(tab) and tab.tools.button.text() == "Tools (1)"
+    fake_openai.script(
+        fake.tool_calls(fake.tool_call_deltas("echo", '{"text": "<b>not bold</b>"}', "c1")),
+        fake.reply(["Echoed."]),
+    )
+    tab.composer.setPlainText("echo some html")
+    tab.send()
+    approval = tab.tools.approval
+    qtbot.waitUntil(approval.isVisible, timeout=20_000)
+    assert "echo" in approval.label.text() and "<b>not bold</b>" in approval.label.text()
+    assert tab.stop_button.isEnabled(), "Stop works while a call waits"
+    allow = approval.findChild(QPushButton, "toolApprovalAllowonceButton")
+    allow.click()
+    qtbot.waitUntil(lambda: not controller.is_streaming(tab.conversation.id), timeout=20_000)
+    assert calls_in(log)[0]["arguments"] == {"text": "<b>not bold</b>"}
+    assert not approval.isVisible()
+    view = tab.message_view
+    qtbot.waitUntil(lambda: "Echoed." in view.toPlainText(), timeout=5_000)
+    assert "▸ Tool echo ✓" in view.toPlainText()
+    calling = tab.conversation.messages[1]
+    view._on_anchor(QUrl(f"action:toolcall/{calling.id}%3A0"))
+    text = view.toPlainText()
+    assert "Result\n<b>not bold</b>" in text, "the result is shown as text, not HTML"
+    assert "<b>" not in view.toHtml().replace("&lt;b&gt;", "")
+
+
+def test_deny_in_the_tab_and_the_tools_menu(qtbot, open_window, controller, fake_openai, tmp_path):
+    log = tmp_path / "calls.jsonl"
+    tab = _window(open_window, controller, log)
+    fake_openai.script(
+        fake.tool_calls(fake.tool_call_deltas("add", '{"a": 1, "b": 2}', "c1")), fake.reply()
+    )
+    tab.composer.setPlainText("add")
+    tab.send()
+    qtbot.waitUntil(tab.tools.approval.isVisible, timeout=20_000)
+    tab.tools.approval.findChild(QPushButton, "toolApprovalDenyButton").click()
+    qtbot.waitUntil(lambda: not controller.is_streaming(tab.conversation.id), timeout=20_000)
+    assert calls_in(log) == []
+    qtbot.waitUntil(lambda: "✕ denied" in tab.message_view.toPlainText(), timeout=5_000)
+    menu = tab.tools.button.menu()
+    tab.tools.button.fill()
+    [action] = [a for a in menu.actions() if a.text() == "calc"]
+    assert action.isChecked()
+    action.setChecked(False)
+    assert controller.tool_servers_for(tab.conversation.id) == []
+    assert tab.tools.button.text() == "Tools"
