@@ -338,6 +338,7 @@ class ToolBox:
     _connections: dict[str, _Connection] = field(default_factory=dict)
     _restarted: set[str] = field(default_factory=set)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _stopping: set[asyncio.Task[None]] = field(default_factory=set)
 
     @classmethod
     def from_settings(cls, settings: Any, api_key: str | None = None) -> ToolBox:
@@ -365,6 +366,15 @@ class ToolBox:
         self.servers = servers
         self._restarted.difference_update(stale)
         return stale
+
+    def stop_later(self, names: Iterable[str]) -> None:
+        """Stop these servers in the background (their settings changed); the task is kept
+        here, since the loop holds tasks only weakly."""
+        import asyncio
+
+        task = asyncio.ensure_future(self.stop_servers(list(names)))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
 
     async def stop_servers(self, names: Iterable[str]) -> None:
         for name in list(names):

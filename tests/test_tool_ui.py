@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import fake_openai as fake
-from mcp_helpers import calls_in, stdio_entry
+from mcp_helpers import SERVER_SCRIPT, calls_in, stdio_entry
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QPushButton
 
 from desktop_chat.mcp_tools import ToolBox, servers_from_settings
+from desktop_chat.providers import Providers
+from desktop_chat.settings import load
 from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat.ui.tools_dialog import ToolServersDialog
 
 
 def _window(open_window, controller, log: Path) -> ConversationTab:
@@ -74,3 +79,32 @@ def test_deny_in_the_tab_and_the_tools_menu(qtbot, open_window, controller, fake
     action.setChecked(False)
     assert controller.tool_servers_for(tab.conversation.id) == []
     assert tab.tools.button.text() == "Tools"
+
+
+def test_tool_servers_dialog_adds_tests_and_saves_a_server(qtbot, controller, tmp_path):
+
+    settings_file = tmp_path / "settings.json"
+    providers = Providers(settings_file=settings_file, environ={})
+    controller.tools = ToolBox()
+    dialog = ToolServersDialog(providers, controller)
+    qtbot.addWidget(dialog)
+    dialog._add()
+    dialog.name_field.setText("calc")
+    dialog.command_field.setText(shlex.join([sys.executable, SERVER_SCRIPT]))
+    dialog.default_box.setChecked(True)
+    dialog.allow_field.setText("add, echo")
+    dialog._test()
+    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("OK"), timeout=20_000)
+    assert "add" in dialog.test_result.text()
+    dialog._save()
+    saved = load(settings_file).mcp_servers
+    assert saved == {
+        "calc": {
+            "command": sys.executable,
+            "args": [SERVER_SCRIPT],
+            "default": True,
+            "alwaysAllow": ["add", "echo"],
+        }
+    }
+    assert controller.tools.defaults() == ["calc"]
+    assert controller.tools.always_allowed("calc", "add")
