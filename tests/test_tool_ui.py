@@ -15,6 +15,7 @@ from desktop_chat.mcp_tools import ToolBox, servers_from_settings
 from desktop_chat.providers import Providers
 from desktop_chat.settings import load
 from desktop_chat.ui.conversation_tab import ConversationTab
+from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.tools_dialog import ToolServersDialog
 
 
@@ -108,3 +109,29 @@ def test_tool_servers_dialog_adds_tests_and_saves_a_server(qtbot, controller, tm
     }
     assert controller.tools.defaults() == ["calc"]
     assert controller.tools.always_allowed("calc", "add")
+
+
+def test_quick_ask_uses_the_default_servers_and_asks_inline(
+    qtbot, controller, fake_openai, tmp_path
+):
+    from desktop_chat.ui.quick_ask import QuickAskWindow
+
+    log = tmp_path / "calls.jsonl"
+    controller.tools = ToolBox(
+        servers=servers_from_settings({"calc": stdio_entry(log, default=True)})
+    )
+    fake_openai.script(
+        fake.tool_calls(fake.tool_call_deltas("add", '{"a": 2, "b": 2}', "c1")),
+        fake.reply(["Four."]),
+    )
+    popup = QuickAskWindow(controller)
+    qtbot.addWidget(popup)
+    popup.present()
+    popup.input.setText("2+2?")
+    popup.ask()
+    approval = popup.findChild(Notice, "quickAskToolApproval")
+    qtbot.waitUntil(approval.isVisible, timeout=20_000)
+    approval.findChild(QPushButton, "quickAskToolApprovalAllowonceButton").click()
+    qtbot.waitUntil(lambda: "Four." in popup.answer.toPlainText(), timeout=20_000)
+    assert calls_in(log)[0]["arguments"] == {"a": 2, "b": 2}
+    assert not approval.isVisible()

@@ -18,6 +18,9 @@ from desktop_chat.tool_loop import Decision
 from desktop_chat.ui.notice import Notice
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_chat.controller import ChatController
     from desktop_chat.ui.conversation_tab import ConversationTab
 
 ARGUMENTS_SHOWN = 4000  # characters of a call's arguments shown in the view
@@ -28,7 +31,7 @@ _STATUS_MARKS = {
     "denied": "✕ denied",
     "cancelled": "✕ cancelled",
     "skipped": "… not run",
-    "": "… running",
+    "": "… pending",
 }
 
 
@@ -122,6 +125,50 @@ class ToolsButton(QToolButton):
         self.refresh()
 
 
+class ApprovalPrompt:
+    """The inline approval prompt for the chat `conversation_id()` names (a tab's, or Quick
+    ask's): shown when one of its calls waits, hidden when answered or when the tools stop."""
+
+    def __init__(
+        self,
+        controller: ChatController,
+        notice: Notice,
+        conversation_id: Callable[[], str | None],
+    ) -> None:
+        self.controller = controller
+        self.notice = notice
+        self._conversation_id = conversation_id
+        controller.tool_approval_needed.connect(self._on_needed)
+        controller.tools_running.connect(self._on_running)
+
+    def _mine(self, conversation_id: str) -> bool:
+        return conversation_id == self._conversation_id()
+
+    def _on_needed(self, conversation_id: str, call: ToolCall, server: str) -> None:
+        if not self._mine(conversation_id):
+            return
+        arguments = _clip(_pretty(call.arguments) or "{}", 1200)
+        self.notice.show_message(
+            f"The model wants to run the tool “{call.name}” of {server}:\n{arguments}",
+            "warning",
+            [
+                ("Allow once", lambda: self._answer(Decision.ALLOW_ONCE)),
+                ("Always allow in this chat", lambda: self._answer(Decision.ALWAYS_IN_CHAT)),
+                ("Deny", lambda: self._answer(Decision.DENY)),
+            ],
+        )
+
+    def _answer(self, decision: Decision) -> None:
+        self.notice.hide()
+        conversation_id = self._conversation_id()
+        if conversation_id is not None:
+            self.controller.answer_tool_call(conversation_id, decision)
+
+    def _on_running(self, conversation_id: str, running: bool) -> None:
+        if self._mine(conversation_id) and not running:
+            self.notice.hide()
+
+
 class ToolsInTab:
     """What `install` adds to a tab, and the slots that keep it up to date."""
 
@@ -133,31 +180,13 @@ class ToolsInTab:
         layout = tab.column
         layout.insertWidget(layout.indexOf(tab.notice) + 1, self.approval)
         controller = tab.controller
-        controller.tool_approval_needed.connect(self._on_approval_needed)
+        self.prompt = ApprovalPrompt(controller, self.approval, lambda: tab.conversation.id)
         controller.tool_calls_changed.connect(self._on_calls_changed)
         controller.tools_running.connect(self._on_running)
         controller.tool_notice.connect(self._on_notice)
 
     def _mine(self, conversation_id: str) -> bool:
         return conversation_id == self.tab.conversation.id
-
-    def _on_approval_needed(self, conversation_id: str, call: ToolCall, server: str) -> None:
-        if not self._mine(conversation_id):
-            return
-        arguments = _clip(_pretty(call.arguments) or "{}", 1200)
-        self.approval.show_message(
-            f"The model wants to run the tool “{call.name}” of {server}:\n{arguments}",
-            "warning",
-            [
-                ("Allow once", lambda: self._answer(Decision.ALLOW_ONCE)),
-                ("Always allow in this chat", lambda: self._answer(Decision.ALWAYS_IN_CHAT)),
-                ("Deny", lambda: self._answer(Decision.DENY)),
-            ],
-        )
-
-    def _answer(self, decision: Decision) -> None:
-        self.approval.hide()
-        self.tab.controller.answer_tool_call(self.tab.conversation.id, decision)
 
     def _on_calls_changed(self, conversation_id: str, message: Message) -> None:
         if self._mine(conversation_id):
@@ -166,8 +195,6 @@ class ToolsInTab:
     def _on_running(self, conversation_id: str, running: bool) -> None:
         if not self._mine(conversation_id):
             return
-        if not running:
-            self.approval.hide()
         self.tab._update_buttons()
         self.tab.activity_changed.emit()
 
