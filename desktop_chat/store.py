@@ -679,7 +679,20 @@ class ConversationStore:
             """,
             (match, limit),
         ).fetchall()
-        rows = sorted([*titles, *messages], key=lambda r: r["score"])[:limit]
+        tool_results = self._db.execute(
+            """
+            SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
+                   snippet(tool_calls_fts, 0, '[', ']', '…', 12) AS snippet,
+                   tool_calls_fts.rank AS score
+            FROM tool_calls_fts
+            JOIN messages m ON m.rowid = tool_calls_fts.rowid
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE tool_calls_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY tool_calls_fts.rank LIMIT ?
+            """,
+            (match, limit),
+        ).fetchall()
+        rows = sorted([*titles, *messages, *tool_results], key=lambda r: r["score"])[:limit]
         return [
             SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
         ]

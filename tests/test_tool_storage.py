@@ -149,3 +149,20 @@ def test_the_migration_adds_tool_calls_to_an_existing_database(tmp_path: Path):
     conversation_id = _tool_chat(store)
     assert store.get_conversation(conversation_id).messages[1].tool_calls == CALLS
     store.close()
+
+
+def test_tool_calls_and_results_are_searchable(tmp_path: Path):
+    store = ConversationStore(tmp_path / "s.sqlite3")
+    conversation = store.create_conversation(model="test-model")
+    user = store.add_message(conversation.id, None, Role.USER, "look it up")
+    calling = store.add_message(conversation.id, user.id, Role.ASSISTANT, "")
+    store.set_tool_calls(calling.id, (ToolCall("c1", "lookup", "{}", "zebrafish facts", "ok"),))
+    hits = store.search("zebrafish")
+    assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation.id, calling.id)]
+    assert "[zebrafish]" in hits[0].snippet
+    store.set_tool_calls(calling.id, (ToolCall("c1", "lookup", "{}", "axolotl", "ok"),))
+    assert store.search("zebrafish") == []
+    assert len(store.search("axolotl")) == 1
+    store.delete_message(calling.id)
+    assert store.search("axolotl") == []
+    store.close()
