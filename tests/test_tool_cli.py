@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import fake_openai as fake
@@ -126,3 +132,39 @@ def test_mcp_import_of_a_file_without_servers_fails(profile, tmp_path):
     result = profile.run("mcp", "import", str(other))
     assert result.returncode == 1
     assert "no mcpServers" in result.stderr
+
+
+def test_ask_on_a_terminal_asks_y_n(profile, fake_openai, api_env, tmp_path):
+    log = tmp_path / "calls.jsonl"
+    _configure(profile, {"calc": stdio_entry(log)})
+    fake_openai.script(
+        fake.tool_calls(fake.tool_call_deltas("add", '{"a": 5, "b": 6}', "c1")),
+        fake.reply(["Eleven."]),
+    )
+    controller_fd, terminal_fd = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop_chat", "ask", "-T", "calc", "5+6?"],
+        stdin=terminal_fd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=profile.environ(api_env),
+        cwd=profile.root,
+    )
+    os.close(terminal_fd)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"[y/N]" not in seen and time.monotonic() < deadline:
+            readable, _, _ = select.select([process.stderr], [], [], 0.2)
+            if readable:
+                seen += os.read(process.stderr.fileno(), 4096)
+        assert b"Run the tool add of calc? [y/N]" in seen
+        os.write(controller_fd, b"y\n")
+        out, err = process.communicate(timeout=30)
+    finally:
+        os.close(controller_fd)
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert out.decode().strip() == "Eleven."
+    assert calls_in(log)[0]["arguments"] == {"a": 5, "b": 6}
