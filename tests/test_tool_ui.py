@@ -9,7 +9,7 @@ from pathlib import Path
 import fake_openai as fake
 from mcp_helpers import SERVER_SCRIPT, calls_in, stdio_entry
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QToolButton
 
 from desktop_chat.mcp_tools import ToolBox, servers_from_settings
 from desktop_chat.providers import Providers
@@ -69,7 +69,10 @@ def test_deny_in_the_tab_and_the_tools_menu(qtbot, open_window, controller, fake
     tab.composer.setPlainText("add")
     tab.send()
     qtbot.waitUntil(tab.tools.approval.isVisible, timeout=20_000)
-    tab.tools.approval.findChild(QPushButton, "toolApprovalDenyButton").click()
+    dismiss = next(
+        b for b in tab.tools.approval.findChildren(QToolButton) if b.accessibleName() == "Dismiss"
+    )
+    dismiss.click()  # closing the prompt denies the call
     qtbot.waitUntil(lambda: not controller.is_streaming(tab.conversation.id), timeout=20_000)
     assert calls_in(log) == []
     qtbot.waitUntil(lambda: "✕ denied" in tab.message_view.toPlainText(), timeout=5_000)

@@ -138,6 +138,7 @@ class ApprovalPrompt:
         self.controller = controller
         self.notice = notice
         self._conversation_id = conversation_id
+        self._dismiss_denies = False
         controller.tool_approval_needed.connect(self._on_needed)
         controller.tools_running.connect(self._on_running)
 
@@ -157,6 +158,13 @@ class ApprovalPrompt:
                 ("Deny", lambda: self._answer(Decision.DENY)),
             ],
         )
+        if not self._dismiss_denies:
+            # Closing the prompt (✕) is a No, as with a browser's permission prompt; else
+            # the chat would wait for an answer nobody can give any more.
+            for button in self.notice.findChildren(QToolButton):
+                if button.accessibleName() == "Dismiss":
+                    button.clicked.connect(lambda: self._answer(Decision.DENY))
+                    self._dismiss_denies = True
 
     def _answer(self, decision: Decision) -> None:
         self.notice.hide()
