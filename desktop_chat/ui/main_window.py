@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
         prices_action.setObjectName("pricesAction")
         prices_action.triggered.connect(self.open_prices)
         file_menu.addAction(prices_action)
-        tools_action = self._new_action("&Tool servers (MCP)…")
+        tools_action = self._new_action("Too&l servers (MCP)…")
         tools_action.setObjectName("toolServersAction")
         tools_action.triggered.connect(self.open_tool_servers)
         file_menu.addAction(tools_action)
