@@ -33,6 +33,7 @@ from desktop_chat.domain import (
     StreamEvent,
     StreamFinished,
     TextDelta,
+    ToolCallsReady,
     is_official_endpoint,
 )
 from desktop_chat.request_rules import (
@@ -43,8 +44,10 @@ from desktop_chat.request_rules import (
     is_responses_only_refusal,
     refusal_in,
     refused_by_body,
+    sends_reasoning_back,
 )
 from desktop_chat.thinking import ThinkSplitter
+from desktop_chat.tool_stream import ToolCallAssembler
 
 if TYPE_CHECKING:
     import httpx2
@@ -223,17 +226,24 @@ class ChatClient:
         return (choice.message.content or "") if choice and choice.message else ""
 
     def stream_chat(
-        self, model: str, turns: Sequence[ChatTurn], parameters: Parameters
+        self,
+        model: str,
+        turns: Sequence[ChatTurn],
+        parameters: Parameters,
+        tools: Sequence[Mapping[str, Any]] = (),
     ) -> AsyncIterator[StreamEvent]:
         """Stream a chat answer. Cancelling the consumer closes the HTTP response for real.
+        `tools`: function definitions (`{"type": "function", "function": {...}}`).
 
         Returns `_stream`'s generator itself rather than re-yielding from it: one generator
         hop less per chunk, which a 20,000-chunk answer notices."""
         body: dict[str, Any] = {
             "model": model,
-            "messages": [{"role": t.role.value, "content": t.content} for t in turns],
+            "messages": [turn_json(t, model) for t in turns],
             **parameters.as_request_kwargs(Mode.CHAT),
         }
+        if tools:
+            body["tools"] = [dict(tool) for tool in tools]
         return self._stream("/chat/completions", body)
 
     def stream_completion(
@@ -296,6 +306,7 @@ class ChatClient:
         completion_tokens: int | None = None
         reasoning_tokens: int | None = None
         last_yield = time.monotonic()
+        assembler = ToolCallAssembler()
         with self._classified(mid_stream=True):
             async with stream:
                 async for chunk in stream:
@@ -321,6 +332,10 @@ class ChatClient:
                                     yield ReasoningDelta(thought)
                                 if text:
                                     yield TextDelta(text)
+                        if pieces := _choice_tool_calls(choice):
+                            for piece in pieces:
+                                if (piece_delta := assembler.feed(*piece)) is not None:
+                                    yield piece_delta
                         finish_reason = choice.finish_reason or finish_reason
                     now = time.monotonic()
                     if now - last_yield > YIELD_EVERY_SECONDS:
@@ -331,6 +346,8 @@ class ChatClient:
             yield ReasoningDelta(thought)
         if text:
             yield TextDelta(text)
+        if assembler and (calls := assembler.calls()):
+            yield ToolCallsReady(calls)
         yield StreamFinished(
             finish_reason, answered_model, prompt_tokens, completion_tokens, reasoning_tokens
         )
@@ -395,6 +412,59 @@ def _choice_reasoning(choice: Any) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def turn_json(turn: ChatTurn, model: str = "") -> dict[str, Any]:
+    """One history turn as the API takes it, tool calls and results included."""
+    message: dict[str, Any] = {"role": turn.role.value, "content": turn.content}
+    if turn.tool_call_id is not None:
+        message["tool_call_id"] = turn.tool_call_id
+    if turn.tool_calls:
+        message["content"] = turn.content or None
+        message["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments or "{}"},
+            }
+            for call in turn.tool_calls
+        ]
+        if turn.reasoning and sends_reasoning_back(model):
+            message["reasoning_content"] = turn.reasoning
+    return message
+
+
+def _choice_tool_calls(
+    choice: Any,
+) -> list[tuple[int | None, str | None, str | None, str | None]] | None:
+    """The tool-call pieces of a delta as plain values (index, id, name, arguments); the
+    SDK keeps fields as they came, so `index` may be missing and `function` a dict."""
+    delta = getattr(choice, "delta", None)
+    items = getattr(delta, "tool_calls", None) if delta is not None else None
+    if not items:
+        return None
+    pieces = []
+    for item in items:
+        get = item.get if isinstance(item, dict) else lambda name, i=item: getattr(i, name, None)
+        function = get("function")
+        fget = (
+            function.get
+            if isinstance(function, dict)
+            else lambda name, f=function: getattr(f, name, None)
+        )
+        index = get("index")
+        name, arguments = fget("name"), fget("arguments")
+        if isinstance(arguments, dict):  # a few servers send an object, not JSON text
+            arguments = json.dumps(arguments)
+        pieces.append(
+            (
+                index if isinstance(index, int) and not isinstance(index, bool) else None,
+                get("id") if isinstance(get("id"), str) else None,
+                name if isinstance(name, str) else None,
+                arguments if isinstance(arguments, str) else None,
+            )
+        )
+    return pieces
 
 
 def _choice_text(choice: Any) -> str | None:

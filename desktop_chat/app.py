@@ -281,6 +281,9 @@ def _attach_chats(
     if providers is None:
         providers = Providers()  # settings only; the keychain is asked after the first paint
     controller = ChatController(store, providers)
+    from desktop_chat.mcp_tools import ToolBox  # no SDK import: servers start on first use
+
+    controller.tools = ToolBox.from_settings(providers.settings, os.environ.get("OPENAI_API_KEY"))
     window.attach(controller, providers)
     window.restore_session(new_chat=new_chat)
     problems.extend(providers.load_warnings)

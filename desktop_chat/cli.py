@@ -31,6 +31,7 @@ from desktop_chat.domain import (
     RequestAdapted,
     Role,
     TextDelta,
+    ToolCallsReady,
     request_history,
     title_from_prompt,
 )
@@ -38,6 +39,8 @@ from desktop_chat.request_rules import not_applicable_reason
 
 if TYPE_CHECKING:
     from desktop_chat.api import ChatClient
+    from desktop_chat.domain import ToolCall
+    from desktop_chat.mcp_tools import ToolBox, ToolSpec
     from desktop_chat.providers import Providers
     from desktop_chat.store import ConversationStore
 
@@ -87,7 +90,35 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         action="store_true",
         help="print a reasoning model's thinking to stderr (it is always saved, never on stdout)",
     )
+    ask.add_argument(
+        "--tools",
+        "-T",
+        dest="tool_servers",
+        action="append",
+        default=[],
+        metavar="SERVER",
+        help="let the model use this MCP server's tools (repeatable; see `mcp list`); each "
+        "call is asked on the terminal, or denied when stdin is not one",
+    )
+    ask.add_argument(
+        "--yes", "-y", action="store_true", help="approve every tool call without asking"
+    )
     ask.set_defaults(command_function=run_ask)
+    mcp = subparsers.add_parser(
+        "mcp",
+        help="tool servers (MCP): list them, or import them from another app's config file",
+        description="`mcp import FILE` takes the servers of a Claude Desktop "
+        "(claude_desktop_config.json), Cursor (mcp.json) or VS Code config file into "
+        "settings.json; `mcp list` shows them.",
+    )
+    mcp_commands = mcp.add_subparsers(dest="mcp_command", required=True)
+    mcp_import = mcp_commands.add_parser("import", help="merge a config file's mcpServers")
+    mcp_import.add_argument("file", help="claude_desktop_config.json, .cursor/mcp.json, ...")
+    mcp_import.add_argument(
+        "--replace", action="store_true", help="replace servers of the same name"
+    )
+    mcp_commands.add_parser("list", help="the configured servers")
+    mcp.set_defaults(command_function=run_mcp)
 
     export = subparsers.add_parser(
         "export",
@@ -435,6 +466,15 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     # A continued chat keeps its own profile unless --profile says otherwise.
     profile = args.profile or (conversation.profile if conversation else "")
     config = providers.config(profile)
+    toolbox = None
+    if args.tool_servers:
+        from desktop_chat.mcp_tools import ToolBox
+
+        toolbox = ToolBox.from_settings(providers.settings, config.api_key)
+        unknown = [name for name in args.tool_servers if name not in toolbox.enabled()]
+        if unknown:
+            store.close()
+            return _fail(f"no enabled tool server named {unknown[0]!r} (see `mcp list`)")
     client = ChatClient(config)
     answer = _Answer(store)
     terminated = _cancel_on_sigterm()
@@ -463,34 +503,69 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
             status=MessageStatus.STREAMING,
         ).id
         parameters = parameters_with_options(conversation.parameters, args.option)
-        history = request_history(
-            dataclasses.replace(conversation, parameters=parameters), upto=user
-        )
+        conversation = dataclasses.replace(conversation, parameters=parameters)
+        history = request_history(conversation, upto=user)
         _tell_what_is_not_sent(model, args.option)
-        async for event in client.stream_chat(model, history, parameters):
-            if isinstance(event, TextDelta):
-                answer.append(event.text)
-            elif isinstance(event, RequestAdapted):
-                print(f"desktop-chat: {event.note}", file=sys.stderr)
-            elif isinstance(event, AnswerWasThinking):
-                # Printed already, as it came: say so, and keep the answer apart in the history.
-                answer.end_line()
-                answer.chunks.clear()
-                print(
-                    "desktop-chat: the text above was the model's thinking (it ended with "
-                    "</think>); the answer follows",
-                    file=sys.stderr,
+        specs: dict[str, ToolSpec] = {}
+        if toolbox is not None:
+            listed, problems = await toolbox.tools(args.tool_servers)
+            for problem in problems:
+                print(f"desktop-chat: {problem}", file=sys.stderr)
+            specs = {spec.exposed: spec for spec in listed}
+        definitions = [spec.definition() for spec in specs.values()]
+        step = 0
+        while True:
+            calls: tuple[ToolCall, ...] = ()
+            stream = client.stream_chat(model, history, parameters, definitions)
+            async for event in stream:
+                if isinstance(event, TextDelta):
+                    answer.append(event.text)
+                elif isinstance(event, RequestAdapted):
+                    print(f"desktop-chat: {event.note}", file=sys.stderr)
+                elif isinstance(event, AnswerWasThinking):
+                    # Printed already, as it came: say so; the history keeps them apart.
+                    answer.end_line()
+                    answer.chunks.clear()
+                    print(
+                        "desktop-chat: the text above was the model's thinking (it ended with "
+                        "</think>); the answer follows",
+                        file=sys.stderr,
+                    )
+                elif isinstance(event, ReasoningDelta):
+                    answer.thinking.append(event.text)
+                    if args.show_thinking:  # never on stdout: that is the answer, for pipes
+                        sys.stderr.write(event.text)
+                        sys.stderr.flush()
+                elif isinstance(event, ToolCallsReady):
+                    calls = event.calls
+            answer.end_line()
+            store.update_message(
+                answer.message_id, answer.text, MessageStatus.COMPLETE, answer.reasoning or None
+            )
+            if not calls or toolbox is None:
+                return EXIT_OK
+            # The tool loop: run the calls, then ask again with their results.
+            at_limit = step >= toolbox.step_limit
+            await _run_tool_calls(args, store, toolbox, specs, answer.message_id, calls, at_limit)
+            if at_limit:
+                return _fail(
+                    f"stopped after {toolbox.step_limit} tool steps; the last calls were not run"
                 )
-            elif isinstance(event, ReasoningDelta):
-                answer.thinking.append(event.text)
-                if args.show_thinking:  # never on stdout: that is the answer, for pipes
-                    sys.stderr.write(event.text)
-                    sys.stderr.flush()
-        answer.end_line()
-        store.update_message(
-            answer.message_id, answer.text, MessageStatus.COMPLETE, answer.reasoning or None
-        )
-        return EXIT_OK
+            step += 1
+            calling = answer.message_id
+            answer = _Answer(store)
+            answer.message_id = store.add_message(
+                conversation.id,
+                calling,
+                Role.ASSISTANT,
+                "",
+                model=model,
+                status=MessageStatus.STREAMING,
+            ).id
+            conversation = dataclasses.replace(
+                store.get_conversation(conversation.id), parameters=parameters
+            )
+            history = request_history(conversation, upto=store.get_message(calling))
     except ChatFailure as failure:
         answer.end_line()
         answer.keep_or_drop(MessageStatus.ERROR)
@@ -517,6 +592,8 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         return _fail(str(error))
     finally:
         _restore_sigterm()
+        if toolbox is not None:
+            await toolbox.close()  # no tool server outlives the command
         await client.close()
         store.close()
 
@@ -568,6 +645,100 @@ async def _default_model(client: ChatClient, preferred: str) -> str:
     if not models or preferred in models:
         return preferred
     return fallback_model(models) or preferred
+
+
+def run_mcp(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from desktop_chat.mcp_tools import servers_from_settings, servers_in_file
+
+    providers = _providers()
+    settings = providers.settings
+    if args.mcp_command == "list":
+        servers = servers_from_settings(settings.mcp_servers)
+        for server in servers.values():
+            flags = [
+                f for f, on in (("disabled", server.disabled), ("default", server.default)) if on
+            ]
+            note = f" ({', '.join(flags)})" if flags else ""
+            print(f"{server.name}{note}: {server.describe()}")
+        return EXIT_OK if servers else EXIT_FAILED
+    try:
+        found = servers_in_file(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as error:
+        return _fail(f"cannot read {args.file}: {error.strerror}")
+    except ValueError as error:
+        return _fail(f"{args.file}: {_one_line(str(error))}")
+    merged = dict(settings.mcp_servers)
+    added, replaced, kept = [], [], []
+    for name, entry in found.items():
+        if name in merged and not args.replace:
+            kept.append(name)
+            continue
+        (replaced if name in merged else added).append(name)
+        merged[name] = entry
+    providers.update(replace(settings, mcp_servers=merged))
+    for label, names in (("added", added), ("replaced", replaced)):
+        if names:
+            print(f"{label}: {', '.join(names)}")
+    if kept:
+        print(f"kept (already configured; --replace to take the file's): {', '.join(kept)}")
+    return EXIT_OK
+
+
+async def _terminal_approval(call_name: str, server: str, arguments: str, yes: bool) -> bool:
+    """Ask y/N on the terminal; without one (a pipe, cron) a call is denied."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print(
+            f"desktop-chat: tool call {call_name} denied (stdin is not a terminal; "
+            "use --yes to approve)",
+            file=sys.stderr,
+        )
+        return False
+    sys.stderr.write(f"Run the tool {call_name} of {server}? [y/N] ")
+    sys.stderr.flush()
+    reply = await asyncio.to_thread(sys.stdin.readline)
+    return reply.strip().lower() in ("y", "yes")
+
+
+async def _run_tool_calls(
+    args: argparse.Namespace,
+    store: ConversationStore,
+    toolbox: ToolBox,
+    specs: dict[str, ToolSpec],
+    message_id: str,
+    calls: tuple[ToolCall, ...],
+    at_limit: bool,
+) -> None:
+    """Each call: approved (settings' alwaysAllow, --yes, or y on the terminal), run, printed
+    to stderr with its result, and stored on the answer."""
+    from desktop_chat.tool_loop import CANCELLED, DENIED, step_limit_text
+
+    done = list(calls)
+    try:
+        for position, call in enumerate(calls):
+            spec = specs.get(call.name)
+            print(f"[tool] {call.name} {call.arguments}", file=sys.stderr)
+            if at_limit:
+                done[position] = call.answered(step_limit_text(toolbox.step_limit), "skipped")
+            elif spec is None:
+                unknown = f"Error: no tool called {call.name!r} is enabled here."
+                done[position] = call.answered(unknown, "error")
+            elif toolbox.always_allowed(spec.server, spec.name) or await _terminal_approval(
+                spec.name, spec.server, call.arguments, args.yes
+            ):
+                outcome = await toolbox.call(spec, call.arguments)
+                done[position] = call.answered(outcome.text, "ok" if outcome.ok else "error")
+            else:
+                done[position] = call.answered(DENIED, "denied")
+            print(f"[result] {done[position].result}", file=sys.stderr)
+            store.set_tool_calls(message_id, done)
+    except BaseException:
+        done = [c if c.result is not None else c.answered(CANCELLED, "cancelled") for c in done]
+        store.set_tool_calls(message_id, done)
+        raise
 
 
 def run_key(args: argparse.Namespace) -> int:

@@ -40,6 +40,8 @@ from desktop_chat.domain import (
     StreamEvent,
     StreamFinished,
     TextDelta,
+    ToolCall,
+    ToolCallsReady,
     Usage,
     estimate_tokens,
     request_history,
@@ -48,9 +50,25 @@ from desktop_chat.domain import (
 from desktop_chat.model_list import chat_models, fallback_model
 from desktop_chat.settings import Profile
 from desktop_chat.store import ConversationStore, StoreError
+from desktop_chat.tool_loop import (
+    CANCELLED,
+    DENIED,
+    STATE_PREFIX,
+    ChatTools,
+    Decision,
+    step_limit_notice,
+    step_limit_text,
+)
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Awaitable
+
+    from desktop_chat.mcp_tools import ToolBox, ToolSpec
+
+    # (conversation id, the call, its server) -> the user's decision; the CLI's terminal
+    # prompt, for instance. Without one, the controller asks the UI (tool_approval_needed).
+    Approver = Callable[[str, ToolCall, str], Awaitable[Decision]]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +107,9 @@ class _Run:
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
     prompt_estimate: int = 0
+    step: int = 0  # tool rounds run before this request, in this answer's loop
+    tool_specs: dict[str, ToolSpec] = field(default_factory=dict)  # by the name the model sees
+    tool_calls: tuple[ToolCall, ...] = ()
 
     def usage(self) -> Usage | None:
         if self.request is None:
@@ -128,6 +149,12 @@ class ChatController(QObject):
     request_adapted = Signal(str, str)  # conversation id, what was changed to fit the model
     thinking_delta = Signal(str, str)  # conversation id, thinking appended since the last one
     answer_recast = Signal(str)  # conversation id: the answer so far was thinking (</think>)
+    # tools (MCP): a call waits for the user's decision (answer with answer_tool_call);
+    # the calls of an answer changed (a result came); the tool phase began / ended; a notice
+    tool_approval_needed = Signal(str, object, str)  # conversation id, ToolCall, server name
+    tool_calls_changed = Signal(str, object)  # conversation id, the assistant Message
+    tools_running = Signal(str, bool)  # conversation id, True while calls run or wait
+    tool_notice = Signal(str, str)  # conversation id, text for the user
 
     def __init__(
         self,
@@ -160,6 +187,10 @@ class ChatController(QObject):
         self._flush_timer.setInterval(int(FRAME_SECONDS * 1000))
         self._flush_timer.timeout.connect(self._flush)
         self._flush_scheduled = False
+        self.tools: ToolBox | None = None  # set by the app and `ask`; None: no tools at all
+        self.approver: Approver | None = None
+        self._tool_phases: dict[str, asyncio.Task[None]] = {}
+        self._approvals: dict[str, asyncio.Future[Decision]] = {}
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -191,7 +222,42 @@ class ChatController(QObject):
         return preferred
 
     def is_streaming(self, conversation_id: str) -> bool:
-        return conversation_id in self._runs
+        return conversation_id in self._runs or conversation_id in self._tool_phases
+
+    # --- tools (MCP) ------------------------------------------------------------------------
+
+    def chat_tools(self, conversation_id: str) -> ChatTools:
+        state = ChatTools.from_json(self.store.get_state(STATE_PREFIX + conversation_id))
+        if state.servers is None:
+            state.servers = self.tools.defaults() if self.tools is not None else []
+        return state
+
+    def tool_servers_for(self, conversation_id: str) -> list[str]:
+        """The servers whose tools this chat offers the model (configured and enabled)."""
+        if self.tools is None:
+            return []
+        enabled = set(self.tools.enabled())
+        return [name for name in self.chat_tools(conversation_id).servers or [] if name in enabled]
+
+    def set_tool_servers(self, conversation_id: str, servers: list[str]) -> None:
+        state = self.chat_tools(conversation_id)
+        state.servers = list(servers)
+        self._save_chat_tools(conversation_id, state)
+
+    def _save_chat_tools(self, conversation_id: str, state: ChatTools) -> None:
+        try:
+            self.store.set_state(STATE_PREFIX + conversation_id, state.to_json())
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+
+    def answer_tool_call(self, conversation_id: str, decision: Decision) -> None:
+        """The user's answer to tool_approval_needed."""
+        future = self._approvals.get(conversation_id)
+        if future is not None and not future.done():
+            future.set_result(decision)
+
+    def awaiting_approval(self, conversation_id: str) -> bool:
+        return conversation_id in self._approvals
 
     def live_message(self, conversation_id: str) -> Message | None:
         """The answer streaming now, with everything received so far (for a reopened tab)."""
@@ -341,10 +407,14 @@ class ChatController(QObject):
         run = self._runs.get(conversation_id)
         if run is not None and run.task is not None:
             run.task.cancel()
+        phase = self._tool_phases.get(conversation_id)
+        if phase is not None:
+            phase.cancel()  # the running call, or the wait for approval, and the loop
 
     async def shutdown(self) -> None:
         """Stop every stream (partial answers are saved as interrupted) and close the client."""
         tasks = [run.task for run in self._runs.values() if run.task is not None]
+        tasks.extend(self._tool_phases.values())
         for task in tasks:
             task.cancel()
         if self._model_task is not None:
@@ -356,6 +426,8 @@ class ChatController(QObject):
         import asyncio
 
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.tools is not None:
+            await self.tools.close()  # every tool server stops: no process is left behind
         for client in [*self._clients.values(), *self._retired]:
             await client.close()
         self._clients.clear()
@@ -449,7 +521,7 @@ class ChatController(QObject):
             self.models, self.models_from_server = list(FALLBACK_MODELS), False
         self.models_loaded.emit(self.models, self.models_from_server)
 
-    def _start(self, conversation_id: str, prompt: Message) -> bool:
+    def _start(self, conversation_id: str, prompt: Message, step: int = 0) -> bool:
         """Ask for an answer to `prompt`; False if the answer could not even be stored."""
         conversation = self.store.get_conversation(conversation_id)
         try:
@@ -465,7 +537,7 @@ class ChatController(QObject):
             self.storage_error.emit(str(error))
             return False
         history = request_history(conversation, upto=prompt)
-        run = _Run(conversation_id, answer)
+        run = _Run(conversation_id, answer, step=step)
         client = self._chat_client(conversation.profile)
         if conversation.mode is Mode.COMPLETION:
             run.prompt_estimate = estimate_tokens(prompt.content)
@@ -475,7 +547,11 @@ class ChatController(QObject):
             )
         else:
             run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
-            events = client.stream_chat(conversation.model, history, conversation.parameters)
+            servers = self.tool_servers_for(conversation_id)
+            if servers:
+                events = self._stream_with_tools(run, client, conversation, history, servers)
+            else:
+                events = client.stream_chat(conversation.model, history, conversation.parameters)
         self._runs[conversation_id] = run
         run.task = _spawn(self._stream(run, events))
         self.started.emit(conversation_id, answer)
@@ -512,6 +588,8 @@ class ChatController(QObject):
                     run.chunks.clear()
                     run.pending.clear()
                     self.answer_recast.emit(run.conversation_id)
+                elif isinstance(event, ToolCallsReady):
+                    run.tool_calls = event.calls
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens
@@ -582,15 +660,128 @@ class ChatController(QObject):
         usage = run.usage()
         with contextlib.suppress(StoreError):
             self.store.record_answer_details(run.message.id, usage, run.request)
+            if run.tool_calls:
+                self.store.set_tool_calls(run.message.id, run.tool_calls)
         final = replace(
-            run.message.with_content(text, status), usage=usage, reasoning="".join(run.reasoning)
+            run.message.with_content(text, status),
+            usage=usage,
+            reasoning="".join(run.reasoning),
+            tool_calls=run.tool_calls,
         )
+        loops = error is None and status is MessageStatus.COMPLETE and bool(run.tool_calls)
+        if loops:
+            # Busy before `finished`, so that a view never sees the chat idle between steps.
+            self._tool_phases[conversation_id] = _spawn(self._run_tools(run, final))
+            self.tools_running.emit(conversation_id, True)
         if error is not None:
             self.failed.emit(conversation_id, error, final)
         else:
             self.finished.emit(conversation_id, final)
-            self._maybe_name(conversation_id)
+            if not loops and run.step == 0:
+                self._maybe_name(conversation_id)
         self.conversation_changed.emit(conversation_id)
+
+    # --- the tool loop ----------------------------------------------------------------------
+
+    async def _stream_with_tools(
+        self,
+        run: _Run,
+        client: ChatClient,
+        conversation: Any,
+        history: list[ChatTurn],
+        servers: list[str],
+    ) -> AsyncIterator[StreamEvent]:
+        """The chat stream, with the tool definitions of the chat's servers (started on first
+        use). A server that cannot start is told about, and the chat goes on without it."""
+        assert self.tools is not None
+        specs, problems = await self.tools.tools(servers)
+        for problem in problems:
+            self.tool_notice.emit(run.conversation_id, problem)
+        run.tool_specs = {spec.exposed: spec for spec in specs}
+        definitions = [spec.definition() for spec in specs]
+        async for event in client.stream_chat(
+            conversation.model, history, conversation.parameters, definitions
+        ):
+            yield event
+
+    async def _run_tools(self, run: _Run, answer: Message) -> None:
+        """Approve and run each call of `answer`, store the results, then ask again."""
+        import asyncio
+
+        conversation_id = run.conversation_id
+        calls = list(answer.tool_calls)
+        limit = self.tools.step_limit if self.tools is not None else 0
+        at_limit = run.step >= limit
+        go_on = False
+        try:
+            for position, call in enumerate(calls):
+                if at_limit:
+                    calls[position] = call.answered(step_limit_text(limit), "skipped")
+                else:
+                    calls[position] = await self._run_one(conversation_id, call, run.tool_specs)
+                self._store_calls(conversation_id, answer, calls)
+            go_on = not at_limit
+        except asyncio.CancelledError:
+            calls = [
+                c if c.result is not None else c.answered(CANCELLED, "cancelled") for c in calls
+            ]
+            self._store_calls(conversation_id, answer, calls)
+        except Exception:  # a bug: the results so far stay, the loop ends
+            log.exception("The tool loop failed")
+            calls = [c if c.result is not None else c.answered(CANCELLED, "error") for c in calls]
+            self._store_calls(conversation_id, answer, calls)
+        finally:
+            self._tool_phases.pop(conversation_id, None)
+            self._approvals.pop(conversation_id, None)
+        self.tools_running.emit(conversation_id, False)
+        if at_limit:
+            self.tool_notice.emit(conversation_id, step_limit_notice(limit))
+        if not go_on or not self._start(conversation_id, answer, run.step + 1):
+            self.conversation_changed.emit(conversation_id)
+
+    async def _run_one(
+        self, conversation_id: str, call: ToolCall, specs: dict[str, ToolSpec]
+    ) -> ToolCall:
+        spec = specs.get(call.name)
+        if spec is None or self.tools is None:
+            return call.answered(f"Error: no tool called {call.name!r} is enabled here.", "error")
+        decision = await self._approve(conversation_id, call, spec)
+        if decision is Decision.DENY:
+            return call.answered(DENIED, "denied")
+        outcome = await self.tools.call(spec, call.arguments)
+        return call.answered(outcome.text, "ok" if outcome.ok else "error")
+
+    async def _approve(self, conversation_id: str, call: ToolCall, spec: ToolSpec) -> Decision:
+        import asyncio
+
+        assert self.tools is not None
+        state = self.chat_tools(conversation_id)
+        if self.tools.always_allowed(spec.server, spec.name) or (
+            ChatTools.key(spec.server, spec.name) in state.allowed
+        ):
+            return Decision.ALLOW_ONCE
+        if self.approver is not None:
+            decision = await self.approver(conversation_id, call, spec.server)
+        else:
+            future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
+            self._approvals[conversation_id] = future
+            try:
+                self.tool_approval_needed.emit(conversation_id, call, spec.server)
+                decision = await future
+            finally:
+                self._approvals.pop(conversation_id, None)
+        if decision is Decision.ALWAYS_IN_CHAT:
+            state = self.chat_tools(conversation_id)
+            state.allowed.add(ChatTools.key(spec.server, spec.name))
+            self._save_chat_tools(conversation_id, state)
+        return decision
+
+    def _store_calls(self, conversation_id: str, answer: Message, calls: list[ToolCall]) -> None:
+        try:
+            self.store.set_tool_calls(answer.id, calls)
+        except StoreError as error:
+            self.storage_error.emit(str(error))
+        self.tool_calls_changed.emit(conversation_id, replace(answer, tool_calls=tuple(calls)))
 
     # --- titles -----------------------------------------------------------------------------
 

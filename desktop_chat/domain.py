@@ -47,6 +47,7 @@ class Role(enum.StrEnum):
     SYSTEM = "system"
     USER = "user"
     ASSISTANT = "assistant"
+    TOOL = "tool"  # a tool's result, sent back with the id of the call it answers
 
 
 class Mode(enum.StrEnum):
@@ -157,6 +158,43 @@ def estimate_tokens(text: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One function call the model asked for, and (once it ran, or was denied) its result.
+
+    `arguments` is the JSON text exactly as the model streamed it (it may not even be valid
+    JSON: then the result says so). `result` None means "not answered yet"."""
+
+    id: str
+    name: str
+    arguments: str = ""
+    result: str | None = None
+    status: str = ""  # "", "ok", "error", "denied", "cancelled", "skipped"
+
+    def answered(self, result: str, status: str) -> ToolCall:
+        return replace(self, result=result, status=status)
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"id": self.id, "name": self.name, "arguments": self.arguments}
+        if self.result is not None:
+            data["result"] = self.result
+            data["status"] = self.status
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> ToolCall | None:
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            return None
+        result = data.get("result")
+        return cls(
+            id=data["id"],
+            name=str(data.get("name") or ""),
+            arguments=str(data.get("arguments") or ""),
+            result=result if isinstance(result, str) else None,
+            status=str(data.get("status") or ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     id: str
     conversation_id: str
@@ -170,6 +208,7 @@ class Message:
     sibling_count: int = 1
     usage: Usage | None = None
     reasoning: str = ""  # the model's thinking, shown apart and never sent back
+    tool_calls: tuple[ToolCall, ...] = ()  # an assistant's calls, each with its result
 
     def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
         return replace(self, content=content, status=status or self.status)
@@ -200,6 +239,12 @@ class ChatTurn:
 
     role: Role
     content: str
+    tool_calls: tuple[ToolCall, ...] = ()  # on an assistant turn
+    tool_call_id: str | None = None  # on a tool turn: the call it answers
+    reasoning: str = ""  # sent back only where a model's rules ask for it (DeepSeek)
+
+
+NO_RESULT = "The tool was not run (the request was interrupted)."
 
 
 def request_history(conversation: Conversation, upto: Message | None = None) -> list[ChatTurn]:
@@ -210,7 +255,18 @@ def request_history(conversation: Conversation, upto: Message | None = None) -> 
     """
     turns: list[ChatTurn] = []
     for message in conversation.messages:
-        if message.content or message.role is Role.USER:
+        if message.tool_calls:
+            # The API's order: the assistant's calls, then one `tool` message per call.
+            turns.append(
+                ChatTurn(
+                    message.role, message.content, message.tool_calls, reasoning=message.reasoning
+                )
+            )
+            turns.extend(
+                ChatTurn(Role.TOOL, call.result or NO_RESULT, tool_call_id=call.id)
+                for call in message.tool_calls
+            )
+        elif message.content or message.role is Role.USER:
             turns.append(ChatTurn(message.role, message.content))
         if upto is not None and message.id == upto.id:
             break
@@ -279,8 +335,31 @@ class StreamFinished:
     reasoning_tokens: int | None = None  # completion_tokens_details.reasoning_tokens
 
 
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a streamed tool call: its name when it first appears, then argument text."""
+
+    index: int
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallsReady:
+    """The tool calls of the answer, assembled, just before StreamFinished."""
+
+    calls: tuple[ToolCall, ...]
+
+
 StreamEvent = (
-    RequestSent | RequestAdapted | ReasoningDelta | TextDelta | AnswerWasThinking | StreamFinished
+    RequestSent
+    | RequestAdapted
+    | ReasoningDelta
+    | TextDelta
+    | AnswerWasThinking
+    | ToolCallDelta
+    | ToolCallsReady
+    | StreamFinished
 )
 
 

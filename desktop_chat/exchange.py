@@ -14,12 +14,20 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.domain import Conversation, MessageStatus, Mode, Parameters, Role
+from desktop_chat.domain import (
+    Conversation,
+    Message,
+    MessageStatus,
+    Mode,
+    Parameters,
+    Role,
+    ToolCall,
+)
 
 FORMAT = "desktop-chat/1"
 
@@ -38,6 +46,7 @@ class ImportedMessage:
     model: str | None = None
     status: MessageStatus = MessageStatus.COMPLETE
     reasoning: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()  # an assistant's calls, with their results
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +83,85 @@ def to_json(conversations: Iterable[Conversation]) -> str:
                 "system_prompt": c.system_prompt,
                 "mode": c.mode.value,
                 "parameters": c.parameters.to_dict(),
-                "messages": [
-                    {
-                        "id": m.id,
-                        "role": m.role.value,
-                        "content": m.content,
-                        "created_at": _iso(m.created_at),
-                        "model": m.model,
-                        "status": m.status.value,
-                        **({"reasoning": m.reasoning} if m.reasoning else {}),
-                    }
-                    for m in c.messages
-                ],
+                "messages": [entry for m in c.messages for entry in _message_entries(m)],
             }
             for c in conversations
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _message_entries(m: Message) -> list[dict[str, Any]]:
+    """A message as exported; an assistant's tool calls go as the API has them: `tool_calls`
+    on the message, then one `tool` message per call with its `tool_call_id`."""
+    entry: dict[str, Any] = {
+        "id": m.id,
+        "role": m.role.value,
+        "content": m.content,
+        "created_at": _iso(m.created_at),
+        "model": m.model,
+        "status": m.status.value,
+        **({"reasoning": m.reasoning} if m.reasoning else {}),
+    }
+    if not m.tool_calls:
+        return [entry]
+    entry["tool_calls"] = [
+        {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+        for c in m.tool_calls
+    ]
+    results = [
+        {
+            "id": f"{m.id}.{position}",
+            "role": Role.TOOL.value,
+            "tool_call_id": c.id,
+            "name": c.name,
+            "content": c.result or "",
+            "tool_status": c.status or "",
+            "created_at": _iso(m.created_at),
+        }
+        for position, c in enumerate(m.tool_calls)
+        if c.result is not None
+    ]
+    return [entry, *results]
+
+
+def _imported_tool_calls(value: Any, at: str) -> tuple[ToolCall, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ImportFormatError(f"{at}.tool_calls must be a list")
+    calls = []
+    for position, item in enumerate(value):
+        where = f"{at}.tool_calls[{position}]"
+        function = item.get("function") if isinstance(item, dict) else None
+        if not isinstance(function, dict):
+            raise ImportFormatError(f"{where} must be an object with a function")
+        calls.append(
+            ToolCall(
+                id=_text(item.get("id"), f"{where}.id", allow_empty=False),
+                name=_text(function.get("name"), f"{where}.function.name", allow_empty=False),
+                arguments=_text(function.get("arguments") or "", f"{where}.function.arguments"),
+            )
+        )
+    return tuple(calls)
+
+
+def _answer_call(messages: list[ImportedMessage], message: Mapping[str, Any], at: str) -> None:
+    """A `tool` message of the file: the result of a call of an assistant message before."""
+    call_id = _text(message.get("tool_call_id"), f"{at}.tool_call_id", allow_empty=False)
+    content = _text(message.get("content") or "", f"{at}.content")
+    status = message.get("tool_status")
+    status = status if isinstance(status, str) else ""
+    for index in range(len(messages) - 1, -1, -1):
+        owner = messages[index]
+        if any(call.id == call_id for call in owner.tool_calls):
+            calls = tuple(
+                call.answered(content, status or "ok") if call.id == call_id else call
+                for call in owner.tool_calls
+            )
+            messages[index] = replace(owner, tool_calls=calls)
+            return
+    raise ImportFormatError(f"{at}: no earlier assistant message made the call {call_id!r}")
 
 
 def to_markdown(conversations: Iterable[Conversation]) -> str:
@@ -108,7 +179,13 @@ def to_markdown(conversations: Iterable[Conversation]) -> str:
             if message.reasoning.strip():
                 quoted = "\n".join(f"> {line}" for line in message.reasoning.strip().split("\n"))
                 thinking = f"<details><summary>Thinking</summary>\n\n{quoted}\n\n</details>\n\n"
-            out.append(f"**{label[message.role]}**{note}\n\n{thinking}{message.content}\n")
+            tools = "".join(
+                f"\n*Tool call* `{call.name}` `{call.arguments}`\n\n"
+                f"~~~~text\n{call.result or ''}\n~~~~\n"
+                for call in message.tool_calls
+            )
+            role = label.get(message.role, message.role.value)
+            out.append(f"**{role}**{note}\n\n{thinking}{message.content}\n{tools}")
         out.append("---\n")
     return "\n".join(out)
 
@@ -275,6 +352,9 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
             at = f"{where}.messages[{position}]"
             if not isinstance(message, dict):
                 raise ImportFormatError(f"{at} must be an object")
+            if message.get("role") == Role.TOOL.value:
+                _answer_call(messages, message, at)
+                continue
             try:
                 role = Role(message.get("role"))
                 status = MessageStatus(message.get("status", "complete"))
@@ -293,6 +373,9 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
                     model=model if isinstance(model, str) else None,
                     status=status,
                     reasoning=_text(message.get("reasoning") or "", f"{at}.reasoning"),
+                    tool_calls=_imported_tool_calls(message.get("tool_calls"), at)
+                    if role is Role.ASSISTANT
+                    else (),
                 )
             )
         result.append(

@@ -119,6 +119,41 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",),
     # 7: how many of an answer's tokens went to thinking (completion_tokens_details).
     ("ALTER TABLE messages ADD COLUMN reasoning_tokens INTEGER",),
+    # 8: tools: an assistant's tool calls with their results, as JSON on the assistant message
+    # ([{"id", "name", "arguments", "result", "status"}]). Results are not messages of their
+    # own: the role CHECK of migration 1 cannot be altered, and the API's order (the calls,
+    # then one `tool` message per call) is rebuilt from this on every request and export.
+    # The calls' names, arguments and results are searchable (their own index: the
+    # messages_fts index is of `content` alone).
+    (
+        "ALTER TABLE messages ADD COLUMN tool_calls TEXT NOT NULL DEFAULT ''",
+        """
+        CREATE VIRTUAL TABLE tool_calls_fts USING fts5(
+            tool_calls, content='messages', content_rowid='rowid', tokenize='unicode61'
+        )
+        """,
+        """
+        CREATE TRIGGER tool_calls_fts_insert AFTER INSERT ON messages
+        WHEN new.tool_calls != '' BEGIN
+            INSERT INTO tool_calls_fts(rowid, tool_calls) VALUES (new.rowid, new.tool_calls);
+        END
+        """,
+        """
+        CREATE TRIGGER tool_calls_fts_delete AFTER DELETE ON messages
+        WHEN old.tool_calls != '' BEGIN
+            INSERT INTO tool_calls_fts(tool_calls_fts, rowid, tool_calls)
+            VALUES ('delete', old.rowid, old.tool_calls);
+        END
+        """,
+        """
+        CREATE TRIGGER tool_calls_fts_update AFTER UPDATE OF tool_calls ON messages BEGIN
+            INSERT INTO tool_calls_fts(tool_calls_fts, rowid, tool_calls)
+            SELECT 'delete', old.rowid, old.tool_calls WHERE old.tool_calls != '';
+            INSERT INTO tool_calls_fts(rowid, tool_calls)
+            SELECT new.rowid, new.tool_calls WHERE new.tool_calls != '';
+        END
+        """,
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

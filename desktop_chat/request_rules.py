@@ -199,6 +199,12 @@ def _joined(first: Any, second: Any) -> Any:
     return "\n\n".join(text for text in (first or "", second or "") if text)
 
 
+def sends_reasoning_back(model: str) -> bool:
+    """DeepSeek's thinking mode requires the assistant's `reasoning_content` to come back with
+    its tool calls (400 otherwise); every other server refuses or ignores the field."""
+    return "deepseek" in model.lower()
+
+
 def not_applicable_reason(model: str, parameter: str) -> str | None:
     """Why the parameters panel greys `parameter` out for `model`, or None if it applies."""
     if not is_reasoning_model(model):

@@ -81,6 +81,10 @@ class Settings:
     parameter_presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     system_prompts: dict[str, str] = field(default_factory=dict)  # the user's prompt library
     extra: dict[str, Any] = field(default_factory=dict)
+    # MCP tool servers, in Claude Desktop's `mcpServers` shape (see mcp_tools.py)
+    mcp_servers: dict[str, Any] = field(default_factory=dict)
+    tool_timeout_seconds: float = 60.0
+    tool_step_limit: int = 10
 
     def profile(self, name: str | None = None) -> Profile:
         wanted = name or self.default_profile
@@ -222,7 +226,20 @@ def _parse(raw: bytes, problems: list[str]) -> Settings:
             if isinstance(v, str)
         },
         extra=read.field("extra", dict, {}),
+        mcp_servers={
+            k: v
+            for k, v in _mapping(read.field("mcp_servers", dict, {})).items()
+            if isinstance(v, dict)
+        },
+        tool_timeout_seconds=_positive(data.get("tool_timeout_seconds"), 60.0),
+        tool_step_limit=max(1, min(100, read.field("tool_step_limit", int, 10))),
     )
+
+
+def _positive(value: Any, default: float) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return default
 
 
 def _warn(warnings: list[str] | None, text: str) -> None:

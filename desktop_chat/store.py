@@ -26,6 +26,7 @@ from desktop_chat.domain import (
     Mode,
     Parameters,
     Role,
+    ToolCall,
     Usage,
     utc_now,
 )
@@ -475,6 +476,12 @@ class ConversationStore:
                 (content, status.value if status else None, reasoning, message_id),
             )
 
+    def set_tool_calls(self, message_id: str, calls: Sequence[ToolCall]) -> None:
+        """An assistant message's tool calls, with the results known so far."""
+        data = json.dumps([call.to_dict() for call in calls], ensure_ascii=False) if calls else ""
+        with self._transaction() as db:
+            db.execute("UPDATE messages SET tool_calls = ? WHERE id = ?", (data, message_id))
+
     def replace_tail(
         self,
         conversation_id: str,
@@ -673,7 +680,20 @@ class ConversationStore:
             """,
             (match, limit),
         ).fetchall()
-        rows = sorted([*titles, *messages], key=lambda r: r["score"])[:limit]
+        tool_results = self._db.execute(
+            """
+            SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
+                   snippet(tool_calls_fts, 0, '[', ']', '…', 12) AS snippet,
+                   tool_calls_fts.rank AS score
+            FROM tool_calls_fts
+            JOIN messages m ON m.rowid = tool_calls_fts.rowid
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE tool_calls_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY tool_calls_fts.rank LIMIT ?
+            """,
+            (match, limit),
+        ).fetchall()
+        rows = sorted([*titles, *messages, *tool_results], key=lambda r: r["score"])[:limit]
         return [
             SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
         ]
@@ -843,8 +863,8 @@ class ConversationStore:
                         continue
                     db.execute(
                         "INSERT INTO messages (id, conversation_id, parent_id, role, "
-                        "content, created_at, model, status, reasoning) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "content, created_at, model, status, reasoning, tool_calls) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             stored_id,
                             conversation.id,
@@ -855,6 +875,9 @@ class ConversationStore:
                             message.model,
                             message.status.value,
                             message.reasoning,
+                            json.dumps([c.to_dict() for c in message.tool_calls])
+                            if message.tool_calls
+                            else "",
                         ),
                     )
                     added_messages += 1
@@ -978,7 +1001,20 @@ class ConversationStore:
             sibling_count=count,
             usage=usage,
             reasoning=row["reasoning"] or "",
+            tool_calls=_tool_calls_from(row["tool_calls"]),
         )
+
+
+def _tool_calls_from(text: str | None) -> tuple[ToolCall, ...]:
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple(call for call in map(ToolCall.from_dict, data) if call is not None)
 
 
 def _fts_query(text: str) -> str:

@@ -27,6 +27,7 @@ class ThinkSplitter:
         self._held = ""
         self._shown: list[str] = []  # unsure: the answer so far, in case a </think> recasts it
         self._shown_length = 0
+        self._tail = ""  # the last characters shown, where a </think> may have begun
         self.recast = False  # set by the feed() that found a lone </think>
 
     @property
@@ -69,7 +70,7 @@ class ThinkSplitter:
 
     def _feed_unsure(self, chunk: str) -> tuple[str, str]:
         """Answer text that a lone </think> may yet turn into thinking."""
-        tail = self._shown[-1][-(len(CLOSE) - 1) :] if self._shown else ""
+        tail = self._tail
         at = (tail + chunk).find(CLOSE)
         if at >= 0:
             whole = "".join(self._shown) + chunk
@@ -83,6 +84,7 @@ class ThinkSplitter:
                 return thought, answer
         self._shown.append(chunk)
         self._shown_length += len(chunk)
+        self._tail = (tail + chunk)[-(len(CLOSE) - 1) :]
         if self._shown_length > RECAST_WITHIN:
             self._state = "answer"
             self._shown.clear()

@@ -76,6 +76,7 @@ __all__ = [
     "raw",
     "reply",
     "slow",
+    "tool_calls",
 ]
 
 DEFAULT_MODELS: tuple[str, ...] = ("test-model", "gpt-4")
@@ -137,6 +138,7 @@ class Behaviour:
     newline_every: int = 0
     repeat: int = 1
     sticky: bool = False
+    tool_deltas: tuple[str, ...] = ()  # kind "tools": each the JSON of one delta's tool_calls
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -282,6 +284,39 @@ def sse_events(
     return [*events, b"data: [DONE]\n\n"] if done else events
 
 
+def tool_calls(
+    deltas: Iterable[list[dict[str, Any]]],
+    chunks: Iterable[str] = (),
+    *,
+    delay: float = 0.0,
+    finish_reason: str = "tool_calls",
+) -> Behaviour:
+    """Stream these content chunks, then one chunk per item of ``deltas``, whose
+    ``delta.tool_calls`` is that item exactly as given (so a test can leave out ``index`` or
+    ``id``, or put several calls in one delta, as some servers do), then ``finish_reason``."""
+    return Behaviour(
+        "tools",
+        chunks=tuple(chunks),
+        delay=delay,
+        message=finish_reason,
+        tool_deltas=tuple(json.dumps(item) for item in deltas),
+    )
+
+
+def tool_call_deltas(
+    name: str, arguments: str, call_id: str = "call_1", index: int = 0, pieces: int = 3
+) -> list[list[dict[str, Any]]]:
+    """OpenAI's own way: id, type and name first, then the arguments split in ``pieces``."""
+    size = max(1, -(-len(arguments) // pieces))
+    first = {"index": index, "id": call_id, "type": "function"}
+    first["function"] = {"name": name, "arguments": ""}
+    rest = [
+        [{"index": index, "function": {"arguments": arguments[i : i + size]}}]
+        for i in range(0, len(arguments), size)
+    ]
+    return [[first], *rest]
+
+
 def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
     """Build a behaviour from its JSON form (``{"kind": ..., ...}``), as used by ``--script``."""
     data = dict(data)
@@ -299,10 +334,18 @@ def behaviour_from_dict(data: dict[str, Any]) -> Behaviour:
         "many": many,
         "huge": huge_line,
         "huge_line": huge_line,
+        "tools": tool_calls,
     }
     if kind == "raw":
         parts = [str(part).encode("latin-1") for part in data.pop("chunks", [])]
         return raw(parts, drop=bool(data.get("drop", False)))
+    if kind == "tools":
+        return tool_calls(
+            data.get("deltas", []),
+            data.get("chunks", ()),
+            delay=float(data.get("delay", 0.0)),
+            finish_reason=str(data.get("finish_reason", "tool_calls")),
+        )
     if kind not in factories:
         raise ValueError(f"unknown behaviour kind: {kind!r}")
     if kind == "hang" and "send_headers" not in data and "headers" in data:
@@ -732,6 +775,16 @@ class _Payloads:
             {"index": 0, "delta": {"content": text}, "logprobs": None, "finish_reason": None}
         )
 
+    def tool_delta(self, calls: list[Any]) -> bytes:
+        return self._chunk(
+            {"index": 0, "delta": {"tool_calls": calls}, "logprobs": None, "finish_reason": None}
+        )
+
+    def last_with(self, finish_reason: str) -> bytes:
+        return self._chunk(
+            {"index": 0, "delta": {}, "logprobs": None, "finish_reason": finish_reason}
+        )
+
     def content_template(self) -> tuple[bytes, bytes]:
         """Bytes before and after the JSON-encoded content string, for bulk encoding."""
         marker = "\x00MARK\x00"
@@ -1128,6 +1181,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._end_chunked()
             return
 
+        if kind == "tools":
+            self._tools(behaviour, payloads, body)
+            return
         if kind == "echo":
             chunks = ["You said: ", *_split_words(_last_user_text(body))]
         else:
@@ -1158,6 +1214,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._huge(behaviour)
             return
         self._finish_stream(payloads, body, "".join(chunks))
+
+    def _tools(self, behaviour: Behaviour, payloads: _Payloads, body: dict[str, Any]) -> None:
+        self._start(200, "text/event-stream; charset=utf-8")
+        first = payloads.first()
+        if first is not None:
+            self._event(first)
+        for text in behaviour.chunks:
+            self._event(payloads.content(text))
+        for item in behaviour.tool_deltas:
+            if behaviour.delay:
+                self._wait(behaviour.delay)
+            self._event(payloads.tool_delta(json.loads(item)))
+        tail = payloads.last_with(behaviour.message or "tool_calls")
+        options = body.get("stream_options")
+        if isinstance(options, dict) and options.get("include_usage") and self.fake.usage_enabled:
+            tail += payloads.usage_chunk(_usage(body, "".join(behaviour.chunks)))
+        tail += b"data: [DONE]\n\n"
+        self._write(_chunked(tail) + b"0\r\n\r\n")
 
     def _event(self, data: bytes) -> None:
         self._write(_chunked(data))

@@ -18,15 +18,9 @@ from desktop_chat.ui.message_view import MessageView
 
 
 def _split(chunks: list[str]) -> tuple[str, str]:
-    splitter = ThinkSplitter()
-    thought: list[str] = []
-    answer: list[str] = []
-    for chunk in chunks:
-        t, a = splitter.feed(chunk)
-        thought.append(t)
-        answer.append(a)
-    t, a = splitter.finish()
-    return "".join(thought) + t, "".join(answer) + a
+    """What a consumer keeps, dropping the answer so far when the splitter recasts it."""
+    thought, answer, _recasts = _split_recast(chunks)
+    return thought, answer
 
 
 def test_a_leading_think_block_is_split_off_even_across_chunks():

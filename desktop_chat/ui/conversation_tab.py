@@ -56,6 +56,7 @@ from desktop_chat.model_list import fallback_model
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
+from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
@@ -489,6 +490,7 @@ class ConversationTab(TabChrome):
 
         self.notice = Notice("chatNotice", self)
         layout.insertWidget(after_view + 1, self.notice)
+        self.tools = tool_panel.install(self)  # Tools button, approval prompt, call blocks
 
         overrides = providers.settings.capabilities if providers is not None else None
         self.capabilities = capability_table(overrides)
@@ -723,7 +725,9 @@ class ConversationTab(TabChrome):
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
     def _on_conversation_changed(self, conversation_id: str) -> None:
-        if conversation_id == self.conversation.id and not self.is_streaming:
+        # While tools run between two answers nothing streams: the view may follow the store.
+        live = self.controller.live_message(conversation_id)
+        if conversation_id == self.conversation.id and live is None:
             self._reload(render=True)
 
     def _after_stream(self) -> None:
@@ -750,7 +754,8 @@ class ConversationTab(TabChrome):
             return  # laid out when first shown
         messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
         signature = tuple(
-            (m.id, m.content, m.status, m.sibling_index, m.sibling_count) for m in messages
+            (m.id, m.content, m.status, m.sibling_index, m.sibling_count, m.tool_calls)
+            for m in messages
         )
         if signature == self._rendered_signature and not self.message_view.is_streaming:
             return

@@ -278,6 +278,10 @@ class MainWindow(QMainWindow):
         prices_action.setObjectName("pricesAction")
         prices_action.triggered.connect(self.open_prices)
         file_menu.addAction(prices_action)
+        tools_action = self._new_action("Too&l servers (MCP)…")
+        tools_action.setObjectName("toolServersAction")
+        tools_action.triggered.connect(self.open_tool_servers)
+        file_menu.addAction(tools_action)
         file_menu.addSeparator()
         quit_action = self._new_action("&Quit")
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
@@ -337,7 +341,7 @@ class MainWindow(QMainWindow):
         about = self._new_action("&About Desktop Chat")
         about.triggered.connect(self._about)
         help_menu.addAction(about)
-        self._need_providers = {settings_action, prices_action, welcome}
+        self._need_providers = {settings_action, prices_action, tools_action, welcome}
         # Window-wide (QAction's default context), so they work while the composer (a text
         # box) has the focus. Off until `attach`: there are no chats to act on before.
         for action in self._menu_actions:
@@ -492,6 +496,17 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.providers, self.controller, self, self.hotkey_status)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.exec()
+        dialog.deleteLater()
+
+    def open_tool_servers(self) -> None:
+        if self.providers is None or self.controller is None:
+            return
+        from desktop_chat.ui.tools_dialog import ToolServersDialog
+
+        dialog = ToolServersDialog(self.providers, self.controller, self)
+        if dialog.exec() == ToolServersDialog.DialogCode.Accepted:
+            for tab in self.conversation_tabs():
+                tab.tools.button.refresh()
         dialog.deleteLater()
 
     def open_prices(self) -> None:

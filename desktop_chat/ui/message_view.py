@@ -115,6 +115,7 @@ class MessageView(QTextBrowser):
         self._code_blocks: dict[str, tuple[str, ...]] = {}
         self._pending_highlight: set[str] = set()  # message ids shown with plain code for now
         self._thinking_shown: set[str] = set()  # message ids whose thinking is expanded
+        self._tool_calls_shown: set[str] = set()  # "message id:position" of opened tool calls
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.setInterval(HIGHLIGHT_COALESCE_MS)
@@ -373,6 +374,19 @@ class MessageView(QTextBrowser):
             )
         else:
             cursor.insertText(message.content, self._body_format())
+        if message.tool_calls:
+            from desktop_chat.ui.tool_panel import insert_tool_calls
+
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            insert_tool_calls(cursor, message, self._tool_calls_shown, ACTION_SCHEME, _href_part)
+
+    def replace_message(self, message: Message) -> None:
+        """A shown message changed (a tool result came): laid out again, in place."""
+        for index, shown in enumerate(self._messages):
+            if shown.id == message.id:
+                self._messages[index] = message
+                self._relayout(message.id)
+                return
 
     def _insert_thinking(self, cursor: QTextCursor, message: Message) -> None:
         """A collapsed "Thinking" line above the answer; a click shows the thinking itself."""
@@ -536,6 +550,10 @@ class MessageView(QTextBrowser):
             self._thinking_shown ^= {target}
             if not self.is_streaming or target != self._messages[-1].id:
                 self._relayout(target)
+            return
+        if action == "toolcall":
+            self._tool_calls_shown ^= {target}
+            self._relayout(target.rpartition(":")[0])
             return
         if action == "copycode":
             message_id, _, index = target.rpartition(":")

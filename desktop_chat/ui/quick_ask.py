@@ -124,6 +124,14 @@ class QuickAskWindow(QFrame):
 
     def attach(self, controller: ChatController) -> None:
         self.controller = controller
+        from desktop_chat.ui.notice import Notice
+        from desktop_chat.ui.tool_panel import ApprovalPrompt
+
+        # Tools of the default servers ask their approval here, inline.
+        approval = Notice("quickAskToolApproval", self)
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.status), approval)
+        self.tool_approval = ApprovalPrompt(controller, approval, lambda: self.conversation_id)
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
         controller.answer_recast.connect(self._on_recast)

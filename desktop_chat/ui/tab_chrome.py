@@ -36,6 +36,7 @@ class TabChrome(QWidget):
         self.column = layout  # ConversationTab inserts its panels (hidden until asked for)
 
         header = QHBoxLayout()
+        self.header = header  # ConversationTab adds its Tools button here
         self.model_picker = QComboBox(self)
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setAccessibleName("modelPicker")
