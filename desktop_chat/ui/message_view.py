@@ -15,7 +15,7 @@ import html
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -40,6 +41,8 @@ from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
 LIVE_BLOCK_CHARS = 1500  # a streaming paragraph longer than this continues in a new block
+# QTextFormat.UserProperty + 1, set on a block that continues the live paragraph (not a break)
+CONTINUED_PROPERTY = 0x100000 + 1
 WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
@@ -121,6 +124,7 @@ class MessageView(QTextBrowser):
         self._highlight_timer.timeout.connect(self._show_highlighted)
         _highlight_notices().done.connect(self._on_highlighted)
         self._stream_cursor: QTextCursor | None = None
+        self._cut_width: float | None = None  # the text width the live paragraph was cut at
         self._follow = True
         self._adjusting = False
         self._jump = QToolButton(self)
@@ -213,21 +217,79 @@ class MessageView(QTextBrowser):
         if self._stream_cursor is None or not text:
             return
         cursor = self._stream_cursor
-        if cursor.block().length() > LIVE_BLOCK_CHARS:
-            # Qt lays a whole paragraph out again on each insert: a model that writes one
-            # huge paragraph would make every delta slower. Continue in a fresh block, at a
-            # word break when the delta has one, else anywhere (CJK, base64, minified code
-            # have no spaces); the finished answer is laid out properly when it is rendered.
-            space = text.rfind(" ")
-            cut, skip = (space, 1) if space >= 0 else (len(text), 0)
-            cursor.insertText(text[:cut], self._body_format())
-            continued = QTextBlockFormat(cursor.blockFormat())
-            continued.setTopMargin(0)
-            cursor.insertBlock(continued, QTextCharFormat())
-            text = text[cut + skip :]
-            if not text:
-                return
         cursor.insertText(text, self._body_format())
+        if cursor.block().length() > LIVE_BLOCK_CHARS:
+            self._continue_at_wrap(cursor.block())
+
+    def _continue_at_wrap(self, block: QTextBlock) -> None:
+        """Qt lays a whole paragraph out again on each insert: a model that writes one huge
+        paragraph would make every delta slower. So the live paragraph continues in a fresh
+        block, cut exactly where its last line wraps: the lines look the same as one
+        paragraph's, and the cut is marked, so the view's text and copies join it again."""
+        layout = block.layout()
+        if layout.lineCount() < 2:
+            self.document().documentLayout().blockBoundingRect(block)  # lay it out now
+        if layout.lineCount() >= 2:
+            position = block.position() + layout.lineAt(layout.lineCount() - 1).textStart()
+        else:
+            # Not wrapped (a hidden tab's view has no width yet): cut at the end; the cuts are
+            # joined when the view gets its width (resizeEvent), and cut again at its wraps.
+            position = block.position() + block.length() - 1
+        if position <= block.position():
+            return
+        continued = QTextBlockFormat(block.blockFormat())
+        continued.setTopMargin(0)
+        continued.setProperty(CONTINUED_PROPERTY, True)
+        cut = QTextCursor(self.document())
+        cut.setPosition(position)
+        cut.insertBlock(continued, block.charFormat())
+        self._cut_width = self.document().textWidth()
+
+    def _join_cuts(self) -> None:
+        """Undo the live paragraph's cuts (its width changed, so they no longer fall on its
+        line wraps); later deltas cut it again at the new width."""
+        block = self.document().lastBlock()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        while block.isValid():
+            previous = block.previous()
+            if block.blockFormat().property(CONTINUED_PROPERTY):
+                cursor.setPosition(block.position())
+                cursor.deletePreviousChar()
+            block = previous
+        cursor.endEditBlock()
+
+    def toPlainText(self) -> str:
+        """The text as written: the live paragraph's cuts (see `_continue_at_wrap`) are not
+        line breaks."""
+        return self._text_between(0, self.document().characterCount() - 1)
+
+    def _text_between(self, start: int, end: int) -> str:
+        pieces: list[str] = []
+        cursor = QTextCursor(self.document())
+        block = self.document().findBlock(start)
+        position = start
+        while block.isValid() and block.position() <= end:
+            if block.position() > position and block.blockFormat().property(CONTINUED_PROPERTY):
+                cursor.setPosition(position)
+                cursor.setPosition(block.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+                pieces.append(cursor.selection().toPlainText())
+                position = block.position()
+            block = block.next()
+        cursor.setPosition(position)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        pieces.append(cursor.selection().toPlainText())
+        return "".join(pieces)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        data = super().createMimeDataFromSelection()
+        cursor = self.textCursor()
+        if not (self.is_streaming and cursor.hasSelection()):
+            return data
+        # Qt's own mime data makes its text from the document on demand: a plain copy it is.
+        joined = QMimeData()
+        joined.setText(self._text_between(cursor.selectionStart(), cursor.selectionEnd()))
+        return joined
 
     def scroll_to_message(self, message_id: str) -> bool:
         """Bring a message's top into view (search results); stops following the stream."""
@@ -298,6 +360,10 @@ class MessageView(QTextBrowser):
         # a paint per streamed frame among them.
         super().resizeEvent(event)
         self._place_jump_button()
+        cut_elsewhere = self._cut_width not in (None, self.document().textWidth())
+        if self.is_streaming and cut_elsewhere:
+            self._join_cuts()
+            self._cut_width = None
 
     def _show_jump(self, visible: bool) -> None:
         if visible and not self._jump.isVisible():
