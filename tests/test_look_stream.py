@@ -64,11 +64,10 @@ def test_a_streamed_20000_character_paragraph_has_no_hard_breaks(qtbot):
             tops.append(rect.top() + lines.lineAt(index).y())
     gaps = {round(b - a, 1) for a, b in itertools.pairwise(tops)}
     assert len(gaps) == 1, gaps
-    width = view.document().textWidth()
     for block in blocks[:-1]:
         last = block.layout().lineAt(block.layout().lineCount() - 1)
         next_word = block.next().text().split(" ")[0]
-        spare = width - last.naturalTextWidth() - block.blockFormat().leftMargin()
+        spare = last.width() - last.naturalTextWidth()
         assert spare < view.fontMetrics().horizontalAdvance(" " + next_word) + 24
 
 

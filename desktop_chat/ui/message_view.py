@@ -18,9 +18,12 @@ from urllib.parse import quote
 from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFont,
     QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
     QPalette,
     QResizeEvent,
     QTextBlock,
@@ -31,12 +34,13 @@ from PySide6.QtGui import (
     QTextFrameFormat,
     QTextLength,
 )
-from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QToolButton, QWidget
 
 from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
+from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
@@ -46,6 +50,8 @@ CONTINUED_PROPERTY = 0x100000 + 1
 WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
+QUIET_TEXT = "#8a8d93"  # header and footer lines: readable on light and dark, never loud
+COLUMN_CHARS = 80  # the readable column: about this many characters of body text
 _ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
 _STATUS_LABELS = {
     MessageStatus.INTERRUPTED: "interrupted",
@@ -54,6 +60,7 @@ _STATUS_LABELS = {
 }
 
 
+COPIED_MS = 1500  # how long a code block's Copy link says "Copied"
 HIGHLIGHT_COALESCE_MS = 30  # blocks finished together are shown in one re-render
 
 
@@ -123,6 +130,17 @@ class MessageView(QTextBrowser):
         self._highlight_timer.setInterval(HIGHLIGHT_COALESCE_MS)
         self._highlight_timer.timeout.connect(self._show_highlighted)
         _highlight_notices().done.connect(self._on_highlighted)
+        self._copied: tuple[str, int] | None = None  # the code block whose Copy says "Copied"
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(self._end_copied)
+        self._column_margin = 0
+        self._action_bar: MessageActionBar | None = None
+        if show_actions:
+            self._action_bar = MessageActionBar(self.viewport(), self.action_requested.emit)
+            self.cursorPositionChanged.connect(self._show_actions_at_cursor)
+            self.setMouseTracking(True)
         self._stream_cursor: QTextCursor | None = None
         self._cut_width: float | None = None  # the text width the live paragraph was cut at
         self._follow = True
@@ -167,6 +185,10 @@ class MessageView(QTextBrowser):
         self._stream_cursor = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
         self.clear()
+        self._column_margin = -1  # clear() reset the root frame: set the column again
+        self._fit_column()
+        if self._action_bar is not None:
+            self._action_bar.hide()
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         if self._shown_from > 0:
@@ -205,7 +227,7 @@ class MessageView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         indent = QTextBlockFormat()
-        indent.setLeftMargin(8)
+        indent.setLeftMargin(10)  # the frames' padding: the live answer lines up with them
         indent.setTopMargin(4)
         cursor.insertBlock(indent, QTextCharFormat())
         cursor.insertHtml(self._header_html(message))
@@ -243,7 +265,7 @@ class MessageView(QTextBrowser):
         cut = QTextCursor(self.document())
         cut.setPosition(position)
         cut.insertBlock(continued, block.charFormat())
-        self._cut_width = self.document().textWidth()
+        self._cut_width = self._column_width()
 
     def _join_cuts(self) -> None:
         """Undo the live paragraph's cuts (its width changed, so they no longer fall on its
@@ -341,6 +363,8 @@ class MessageView(QTextBrowser):
         self._adjusting = False
 
     def _on_scrolled(self, value: int) -> None:
+        if self._action_bar is not None and self._action_bar.isVisible():
+            self._place_action_bar()
         if self._adjusting:
             return
         if value == 0 and self._shown_from > 0:
@@ -360,7 +384,8 @@ class MessageView(QTextBrowser):
         # a paint per streamed frame among them.
         super().resizeEvent(event)
         self._place_jump_button()
-        cut_elsewhere = self._cut_width not in (None, self.document().textWidth())
+        self._fit_column()
+        cut_elsewhere = self._cut_width not in (None, self._column_width())
         if self.is_streaming and cut_elsewhere:
             self._join_cuts()
             self._cut_width = None
@@ -389,6 +414,121 @@ class MessageView(QTextBrowser):
         self._adjusting = False
         self._place_jump_button()
 
+    # --- the readable column and the actions ----------------------------------------------
+
+    def _column_width(self) -> float:
+        return self.document().textWidth() - 2 * self._column_margin
+
+    def _fit_column(self) -> None:
+        """Body text in a centred column of about COLUMN_CHARS characters: the margins grow
+        on a wide window; a narrow one uses its whole width."""
+        column = self.fontMetrics().averageCharWidth() * COLUMN_CHARS + 2 * 10  # + padding
+        margin = max(0, (self.viewport().width() - 24 - column) // 2)
+        if margin == self._column_margin:
+            return
+        self._column_margin = margin
+        root = self.document().rootFrame()
+        frame_format = root.frameFormat()
+        frame_format.setLeftMargin(margin)
+        frame_format.setRightMargin(margin)
+        root.setFrameFormat(frame_format)
+
+    def message_at(self, position: int) -> Message | None:
+        """The laid-out message whose frame holds document position `position`."""
+        for message in self._messages[self._shown_from :]:
+            frame = self._frames.get(message.id)
+            if frame is not None and frame.firstPosition() <= position <= frame.lastPosition():
+                return message
+        return None
+
+    def _show_actions_for(self, message: Message | None) -> None:
+        bar = self._action_bar
+        if bar is None:
+            return
+        frame = self._frames.get(message.id) if message is not None else None
+        if message is None or frame is None:
+            bar.hide()
+            return
+        if bar.message_id != message.id or not bar.isVisible():
+            bar.show_for(message)
+        self._place_action_bar()
+
+    def _place_action_bar(self) -> None:
+        bar = self._action_bar
+        frame = self._frames.get(bar.message_id) if bar is not None else None
+        if bar is None or frame is None or not bar.isVisible():
+            return
+        rect = self.document().documentLayout().frameBoundingRect(frame)
+        x = int(rect.right()) - bar.width() - 6 - self.horizontalScrollBar().value()
+        y = int(rect.top()) + 4 - self.verticalScrollBar().value()
+        bar.move(max(0, x), y)
+
+    def _show_actions_at_cursor(self) -> None:
+        if self.hasFocus():
+            self._show_actions_for(self.message_at(self.textCursor().position()))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self._action_bar is not None:
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            message = self.message_at(position)
+            if message is not None:
+                self._show_actions_for(message)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Right click, the Menu key or Shift+F10: Copy/Select all, then the message's own
+        actions (for the message under the pointer, or holding the text cursor)."""
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        if keyboard:
+            position = self.textCursor().position()
+            at = self.viewport().mapToGlobal(self.cursorRect().bottomLeft())
+        else:
+            position = self.cursorForPosition(event.pos()).position()
+            at = event.globalPos()
+        menu = self.message_menu(self.message_at(position))
+        menu.exec(at)
+        menu.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        if menu_key:  # handled here, so that it works wherever the key event comes from
+            event.accept()
+            rect = self.cursorRect()
+            self.contextMenuEvent(
+                QContextMenuEvent(
+                    QContextMenuEvent.Reason.Keyboard,
+                    rect.bottomLeft(),
+                    self.viewport().mapToGlobal(rect.bottomLeft()),
+                )
+            )
+            return
+        super().keyPressEvent(event)
+
+    def message_menu(self, message: Message | None) -> QMenu:
+        menu = self.createStandardContextMenu()
+        menu.setObjectName("messageMenu")
+        if message is None and self._messages and not self.is_streaming:
+            message = self._messages[-1]  # the Menu key with the cursor outside any message
+        if self._show_actions and message is not None and message.id in self._frames:
+            menu.addSeparator()
+            fill_menu(menu, message, self.action_requested.emit)
+        return menu
+
+    def _show_copied(self, message_id: str, index: int) -> None:
+        self._copied = (message_id, index)
+        self._copied_timer.start()
+        if not self.is_streaming or message_id != self._messages[-1].id:
+            self._relayout(message_id)
+
+    def _end_copied(self) -> None:
+        copied, self._copied = self._copied, None
+        if copied is not None and copied[0] in self._frames:
+            self._relayout(copied[0])
+
     # --- drawing ----------------------------------------------------------------------------
 
     def _body_format(self) -> QTextCharFormat:
@@ -400,15 +540,16 @@ class MessageView(QTextBrowser):
         base = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         frame_format = QTextFrameFormat()
-        frame_format.setPadding(8)
-        frame_format.setBottomMargin(8)
         frame_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        # The user's turn in a tinted band, the answer on the page; the same padding, so that
+        # their text lines up.
+        frame_format.setPadding(10)
+        frame_format.setTopMargin(4)
+        frame_format.setBottomMargin(14)
         if message.role is Role.USER:
-            frame_format.setBackground(_tint(base, highlight, 0.12))
+            frame_format.setBackground(_tint(base, highlight, 0.10))
         elif message.role is Role.SYSTEM:
             frame_format.setBackground(_tint(base, QColor("#b08000"), 0.12))
-        else:
-            frame_format.setBackground(_tint(base, palette.color(QPalette.ColorRole.Text), 0.04))
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame = cursor.insertFrame(frame_format)
         self._frames[message.id] = frame
@@ -432,11 +573,16 @@ class MessageView(QTextBrowser):
                 self._pending_highlight.add(message.id)
             else:
                 self._pending_highlight.discard(message.id)
-            cursor.insertHtml(
-                rendered.html.replace(
-                    f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{_href_part(message.id)}:"
-                )
+            body = rendered.html.replace(
+                f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{_href_part(message.id)}:"
             )
+            if self._copied is not None and self._copied[0] == message.id:
+                copied = f'{COPY_CODE_SCHEME}/{_href_part(message.id)}:{self._copied[1]}"'
+                body = body.replace(f"{copied}>Copy</a>", f"{copied}>✓ Copied</a>")
+            cursor.insertHtml(body)
+            if message.usage is not None:
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+                cursor.insertHtml(self._footer_html(message))
         else:
             cursor.insertText(message.content, self._body_format())
 
@@ -534,13 +680,23 @@ class MessageView(QTextBrowser):
         return None
 
     def _header_html(self, message: Message) -> str:
+        """The quiet line over a message: role, model and time in grey; its status; the
+        branch switcher ‹ n/m › where there are alternatives. The actions are icon buttons
+        (MessageActionBar) and a context menu, not text here."""
+
         def link(action: str, label: str) -> str:
             return (
                 f'<a href="{ACTION_SCHEME}:{action}/{_href_part(message.id)}" '
                 f'style="text-decoration:none">{html.escape(label)}</a>'
             )
 
-        parts = [f"<b>{_ROLE_LABELS[message.role]}</b>"]
+        small = QFont(self.font()).pointSizeF() * 0.9
+        quiet = f'<span style="font-size:{small:.1f}pt; color:{QUIET_TEXT}">'
+        details = [f"<b>{_ROLE_LABELS[message.role]}</b>"]
+        if message.role is Role.ASSISTANT and message.model:
+            details.append(html.escape(message.model))
+        details.append(message.created_at.astimezone().strftime("%H:%M"))
+        parts = [quiet + " · ".join(details) + "</span>"]
         status = _STATUS_LABELS.get(message.status)
         if status:
             parts.append(f'<i style="color:#b05000">— {html.escape(status)}</i>')
@@ -550,24 +706,21 @@ class MessageView(QTextBrowser):
                 + f" {message.sibling_index + 1}/{message.sibling_count} "
                 + link("next", "›")
             )
-        if not self._show_actions:
-            return "&nbsp;&nbsp;".join(parts)
-        actions = [link("copy", "Copy"), link("edit", "Edit")]
-        if message.role is Role.ASSISTANT:
-            actions.append(link("regenerate", "Regenerate"))
-            if message.usage is not None:
-                actions.append(link("request", "Request"))
-        elif message.role is Role.USER:
-            actions.append(link("rerun", "Run from here"))
-        actions += [link("up", "↑"), link("down", "↓"), link("delete", "Delete")]
-        small = QFont(self.font()).pointSizeF() * 0.9
-        parts.append(f'<span style="font-size:{small:.1f}pt">' + " · ".join(actions) + "</span>")
-        if message.role is Role.ASSISTANT and message.usage is not None:
-            parts.append(
-                f'<span style="font-size:{small:.1f}pt; color:#888888">'
-                f"{html.escape(self.usage_text(message))}</span>"
-            )
         return "&nbsp;&nbsp;".join(parts)
+
+    def _footer_html(self, message: Message) -> str:
+        """Under a finished answer: its tokens, speed and cost, and the request it was."""
+        small = QFont(self.font()).pointSizeF() * 0.85
+        request = (
+            f' · <a href="{ACTION_SCHEME}:request/{_href_part(message.id)}" '
+            f'style="text-decoration:none">Request</a>'
+            if self._show_actions
+            else ""
+        )
+        return (
+            f'<span style="font-size:{small:.1f}pt; color:{QUIET_TEXT}">'
+            f"{html.escape(self.usage_text(message))}{request}</span>"
+        )
 
     def usage_text(self, message: Message) -> str:
         """e.g. "12 + 240 tokens · 0.31 s to first token · 48 tok/s · $0.0150"."""
@@ -607,5 +760,6 @@ class MessageView(QTextBrowser):
             if index.isdigit() and int(index) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(index)])
                 self.code_copied.emit(blocks[int(index)])
+                self._show_copied(message_id, int(index))
             return
         self.action_requested.emit(action, target)
