@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPalette,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextFrame,
     QTextFrameFormat,
     QTextLength,
@@ -39,7 +41,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QToolButton, QW
 from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, format_cost, price_table
-from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
+from desktop_chat.render import COPY_CODE_SCHEME, MATH_SCHEME, is_safe_link, render_markdown
 from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
@@ -136,6 +138,7 @@ class MessageView(QTextBrowser):
         self._copied_timer.setInterval(COPIED_MS)
         self._copied_timer.timeout.connect(self._end_copied)
         self._column_margin = 0
+        self._formula_sources: dict[str, str] = {}  # formula image name -> its LaTeX, for copies
         self._action_bar: MessageActionBar | None = None
         if show_actions:
             self._action_bar = MessageActionBar(self.viewport(), self.action_requested.emit)
@@ -181,6 +184,7 @@ class MessageView(QTextBrowser):
         from_bottom = bar.maximum() - position
         self._frames.clear()
         self._code_blocks.clear()
+        self._formula_sources.clear()
         self._pending_highlight.clear()
         self._stream_cursor = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
@@ -301,12 +305,12 @@ class MessageView(QTextBrowser):
         cursor.setPosition(position)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         pieces.append(cursor.selection().toPlainText())
-        return "".join(pieces)
+        return self._with_formula_sources("".join(pieces), start, end)
 
     def createMimeDataFromSelection(self) -> QMimeData:
         data = super().createMimeDataFromSelection()
         cursor = self.textCursor()
-        if not (self.is_streaming and cursor.hasSelection()):
+        if not cursor.hasSelection() or not (self.is_streaming or self._formula_sources):
             return data
         # Qt's own mime data makes its text from the document on demand: a plain copy it is.
         joined = QMimeData()
@@ -579,12 +583,70 @@ class MessageView(QTextBrowser):
             if self._copied is not None and self._copied[0] == message.id:
                 copied = f'{COPY_CODE_SCHEME}/{_href_part(message.id)}:{self._copied[1]}"'
                 body = body.replace(f"{copied}>Copy</a>", f"{copied}>✓ Copied</a>")
+            if rendered.formulas:
+                body = self._typeset(message.id, body, rendered.formulas)
             cursor.insertHtml(body)
             if message.usage is not None:
                 cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
                 cursor.insertHtml(self._footer_html(message))
         else:
             cursor.insertText(message.content, self._body_format())
+
+    def _typeset(self, message_id: str, body: str, formulas: tuple[tuple[str, bool], ...]) -> str:
+        """Each <img src="math:N"> becomes the typeset formula, an image made at the device
+        pixel ratio (crisp at 2x), or its source as code when it cannot be typeset."""
+        from desktop_chat.math_render import formula_png  # matplotlib: on the first formula
+
+        colour = QApplication.palette(self).color(QPalette.ColorRole.Text).name()
+        ratio = self.devicePixelRatioF()
+        size = self.font().pointSizeF()
+        for number, (source, display) in enumerate(formulas):
+            png = formula_png(
+                source,
+                display=display,
+                colour=colour,
+                point_size=size,
+                dpi=self.logicalDpiY() * ratio,
+            )
+            image = QImage.fromData(png) if png else QImage()
+            written = f"$${source}$$" if display else f"${source}$"
+            if image.isNull():
+                replacement = f"<code>{html.escape(written)}</code>"
+            else:
+                image.setDevicePixelRatio(ratio)
+                name = f"mathimg:{_href_part(message_id)}/{number}/{colour}/{ratio}/{size}"
+                self.document().addResource(
+                    QTextDocument.ResourceType.ImageResource, QUrl(name), image
+                )
+                self._formula_sources[name] = written
+                width, height = round(image.width() / ratio), round(image.height() / ratio)
+                replacement = (
+                    f'<img src="{html.escape(name)}" width="{width}" height="{height}" '
+                    'style="vertical-align:middle" />'
+                )
+            body = body.replace(f'<img src="{MATH_SCHEME}:{number}" />', replacement, 1)
+        return body
+
+    def _with_formula_sources(self, text: str, start: int, end: int) -> str:
+        """The selection's text with each formula image's LaTeX in place of its U+FFFC."""
+        if not self._formula_sources or "\ufffc" not in text:
+            return text
+        sources: list[str] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() <= end:
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                char_format = fragment.charFormat()
+                if start <= fragment.position() < end and char_format.isImageFormat():
+                    name = char_format.toImageFormat().name()
+                    sources += [self._formula_sources.get(name, "\ufffc")] * fragment.length()
+                fragments += 1
+            block = block.next()
+        pieces = text.split("\ufffc")
+        if len(pieces) - 1 != len(sources):
+            return text  # not what was counted: leave it as Qt gave it
+        return "".join(p + s for p, s in zip(pieces, [*sources, ""], strict=True))
 
     def _insert_thinking(self, cursor: QTextCursor, message: Message) -> None:
         """A collapsed "Thinking" line above the answer; a click shows the thinking itself."""
