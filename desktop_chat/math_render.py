@@ -25,19 +25,20 @@ def formula_png(
     if not source or len(source) > MAX_FORMULA_CHARS or "\n\n" in source:
         return None
     try:
-        from matplotlib import mathtext
+        from matplotlib import mathtext, rc_context
         from matplotlib.font_manager import FontProperties
 
         buffer = io.BytesIO()
         size = point_size * (1.15 if display else 1.0)
-        mathtext.math_to_image(
-            f"${' '.join(source.split())}$",
-            buffer,
-            prop=FontProperties(size=size),
-            dpi=dpi,
-            format="png",
-            color=colour,
-        )
+        with rc_context({"savefig.transparent": True}):  # on any background, light or dark
+            mathtext.math_to_image(
+                f"${' '.join(source.split())}$",
+                buffer,
+                prop=FontProperties(size=size),
+                dpi=dpi,
+                format="png",
+                color=colour,
+            )
     except Exception as error:  # bad LaTeX, or a mathtext limit: the source is shown instead
         log.debug("formula not typeset (%s): %.80r", type(error).__name__, source)
         return None

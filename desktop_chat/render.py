@@ -37,7 +37,7 @@ _CODE_COLOURS = {
     },
 }
 # Tables: padded cells, a tinted header row, borders that suit the theme.
-_TABLE_COLOURS = {False: ("#d0d7de", "#f0f3f6"), True: ("#4a4b44", "#2f3034")}
+_TABLE_COLOURS = {False: ("#d0d7de", "#eaeef2"), True: ("#4a4b44", "#34352f")}
 _HEADER_CELL = re.compile(r'<th(?: style="([^"]*)")?>')
 
 
@@ -86,12 +86,14 @@ def _render_fence(self: Any, tokens: list[Any], idx: int, options: Any, env: dic
     blocks.append(code)
     colours = _CODE_COLOURS[bool(options.get("dark"))]
     label = html.escape(language or "text")
+    # One header cell holding a borderless table: the language on the left, Copy on the
+    # right, and no cell border between them.
     header = (
-        f'<td style="background-color:{colours["header"]}; padding:3px 10px">'
-        f'<span style="font-size:small; color:{colours["label"]}">{label}</span></td>'
-        f'<td align="right" style="background-color:{colours["header"]}; padding:3px 10px">'
-        f'<a style="text-decoration:none; font-size:small" '
-        f'href="{COPY_CODE_SCHEME}/{index}">Copy</a></td>'
+        f'<td colspan="2" bgcolor="{colours["header"]}" style="padding:3px 10px">'
+        '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+        f'<td><span style="font-size:small; color:{colours["label"]}">{label}</span></td>'
+        '<td align="right"><a style="text-decoration:none; font-size:small" '
+        f'href="{COPY_CODE_SCHEME}/{index}">Copy</a></td></tr></table></td>'
     )
     highlighter: CodeHighlighter | None = env.get("highlighter")
     dark = bool(options.get("dark"))
@@ -247,7 +249,7 @@ def render_markdown(
         f'border-color:{border}; margin-top:6px; margin-bottom:8px">',
     )
     body = _HEADER_CELL.sub(
-        lambda m: f'<th style="background-color:{header}; {m.group(1) or "text-align:left"}">',
+        lambda m: f'<th bgcolor="{header}" style="{m.group(1) or "text-align:left"}">',
         body,
     )
     body = _math_images(body, formulas)

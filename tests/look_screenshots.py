@@ -42,8 +42,7 @@ def compound(principal: float, rate: float, years: int) -> float:
 - Mind fees: 1 % a year compounds *against* you.
 
 """ + " ".join(
-    ["A long paragraph streams without breaks that are not in the text, however long it grows;"]
-    * 8
+    ["A long paragraph streams without breaks that are not in the text, however long it grows;"] * 8
 )
 
 

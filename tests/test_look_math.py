@@ -54,6 +54,11 @@ def test_crisp_at_twice_the_pixel_ratio():
     one = formula_png("x^2", display=False, colour="#000000", point_size=10, dpi=96)
     two = formula_png("x^2", display=False, colour="#000000", point_size=10, dpi=192)
     assert one and two and len(two) > len(one)
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(two)
+    assert image.width() >= 2 * QImage.fromData(one).width() - 2
+    assert image.pixelColor(0, 0).alpha() == 0  # transparent: right on a dark page too
 
 
 def test_bad_latex_falls_back_to_its_source(qtbot):

@@ -549,7 +549,7 @@ class MessageView(QTextBrowser):
         # their text lines up.
         frame_format.setPadding(10)
         frame_format.setTopMargin(4)
-        frame_format.setBottomMargin(14)
+        frame_format.setBottomMargin(8)
         if message.role is Role.USER:
             frame_format.setBackground(_tint(base, highlight, 0.10))
         elif message.role is Role.SYSTEM:
