@@ -105,3 +105,22 @@ def test_a_view_without_actions_has_no_buttons(qtbot):
     assert view.findChild(QWidget, "messageActions") is None
     menu = view.message_menu(None)
     assert not any(a.objectName().startswith("messageAction-") for a in menu.actions())
+
+
+def test_the_composer_grows_to_a_few_lines_and_names_its_shortcuts(qtbot):
+    from desktop_chat.ui.composer import Composer
+
+    composer = Composer()
+    qtbot.addWidget(composer)
+    composer.resize(500, 40)
+    composer.show()
+    one_line = composer.height()
+    composer.setPlainText("one\ntwo\nthree\nfour")
+    four_lines = composer.height()
+    composer.setPlainText("\n".join(str(n) for n in range(30)))
+    capped = composer.height()
+    line = composer.fontMetrics().lineSpacing()
+    assert four_lines - one_line == 3 * line
+    assert capped - one_line == 7 * line  # eight lines at most, then it scrolls
+    for shortcut in ("Enter", "Shift+Enter", "Esc"):
+        assert shortcut in composer.placeholderText()
