@@ -70,5 +70,14 @@ def test_screenshot(qtbot, open_window, controller, fake_openai):
         QApplication.processEvents()
         suffix = f"-{theme}" + ("-2x" if os.environ.get("QT_SCALE_FACTOR") == "2" else "")
         window.grab().save(str(out / f"look{suffix}.png"))
+        # A long paragraph while it streams: no breaks that are not in the text.
+        paragraph = " ".join(["Streaming along, one word after another, with no breaks;"] * 60)
+        fake_openai.script(fake.reply([w + " " for w in paragraph.split(" ")], delay=0.004))
+        tab.composer.setPlainText("Now one very long paragraph, please.")
+        tab.send()
+        qtbot.waitUntil(lambda: "another" in view.toPlainText()[-3000:], timeout=5_000)
+        qtbot.wait(1200)
+        window.grab().save(str(out / f"look-streaming{suffix}.png"))
+        qtbot.waitUntil(lambda: not tab.is_streaming, timeout=20_000)
     finally:
         apply_theme("system")

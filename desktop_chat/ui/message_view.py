@@ -232,6 +232,7 @@ class MessageView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         indent = QTextBlockFormat()
         indent.setLeftMargin(10)  # the frames' padding: the live answer lines up with them
+        indent.setRightMargin(10)
         indent.setTopMargin(4)
         cursor.insertBlock(indent, QTextCharFormat())
         cursor.insertHtml(self._header_html(message))
