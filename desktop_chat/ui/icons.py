@@ -17,7 +17,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
 ICON_PROPERTY = "desktopChatIcon"
@@ -110,3 +110,14 @@ def refresh_icons() -> None:
         name = widget.property(ICON_PROPERTY)
         if isinstance(name, str) and isinstance(widget, QAbstractButton):
             widget.setIcon(icon(name))
+        for action in widget.actions():  # e.g. the search field's magnifier
+            name = action.property(ICON_PROPERTY)
+            if isinstance(name, str):
+                action.setIcon(icon(name))
+
+
+def themed_action_icon(action: QAction, name: str) -> QAction:
+    """Give `action` icon `name`, following theme changes like `set_icon`'s buttons."""
+    action.setIcon(icon(name))
+    action.setProperty(ICON_PROPERTY, name)
+    return action
