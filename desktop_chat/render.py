@@ -18,7 +18,27 @@ from typing import Any, Protocol
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COPY_CODE_SCHEME = "action:copycode"
 _TASK = re.compile(r"^\[([ xX])\] ")
-_TABLE_OPEN = '<table border="1" cellspacing="0" cellpadding="4" style="border-color:#999999">'
+# Code block colours per theme; the code's own colours are Pygments' (highlight.style_name),
+# whose "default" and "monokai" backgrounds these match.
+_CODE_COLOURS = {
+    False: {
+        "background": "#f6f8fa",
+        "text": "#24292e",
+        "header": "#eaeef2",
+        "label": "#57606a",
+        "border": "#d0d7de",
+    },
+    True: {
+        "background": "#272822",
+        "text": "#f8f8f2",
+        "header": "#34352f",
+        "label": "#a6a69c",
+        "border": "#4a4b44",
+    },
+}
+# Tables: padded cells, a tinted header row, borders that suit the theme.
+_TABLE_COLOURS = {False: ("#d0d7de", "#eaeef2"), True: ("#4a4b44", "#34352f")}
+_HEADER_CELL = re.compile(r'<th(?: style="([^"]*)")?>')
 
 
 RENDER_CACHE_ENTRIES = 512
@@ -34,6 +54,7 @@ class Rendered:
     html: str
     code_blocks: tuple[str, ...]
     pending: int = 0  # code blocks shown plain until the highlighter has them
+    formulas: tuple[tuple[str, bool], ...] = ()  # (LaTeX, display?) of each <img src="math:N">
 
 
 def is_safe_link(url: str) -> bool:
@@ -63,23 +84,33 @@ def _render_fence(self: Any, tokens: list[Any], idx: int, options: Any, env: dic
     blocks: list[str] = env.setdefault("code_blocks", [])
     index = len(blocks)
     blocks.append(code)
-    dark = bool(options.get("dark"))
-    background = "#272822" if dark else "#f6f8fa"
-    foreground = "#f8f8f2" if dark else "#24292e"
+    colours = _CODE_COLOURS[bool(options.get("dark"))]
     label = html.escape(language or "text")
+    # One header cell holding a borderless table: the language on the left, Copy on the
+    # right, and no cell border between them.
     header = (
-        f'<p style="margin-top:6px; margin-bottom:0px; font-size:small; color:#888888">{label}'
-        f' &nbsp;<a href="{COPY_CODE_SCHEME}/{index}">Copy</a></p>'
+        f'<td colspan="2" bgcolor="{colours["header"]}" style="padding:3px 10px">'
+        '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+        f'<td><span style="font-size:small; color:{colours["label"]}">{label}</span></td>'
+        '<td align="right"><a style="text-decoration:none; font-size:small" '
+        f'href="{COPY_CODE_SCHEME}/{index}">Copy</a></td></tr></table></td>'
     )
     highlighter: CodeHighlighter | None = env.get("highlighter")
+    dark = bool(options.get("dark"))
     body = highlighter.lookup(code, language, dark) if highlighter and language else None
     if body is None:
         body = html.escape(code, quote=False)
         if highlighter and language:
             env["pending"] = env.get("pending", 0) + 1
+    # A table: QTextDocument gives cells (unlike paragraphs) a background, border and padding
+    # of their own, so the block is one box: a header bar (language, Copy) over the code.
     return (
-        f'{header}<pre style="background-color:{background}; color:{foreground}; '
-        f'margin-top:2px; padding:6px">{body}</pre>'
+        f'<table width="100%" cellspacing="0" cellpadding="0" border="1" '
+        f'style="border-collapse:collapse; border-color:{colours["border"]}; '
+        f'margin-top:6px; margin-bottom:8px"><tr>{header}</tr>'
+        f'<tr><td colspan="2" style="background-color:{colours["background"]}; '
+        f'padding:8px 10px"><pre style="color:{colours["text"]}; white-space:pre-wrap; '
+        f'margin:0px">{body}</pre></td></tr></table>'
     )
 
 
@@ -121,26 +152,45 @@ def _mark_tasks(tokens: list[Any]) -> None:
                 first.content = box + first.content[match.end() :]
 
 
-_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
+# Pandoc's rule: no space after the opening $ or before the closing one, and no digit right
+# after it, so "$5 and $10" stays money.
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])|\\\((.+?)\\\)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+# Formulas wait in the markdown as private-use characters (which markdown-it leaves alone)
+# and become <img src="math:N"> afterwards; the view typesets them (desktop_chat.math_render).
+_INLINE_MARK, _DISPLAY_MARK, _END_MARK = "\ue000", "\ue001", "\ue002"
+_MARKED = re.compile(f"(?:<p>)?([{_INLINE_MARK}{_DISPLAY_MARK}])(\\d+){_END_MARK}(?:</p>)?")
+MATH_SCHEME = "math"
 
 
-def _math_as_code(text: str) -> str:
-    """LaTeX stays readable: $$…$$ becomes a "math" code block, $…$ inline code.
-    Code blocks are left alone, and "$5 and $6" (money) does not match."""
-    if "$" not in text:
+def _mark_math(text: str, formulas: list[tuple[str, bool]]) -> str:
+    r"""Take $…$, \(…\), $$…$$ and \[…\] out of the text (not out of code) into `formulas`."""
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
         return text
     out: list[str] = []
     chunk: list[str] = []
     in_fence = False
 
+    def keep(source: str, display: bool) -> str:
+        formulas.append((source.strip(), display))
+        mark = _DISPLAY_MARK if display else _INLINE_MARK
+        number = f"{mark}{len(formulas) - 1}{_END_MARK}"
+        return f"\n\n{number}\n\n" if display else number
+
+    def outside_code(part: str) -> str:
+        part = _DISPLAY_MATH.sub(lambda m: keep(m.group(1) or m.group(2), True), part)
+        return _INLINE_MATH.sub(lambda m: keep(m.group(1) or m.group(2), False), part)
+
     def flush() -> None:
         if chunk:
             joined = "\n".join(chunk)
-            joined = _DISPLAY_MATH.sub(lambda m: f"\n```math\n{m.group(1).strip()}\n```\n", joined)
-            joined = _INLINE_MATH.sub(lambda m: f"`{m.group(1)}`", joined)
-            out.append(joined)
+            pieces, last = [], 0
+            for span in _CODE_SPAN.finditer(joined):  # `$x$` in code stays as written
+                pieces += [outside_code(joined[last : span.start()]), span.group(0)]
+                last = span.end()
+            out.append("".join([*pieces, outside_code(joined[last:])]))
             chunk.clear()
 
     for line in text.split("\n"):
@@ -155,6 +205,19 @@ def _math_as_code(text: str) -> str:
             chunk.append(line)
     flush()
     return "\n".join(out)
+
+
+def _math_images(body: str, formulas: list[tuple[str, bool]]) -> str:
+    def image(match: re.Match[str]) -> str:
+        number = int(match.group(2))
+        if number >= len(formulas):
+            return match.group(0)
+        tag = f'<img src="{MATH_SCHEME}:{number}" />'
+        if match.group(1) == _DISPLAY_MARK:
+            return f'<p align="center">{tag}</p>'
+        return tag
+
+    return _MARKED.sub(image, body) if formulas else body
 
 
 _rendered: OrderedDict[tuple[str, bool, object], Rendered] = OrderedDict()
@@ -174,12 +237,25 @@ def render_markdown(
         return cached
     md = _parser(dark)
     env: dict[str, Any] = {"highlighter": highlighter}
-    tokens = md.parse(_math_as_code(text), env)
+    formulas: list[tuple[str, bool]] = []
+    tokens = md.parse(_mark_math(text, formulas), env)
     _mark_tasks(tokens)
     body = md.renderer.render(tokens, md.options, env)
     # QTextDocument draws no table borders unless asked in attributes.
-    body = body.replace("<table>", _TABLE_OPEN)
-    rendered = Rendered(body, tuple(env.get("code_blocks", ())), env.get("pending", 0))
+    border, header = _TABLE_COLOURS[dark]
+    body = body.replace(
+        "<table>",
+        f'<table border="1" cellspacing="0" cellpadding="6" style="border-collapse:collapse; '
+        f'border-color:{border}; margin-top:6px; margin-bottom:8px">',
+    )
+    body = _HEADER_CELL.sub(
+        lambda m: f'<th bgcolor="{header}" style="{m.group(1) or "text-align:left"}">',
+        body,
+    )
+    body = _math_images(body, formulas)
+    rendered = Rendered(
+        body, tuple(env.get("code_blocks", ())), env.get("pending", 0), tuple(formulas)
+    )
     if not rendered.pending:
         _rendered[key] = rendered
         while len(_rendered) > RENDER_CACHE_ENTRIES:

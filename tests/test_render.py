@@ -122,11 +122,11 @@ def test_streaming_answer_is_plain_text_until_finished(qtbot):
     assert "```" not in view.toPlainText() and "finished" in view.toPlainText()
 
 
-def test_latex_is_shown_as_monospace_and_money_is_left_alone():
-    html = render_markdown("Area $\\pi r^2$ costs $5 and $6.\n\n$$\n\\int_0^1 x\\,dx\n$$").html
-    assert "<code" in html and "\\pi r^2" in html
-    assert "$5 and $6" in html
-    assert "math" in html and "\\int_0^1" in html
+def test_latex_is_set_apart_for_typesetting_and_money_is_left_alone():
+    rendered = render_markdown("Area $\\pi r^2$ costs $5 and $6.\n\n$$\n\\int_0^1 x\\,dx\n$$")
+    assert set(rendered.formulas) == {("\\pi r^2", False), ("\\int_0^1 x\\,dx", True)}
+    assert rendered.html.count('<img src="math:') == 2  # the view typesets them (test_look_math)
+    assert "$5 and $6" in rendered.html
 
 
 def test_code_fences_keep_their_dollars():

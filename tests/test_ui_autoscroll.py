@@ -176,7 +176,7 @@ def small_tab(
         tab = window.new_tab(conversation_id)
         window.show()
         qtbot.waitExposed(window)
-        window.resize(700, 420)
+        window.resize(700, 390)  # the composer box starts one line high
         qtbot.waitUntil(lambda: tab.message_view.viewport().height() < 260, timeout=3_000)
         return tab
 

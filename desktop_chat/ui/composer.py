@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
 
 
 class Composer(QPlainTextEdit):
@@ -19,7 +19,9 @@ class Composer(QPlainTextEdit):
         self.setObjectName("composer")
         self.setAccessibleName("composer")
         self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
-        self.setPlaceholderText("Message — Enter to send, Shift+Enter for a new line")
+        self.setPlaceholderText(
+            "Message — Enter to send · Shift+Enter new line · Ctrl+L model · Esc stop"
+        )
         self.setTabChangesFocus(True)
         self.document().setDocumentMargin(6)
         self._fit_height()
@@ -39,10 +41,14 @@ class Composer(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _fit_height(self) -> None:
-        """Grow with the text from 3 to 10 lines, then scroll."""
+        """Grow with the text (wrapped lines too) from 1 to 8 lines, then scroll."""
         line = self.fontMetrics().lineSpacing()
-        lines = max(3, min(10, self.document().blockCount() + 1))
+        # A plain text document's height is counted in lines, wrapped ones included.
+        lines = max(1, min(8, round(self.document().size().height())))
         margins = self.contentsMargins()
-        self.setFixedHeight(
-            lines * line + 2 * int(self.document().documentMargin()) + margins.top() + 6
-        )
+        height = lines * line + 2 * int(self.document().documentMargin())
+        self.setFixedHeight(height + margins.top() + margins.bottom() + 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()  # the same text may wrap to more or fewer lines now

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -168,6 +168,10 @@ class HistorySidebar(QWidget):
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("searchField")
         self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
+        from desktop_chat.ui.icons import themed_action_icon
+
+        magnifier = self.search_field.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        themed_action_icon(magnifier, "search")
         layout.addWidget(self.search_field)
         self.caption = QLabel("&History", self)
         layout.addWidget(self.caption)

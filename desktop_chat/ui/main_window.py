@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +35,7 @@ from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.plain_text import plain_tooltip
-from desktop_chat.ui.tab_chrome import TabChrome
+from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button
 from desktop_chat.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
+        self.tabs.setCornerWidget(new_chat_button(self.tabs))
         # Until attach: the look of a new chat, and anything typed there is kept.
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
         self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
@@ -249,6 +251,9 @@ class MainWindow(QMainWindow):
             + _keys(QKeySequence.StandardKey.New, "Ctrl+N")
         )
         self.new_tab_action.triggered.connect(lambda: self.new_tab())
+        corner = self.tabs.cornerWidget()
+        if isinstance(corner, QToolButton):
+            corner.clicked.connect(self.new_tab_action.trigger)
         file_menu.addAction(self.new_tab_action)
         self.close_tab_action = self._new_action("&Close chat")
         self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))

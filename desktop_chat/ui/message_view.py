@@ -15,34 +15,45 @@ import html
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFont,
     QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextFrame,
     QTextFrameFormat,
     QTextLength,
 )
-from PySide6.QtWidgets import QApplication, QTextBrowser, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QToolButton, QWidget
 
 from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, format_cost, price_table
-from desktop_chat.render import COPY_CODE_SCHEME, is_safe_link, render_markdown
+from desktop_chat.render import COPY_CODE_SCHEME, MATH_SCHEME, is_safe_link, render_markdown
+from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
 LIVE_BLOCK_CHARS = 1500  # a streaming paragraph longer than this continues in a new block
+# QTextFormat.UserProperty + 1, set on a block that continues the live paragraph (not a break)
+CONTINUED_PROPERTY = 0x100000 + 1
 WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
 ACTION_SCHEME = "action"
 
+QUIET_TEXT = "#8a8d93"  # header and footer lines: readable on light and dark, never loud
+COLUMN_CHARS = 80  # the readable column: about this many characters of body text
 _ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
 _STATUS_LABELS = {
     MessageStatus.INTERRUPTED: "interrupted",
@@ -51,6 +62,7 @@ _STATUS_LABELS = {
 }
 
 
+COPIED_MS = 1500  # how long a code block's Copy link says "Copied"
 HIGHLIGHT_COALESCE_MS = 30  # blocks finished together are shown in one re-render
 
 
@@ -121,7 +133,20 @@ class MessageView(QTextBrowser):
         self._highlight_timer.setInterval(HIGHLIGHT_COALESCE_MS)
         self._highlight_timer.timeout.connect(self._show_highlighted)
         _highlight_notices().done.connect(self._on_highlighted)
+        self._copied: tuple[str, int] | None = None  # the code block whose Copy says "Copied"
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(self._end_copied)
+        self._column_margin = 0
+        self._formula_sources: dict[str, str] = {}  # formula image name -> its LaTeX, for copies
+        self._action_bar: MessageActionBar | None = None
+        if show_actions:
+            self._action_bar = MessageActionBar(self.viewport(), self.action_requested.emit)
+            self.cursorPositionChanged.connect(self._show_actions_at_cursor)
+            self.setMouseTracking(True)
         self._stream_cursor: QTextCursor | None = None
+        self._cut_width: float | None = None  # the text width the live paragraph was cut at
         self._follow = True
         self._adjusting = False
         self._jump = QToolButton(self)
@@ -160,10 +185,15 @@ class MessageView(QTextBrowser):
         from_bottom = bar.maximum() - position
         self._frames.clear()
         self._code_blocks.clear()
+        self._formula_sources.clear()
         self._pending_highlight.clear()
         self._stream_cursor = None
         self._adjusting = True  # clearing resets the range: not a reader's scroll
         self.clear()
+        self._column_margin = -1  # clear() reset the root frame: set the column again
+        self._fit_column()
+        if self._action_bar is not None:
+            self._action_bar.hide()
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         if self._shown_from > 0:
@@ -202,7 +232,8 @@ class MessageView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         indent = QTextBlockFormat()
-        indent.setLeftMargin(8)
+        indent.setLeftMargin(10)  # the frames' padding: the live answer lines up with them
+        indent.setRightMargin(10)
         indent.setTopMargin(4)
         cursor.insertBlock(indent, QTextCharFormat())
         cursor.insertHtml(self._header_html(message))
@@ -214,21 +245,79 @@ class MessageView(QTextBrowser):
         if self._stream_cursor is None or not text:
             return
         cursor = self._stream_cursor
-        if cursor.block().length() > LIVE_BLOCK_CHARS:
-            # Qt lays a whole paragraph out again on each insert: a model that writes one
-            # huge paragraph would make every delta slower. Continue in a fresh block, at a
-            # word break when the delta has one, else anywhere (CJK, base64, minified code
-            # have no spaces); the finished answer is laid out properly when it is rendered.
-            space = text.rfind(" ")
-            cut, skip = (space, 1) if space >= 0 else (len(text), 0)
-            cursor.insertText(text[:cut], self._body_format())
-            continued = QTextBlockFormat(cursor.blockFormat())
-            continued.setTopMargin(0)
-            cursor.insertBlock(continued, QTextCharFormat())
-            text = text[cut + skip :]
-            if not text:
-                return
         cursor.insertText(text, self._body_format())
+        if cursor.block().length() > LIVE_BLOCK_CHARS:
+            self._continue_at_wrap(cursor.block())
+
+    def _continue_at_wrap(self, block: QTextBlock) -> None:
+        """Qt lays a whole paragraph out again on each insert: a model that writes one huge
+        paragraph would make every delta slower. So the live paragraph continues in a fresh
+        block, cut exactly where its last line wraps: the lines look the same as one
+        paragraph's, and the cut is marked, so the view's text and copies join it again."""
+        layout = block.layout()
+        if layout.lineCount() < 2:
+            self.document().documentLayout().blockBoundingRect(block)  # lay it out now
+        if layout.lineCount() >= 2:
+            position = block.position() + layout.lineAt(layout.lineCount() - 1).textStart()
+        else:
+            # Not wrapped (a hidden tab's view has no width yet): cut at the end; the cuts are
+            # joined when the view gets its width (resizeEvent), and cut again at its wraps.
+            position = block.position() + block.length() - 1
+        if position <= block.position():
+            return
+        continued = QTextBlockFormat(block.blockFormat())
+        continued.setTopMargin(0)
+        continued.setProperty(CONTINUED_PROPERTY, True)
+        cut = QTextCursor(self.document())
+        cut.setPosition(position)
+        cut.insertBlock(continued, block.charFormat())
+        self._cut_width = self._column_width()
+
+    def _join_cuts(self) -> None:
+        """Undo the live paragraph's cuts (its width changed, so they no longer fall on its
+        line wraps); later deltas cut it again at the new width."""
+        block = self.document().lastBlock()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        while block.isValid():
+            previous = block.previous()
+            if block.blockFormat().property(CONTINUED_PROPERTY):
+                cursor.setPosition(block.position())
+                cursor.deletePreviousChar()
+            block = previous
+        cursor.endEditBlock()
+
+    def toPlainText(self) -> str:
+        """The text as written: the live paragraph's cuts (see `_continue_at_wrap`) are not
+        line breaks."""
+        return self._text_between(0, self.document().characterCount() - 1)
+
+    def _text_between(self, start: int, end: int) -> str:
+        pieces: list[str] = []
+        cursor = QTextCursor(self.document())
+        block = self.document().findBlock(start)
+        position = start
+        while block.isValid() and block.position() <= end:
+            if block.position() > position and block.blockFormat().property(CONTINUED_PROPERTY):
+                cursor.setPosition(position)
+                cursor.setPosition(block.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+                pieces.append(cursor.selection().toPlainText())
+                position = block.position()
+            block = block.next()
+        cursor.setPosition(position)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        pieces.append(cursor.selection().toPlainText())
+        return self._with_formula_sources("".join(pieces), start, end)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        data = super().createMimeDataFromSelection()
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or not (self.is_streaming or self._formula_sources):
+            return data
+        # Qt's own mime data makes its text from the document on demand: a plain copy it is.
+        joined = QMimeData()
+        joined.setText(self._text_between(cursor.selectionStart(), cursor.selectionEnd()))
+        return joined
 
     def scroll_to_message(self, message_id: str) -> bool:
         """Bring a message's top into view (search results); stops following the stream."""
@@ -280,6 +369,8 @@ class MessageView(QTextBrowser):
         self._adjusting = False
 
     def _on_scrolled(self, value: int) -> None:
+        if self._action_bar is not None and self._action_bar.isVisible():
+            self._place_action_bar()
         if self._adjusting:
             return
         if value == 0 and self._shown_from > 0:
@@ -299,6 +390,11 @@ class MessageView(QTextBrowser):
         # a paint per streamed frame among them.
         super().resizeEvent(event)
         self._place_jump_button()
+        self._fit_column()
+        cut_elsewhere = self._cut_width not in (None, self._column_width())
+        if self.is_streaming and cut_elsewhere:
+            self._join_cuts()
+            self._cut_width = None
 
     def _show_jump(self, visible: bool) -> None:
         if visible and not self._jump.isVisible():
@@ -324,6 +420,121 @@ class MessageView(QTextBrowser):
         self._adjusting = False
         self._place_jump_button()
 
+    # --- the readable column and the actions ----------------------------------------------
+
+    def _column_width(self) -> float:
+        return self.document().textWidth() - 2 * self._column_margin
+
+    def _fit_column(self) -> None:
+        """Body text in a centred column of about COLUMN_CHARS characters: the margins grow
+        on a wide window; a narrow one uses its whole width."""
+        column = self.fontMetrics().averageCharWidth() * COLUMN_CHARS + 2 * 10  # + padding
+        margin = max(0, (self.viewport().width() - 24 - column) // 2)
+        if margin == self._column_margin:
+            return
+        self._column_margin = margin
+        root = self.document().rootFrame()
+        frame_format = root.frameFormat()
+        frame_format.setLeftMargin(margin)
+        frame_format.setRightMargin(margin)
+        root.setFrameFormat(frame_format)
+
+    def message_at(self, position: int) -> Message | None:
+        """The laid-out message whose frame holds document position `position`."""
+        for message in self._messages[self._shown_from :]:
+            frame = self._frames.get(message.id)
+            if frame is not None and frame.firstPosition() <= position <= frame.lastPosition():
+                return message
+        return None
+
+    def _show_actions_for(self, message: Message | None) -> None:
+        bar = self._action_bar
+        if bar is None:
+            return
+        frame = self._frames.get(message.id) if message is not None else None
+        if message is None or frame is None:
+            bar.hide()
+            return
+        if bar.message_id != message.id or not bar.isVisible():
+            bar.show_for(message)
+        self._place_action_bar()
+
+    def _place_action_bar(self) -> None:
+        bar = self._action_bar
+        frame = self._frames.get(bar.message_id) if bar is not None else None
+        if bar is None or frame is None or not bar.isVisible():
+            return
+        rect = self.document().documentLayout().frameBoundingRect(frame)
+        x = int(rect.right()) - bar.width() - 6 - self.horizontalScrollBar().value()
+        y = int(rect.top()) + 4 - self.verticalScrollBar().value()
+        bar.move(max(0, x), y)
+
+    def _show_actions_at_cursor(self) -> None:
+        if self.hasFocus():
+            self._show_actions_for(self.message_at(self.textCursor().position()))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self._action_bar is not None:
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            message = self.message_at(position)
+            if message is not None:
+                self._show_actions_for(message)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Right click, the Menu key or Shift+F10: Copy/Select all, then the message's own
+        actions (for the message under the pointer, or holding the text cursor)."""
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        if keyboard:
+            position = self.textCursor().position()
+            at = self.viewport().mapToGlobal(self.cursorRect().bottomLeft())
+        else:
+            position = self.cursorForPosition(event.pos()).position()
+            at = event.globalPos()
+        menu = self.message_menu(self.message_at(position))
+        menu.exec(at)
+        menu.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        if menu_key:  # handled here, so that it works wherever the key event comes from
+            event.accept()
+            rect = self.cursorRect()
+            self.contextMenuEvent(
+                QContextMenuEvent(
+                    QContextMenuEvent.Reason.Keyboard,
+                    rect.bottomLeft(),
+                    self.viewport().mapToGlobal(rect.bottomLeft()),
+                )
+            )
+            return
+        super().keyPressEvent(event)
+
+    def message_menu(self, message: Message | None) -> QMenu:
+        menu = self.createStandardContextMenu()
+        menu.setObjectName("messageMenu")
+        if message is None and self._messages and not self.is_streaming:
+            message = self._messages[-1]  # the Menu key with the cursor outside any message
+        if self._show_actions and message is not None and message.id in self._frames:
+            menu.addSeparator()
+            fill_menu(menu, message, self.action_requested.emit)
+        return menu
+
+    def _show_copied(self, message_id: str, index: int) -> None:
+        self._copied = (message_id, index)
+        self._copied_timer.start()
+        if not self.is_streaming or message_id != self._messages[-1].id:
+            self._relayout(message_id)
+
+    def _end_copied(self) -> None:
+        copied, self._copied = self._copied, None
+        if copied is not None and copied[0] in self._frames:
+            self._relayout(copied[0])
+
     # --- drawing ----------------------------------------------------------------------------
 
     def _body_format(self) -> QTextCharFormat:
@@ -335,15 +546,16 @@ class MessageView(QTextBrowser):
         base = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         frame_format = QTextFrameFormat()
-        frame_format.setPadding(8)
-        frame_format.setBottomMargin(8)
         frame_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        # The user's turn in a tinted band, the answer on the page; the same padding, so that
+        # their text lines up.
+        frame_format.setPadding(10)
+        frame_format.setTopMargin(4)
+        frame_format.setBottomMargin(8)
         if message.role is Role.USER:
-            frame_format.setBackground(_tint(base, highlight, 0.12))
+            frame_format.setBackground(_tint(base, highlight, 0.10))
         elif message.role is Role.SYSTEM:
             frame_format.setBackground(_tint(base, QColor("#b08000"), 0.12))
-        else:
-            frame_format.setBackground(_tint(base, palette.color(QPalette.ColorRole.Text), 0.04))
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame = cursor.insertFrame(frame_format)
         self._frames[message.id] = frame
@@ -367,11 +579,18 @@ class MessageView(QTextBrowser):
                 self._pending_highlight.add(message.id)
             else:
                 self._pending_highlight.discard(message.id)
-            cursor.insertHtml(
-                rendered.html.replace(
-                    f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{_href_part(message.id)}:"
-                )
+            body = rendered.html.replace(
+                f"{COPY_CODE_SCHEME}/", f"{COPY_CODE_SCHEME}/{_href_part(message.id)}:"
             )
+            if self._copied is not None and self._copied[0] == message.id:
+                copied = f'{COPY_CODE_SCHEME}/{_href_part(message.id)}:{self._copied[1]}"'
+                body = body.replace(f"{copied}>Copy</a>", f"{copied}>✓ Copied</a>")
+            if rendered.formulas:
+                body = self._typeset(message.id, body, rendered.formulas)
+            cursor.insertHtml(body)
+            if message.usage is not None:
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+                cursor.insertHtml(self._footer_html(message))
         else:
             cursor.insertText(message.content, self._body_format())
         if message.tool_calls:
@@ -387,6 +606,62 @@ class MessageView(QTextBrowser):
                 self._messages[index] = message
                 self._relayout(message.id)
                 return
+
+    def _typeset(self, message_id: str, body: str, formulas: tuple[tuple[str, bool], ...]) -> str:
+        """Each <img src="math:N"> becomes the typeset formula, an image made at the device
+        pixel ratio (crisp at 2x), or its source as code when it cannot be typeset."""
+        from desktop_chat.math_render import formula_png  # matplotlib: on the first formula
+
+        colour = QApplication.palette(self).color(QPalette.ColorRole.Text).name()
+        ratio = self.devicePixelRatioF()
+        size = self.font().pointSizeF()
+        for number, (source, display) in enumerate(formulas):
+            png = formula_png(
+                source,
+                display=display,
+                colour=colour,
+                point_size=size,
+                dpi=self.logicalDpiY() * ratio,
+            )
+            image = QImage.fromData(png) if png else QImage()
+            written = f"$${source}$$" if display else f"${source}$"
+            if image.isNull():
+                replacement = f"<code>{html.escape(written)}</code>"
+            else:
+                image.setDevicePixelRatio(ratio)
+                name = f"mathimg:{_href_part(message_id)}/{number}/{colour}/{ratio}/{size}"
+                self.document().addResource(
+                    QTextDocument.ResourceType.ImageResource, QUrl(name), image
+                )
+                self._formula_sources[name] = written
+                width, height = round(image.width() / ratio), round(image.height() / ratio)
+                replacement = (
+                    f'<img src="{html.escape(name)}" width="{width}" height="{height}" '
+                    'style="vertical-align:middle" />'
+                )
+            body = body.replace(f'<img src="{MATH_SCHEME}:{number}" />', replacement, 1)
+        return body
+
+    def _with_formula_sources(self, text: str, start: int, end: int) -> str:
+        """The selection's text with each formula image's LaTeX in place of its U+FFFC."""
+        if not self._formula_sources or "\ufffc" not in text:
+            return text
+        sources: list[str] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() <= end:
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                char_format = fragment.charFormat()
+                if start <= fragment.position() < end and char_format.isImageFormat():
+                    name = char_format.toImageFormat().name()
+                    sources += [self._formula_sources.get(name, "\ufffc")] * fragment.length()
+                fragments += 1
+            block = block.next()
+        pieces = text.split("\ufffc")
+        if len(pieces) - 1 != len(sources):
+            return text  # not what was counted: leave it as Qt gave it
+        return "".join(p + s for p, s in zip(pieces, [*sources, ""], strict=True))
 
     def _insert_thinking(self, cursor: QTextCursor, message: Message) -> None:
         """A collapsed "Thinking" line above the answer; a click shows the thinking itself."""
@@ -482,13 +757,23 @@ class MessageView(QTextBrowser):
         return None
 
     def _header_html(self, message: Message) -> str:
+        """The quiet line over a message: role, model and time in grey; its status; the
+        branch switcher ‹ n/m › where there are alternatives. The actions are icon buttons
+        (MessageActionBar) and a context menu, not text here."""
+
         def link(action: str, label: str) -> str:
             return (
                 f'<a href="{ACTION_SCHEME}:{action}/{_href_part(message.id)}" '
                 f'style="text-decoration:none">{html.escape(label)}</a>'
             )
 
-        parts = [f"<b>{_ROLE_LABELS[message.role]}</b>"]
+        small = QFont(self.font()).pointSizeF() * 0.9
+        quiet = f'<span style="font-size:{small:.1f}pt; color:{QUIET_TEXT}">'
+        details = [f"<b>{_ROLE_LABELS[message.role]}</b>"]
+        if message.role is Role.ASSISTANT and message.model:
+            details.append(html.escape(message.model))
+        details.append(message.created_at.astimezone().strftime("%H:%M"))
+        parts = [quiet + " · ".join(details) + "</span>"]
         status = _STATUS_LABELS.get(message.status)
         if status:
             parts.append(f'<i style="color:#b05000">— {html.escape(status)}</i>')
@@ -498,24 +783,21 @@ class MessageView(QTextBrowser):
                 + f" {message.sibling_index + 1}/{message.sibling_count} "
                 + link("next", "›")
             )
-        if not self._show_actions:
-            return "&nbsp;&nbsp;".join(parts)
-        actions = [link("copy", "Copy"), link("edit", "Edit")]
-        if message.role is Role.ASSISTANT:
-            actions.append(link("regenerate", "Regenerate"))
-            if message.usage is not None:
-                actions.append(link("request", "Request"))
-        elif message.role is Role.USER:
-            actions.append(link("rerun", "Run from here"))
-        actions += [link("up", "↑"), link("down", "↓"), link("delete", "Delete")]
-        small = QFont(self.font()).pointSizeF() * 0.9
-        parts.append(f'<span style="font-size:{small:.1f}pt">' + " · ".join(actions) + "</span>")
-        if message.role is Role.ASSISTANT and message.usage is not None:
-            parts.append(
-                f'<span style="font-size:{small:.1f}pt; color:#888888">'
-                f"{html.escape(self.usage_text(message))}</span>"
-            )
         return "&nbsp;&nbsp;".join(parts)
+
+    def _footer_html(self, message: Message) -> str:
+        """Under a finished answer: its tokens, speed and cost, and the request it was."""
+        small = QFont(self.font()).pointSizeF() * 0.85
+        request = (
+            f' · <a href="{ACTION_SCHEME}:request/{_href_part(message.id)}" '
+            f'style="text-decoration:none">Request</a>'
+            if self._show_actions
+            else ""
+        )
+        return (
+            f'<span style="font-size:{small:.1f}pt; color:{QUIET_TEXT}">'
+            f"{html.escape(self.usage_text(message))}{request}</span>"
+        )
 
     def usage_text(self, message: Message) -> str:
         """e.g. "12 + 240 tokens · 0.31 s to first token · 48 tok/s · $0.0150"."""
@@ -561,5 +843,6 @@ class MessageView(QTextBrowser):
             if index.isdigit() and int(index) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(index)])
                 self.code_copied.emit(blocks[int(index)])
+                self._show_copied(message_id, int(index))
             return
         self.action_requested.emit(action, target)

@@ -11,12 +11,14 @@ no `Qt` namespace (building that namespace's hundreds of enums costs ~16 ms).
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -24,6 +26,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.composer import Composer
+
+SEND_BUTTON_PX = 34
+
+
+def new_chat_button(parent: QWidget) -> QToolButton:
+    """The "+" beside the tabs (the window connects it to File > New chat)."""
+    from desktop_chat.ui import icons
+
+    button = QToolButton(parent)
+    button.setObjectName("newChatButton")
+    button.setAccessibleName("New chat")
+    button.setToolTip("New chat (Ctrl+T)")
+    button.setAutoRaise(True)
+    icons.set_icon(button, "new-chat")
+    return button
 
 
 class TabChrome(QWidget):
@@ -60,11 +77,15 @@ class TabChrome(QWidget):
         self.settings_button.setText("System && parameters")
         self.settings_button.setAccessibleName("System message and parameters")
         self.settings_button.setCheckable(True)
+        self.settings_button.setToolTip("System message and parameters")
+        self.settings_button.setAutoRaise(True)
         header.addWidget(self.settings_button)
         self.add_message_button = QToolButton(self)
         self.add_message_button.setObjectName("addMessage")
         self.add_message_button.setText("Add message…")
         self.add_message_button.setAccessibleName("Add a message with any role")
+        self.add_message_button.setToolTip("Add a message with any role…")
+        self.add_message_button.setAutoRaise(True)
         header.addWidget(self.add_message_button)
         header.addStretch(1)
         self.context_usage = QLabel(self)
@@ -85,24 +106,66 @@ class TabChrome(QWidget):
         message_view.setAccessibleName("messageView")
         layout.addWidget(message_view, 1)
 
-        bottom = QHBoxLayout()
-        self.composer = Composer(self)
-        bottom.addWidget(self.composer, 1)
-        buttons = QVBoxLayout()
-        self.send_button = QPushButton("Send", self)
+        # The composer: one rounded box holding the (attach), the text and Send or Stop, in
+        # the manner of current chat apps.
+        self.composer_box = QFrame(self)
+        self.composer_box.setObjectName("composerBox")
+        bottom = QHBoxLayout(self.composer_box)
+        bottom.setContentsMargins(6, 4, 6, 4)
+        bottom.setSpacing(4)
+        self.attach_button = QToolButton(self.composer_box)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button.setToolTip("Attach files")
+        self.attach_button.setAutoRaise(True)
+        self.attach_button.hide()  # shown by the attachments feature, which handles the click
+        self.composer = Composer(self.composer_box)
+        self.composer.setFrameShape(QFrame.Shape.NoFrame)
+        self.send_button = QPushButton(self.composer_box)
         self.send_button.setObjectName("sendButton")
         self.send_button.setAccessibleName("sendButton")
         self.send_button.setToolTip("Send (Enter)")
         self.send_button.setDefault(False)
-        self.stop_button = QPushButton("Stop", self)
+        self.stop_button = QPushButton(self.composer_box)
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setAccessibleName("stopButton")
         self.stop_button.setToolTip("Stop the answer (Esc)")
+        for widget in (self.attach_button, self.composer, self.send_button, self.stop_button):
+            bottom.addWidget(widget, 1 if widget is self.composer else 0)
         for button in (self.send_button, self.stop_button):
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-            buttons.addWidget(button)
-        bottom.addLayout(buttons)
-        layout.addLayout(bottom)
+            button.setFixedSize(SEND_BUTTON_PX, SEND_BUTTON_PX)
+            button.setIconSize(QSize(18, 18))
+        self._style_composer()
+        layout.addWidget(self.composer_box)
+
+    def _style_composer(self) -> None:
+        """Colours from the palette (again on a theme change): the box, and round Send/Stop
+        buttons in the highlight colour with white icons."""
+        from desktop_chat.ui import icons  # its imports are paid for here, at the first paint
+
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base).name()
+        border = palette.color(QPalette.ColorRole.Mid).name()
+        accent = palette.color(QPalette.ColorRole.Highlight).name()
+        idle = palette.color(QPalette.ColorRole.Mid).name()
+        radius = SEND_BUTTON_PX // 2
+        self.composer_box.setStyleSheet(
+            f"QFrame#composerBox {{ background: {base}; border: 1px solid {border};"
+            " border-radius: 14px; }"
+            " QPlainTextEdit#composer { background: transparent; border: none; }"
+            f" QPushButton {{ background: {accent}; border: none; border-radius: {radius}px; }}"
+            f" QPushButton:disabled {{ background: {idle}; }}"
+        )
+        icons.set_icon(self.send_button, "send", "#ffffff")
+        icons.set_icon(self.stop_button, "stop", "#ffffff")
+        icons.set_icon(self.attach_button, "attach")
+        icons.set_icon(self.settings_button, "settings")
+        icons.set_icon(self.add_message_button, "add-message")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_composer()
 
     def focus_composer(self) -> None:
         self.composer.setFocus()  # Qt.FocusReason.OtherFocusReason, the default

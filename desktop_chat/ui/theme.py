@@ -56,6 +56,9 @@ def apply_theme(theme: str) -> None:
         app.setPalette(app.style().standardPalette())
     else:
         app.setPalette(_system_palette)
+    from desktop_chat.ui.icons import refresh_icons  # not before the first paint
+
+    refresh_icons()
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
