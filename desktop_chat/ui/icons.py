@@ -89,7 +89,8 @@ def icon(name: str, colour: QColor | str | None = None) -> QIcon:
     """Icon `name` in `colour` (by default the palette's icon colour)."""
     if colour is None:
         colour = icon_colour()
-    hex_colour = QColor(colour).name()
+    # QColor(QColor) would resolve its overloads through the `Qt` enums: not before first paint.
+    hex_colour = colour.name() if isinstance(colour, QColor) else QColor.fromString(colour).name()
     return QIcon(_icon_file(name, hex_colour))
 
 
