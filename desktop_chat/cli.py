@@ -25,6 +25,7 @@ from desktop_chat.domain import (
     SAVE_EVERY_SECONDS,
     AnswerWasThinking,
     ErrorKind,
+    Message,
     MessageStatus,
     Parameters,
     ReasoningDelta,
@@ -62,8 +63,10 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     ask.add_argument(
         "--model",
         "-m",
+        action="append",
         help="model name (default: the profile's default model if the server lists it, "
-        "else the first model the server lists)",
+        "else the first model the server lists); give it up to four times to compare "
+        "models: each answer is printed under `== model ==`",
     )
     ask.add_argument("--system", "-s", help="system message for a new conversation")
     ask.add_argument("--profile", "-p", help="provider profile (default: the default profile)")
@@ -128,6 +131,11 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     export.add_argument("--format", choices=("json", "markdown"), default="json")
     export.add_argument("--conversation", metavar="ID", help="only this conversation")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--all-branches",
+        action="store_true",
+        help="JSON: also list each message's other versions (alternatives, compared answers)",
+    )
     export.set_defaults(command_function=run_export)
 
     importer = subparsers.add_parser(
@@ -250,8 +258,16 @@ def run_export(args: argparse.Namespace) -> int:
             conversations = [store.get_conversation(i) for i in ids]
         except KeyError:
             return _fail(f"no conversation with id {args.conversation}")
-        render = exchange.to_json if args.format == "json" else exchange.to_markdown
-        text = render(conversations)
+        if args.format == "json" and args.all_branches:
+
+            def others(message: Message) -> list[Message]:
+                ids = [i for i in store.siblings(message.id) if i != message.id]
+                return [store.get_message(i) for i in ids]
+
+            text = exchange.to_json(conversations, alternatives=others)
+        else:
+            render = exchange.to_json if args.format == "json" else exchange.to_markdown
+            text = render(conversations)
     finally:
         store.close()
     if args.output:
@@ -479,7 +495,8 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     answer = _Answer(store)
     terminated = _cancel_on_sigterm()
     try:
-        model = args.model or (conversation.model if conversation else None)
+        models = list(dict.fromkeys(args.model or []))[:4]  # -m A -m B: compare (issue 17)
+        model = (models[0] if models else None) or (conversation.model if conversation else None)
         if not model:
             model = await _default_model(client, config.default_model or DEFAULT_MODEL)
         if conversation is None:
@@ -494,6 +511,17 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         parent = conversation.last_message
         user = store.add_message(conversation.id, parent.id if parent else None, Role.USER, prompt)
         conversation = store.get_conversation(conversation.id)
+        if len(models) > 1:
+            from desktop_chat.compare_cli import ask_models
+
+            _kept, failures = await ask_models(
+                store, client, conversation.id, user.id, models, profile
+            )
+            for failed_model, error in failures:
+                print(
+                    f"desktop-chat: {failed_model}: {error.message} {error.hint}", file=sys.stderr
+                )
+            return EXIT_FAILED if failures else EXIT_OK
         answer.message_id = store.add_message(
             conversation.id,
             user.id,

@@ -70,6 +70,8 @@ if TYPE_CHECKING:
     # prompt, for instance. Without one, the controller asks the UI (tool_approval_needed).
     Approver = Callable[[str, ToolCall, str], Awaitable[Decision]]
 
+    from desktop_chat.compare import CompareRunner
+
 log = logging.getLogger(__name__)
 
 # Deltas reach the view at most 30 times a second: smooth to read, and the repaint cost stays
@@ -191,6 +193,19 @@ class ChatController(QObject):
         self.approver: Approver | None = None
         self._tool_phases: dict[str, asyncio.Task[None]] = {}
         self._approvals: dict[str, asyncio.Future[Decision]] = {}
+        self._compare: CompareRunner | None = None
+
+    @property
+    def compare(self) -> CompareRunner:
+        """Side-by-side comparisons (desktop_chat/compare.py), made on first use."""
+        if self._compare is None:
+            from desktop_chat.compare import CompareRunner
+
+            self._compare = CompareRunner(self)
+        return self._compare
+
+    def client_for(self, profile: str) -> ChatClient:
+        return self._chat_client(profile)
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -222,7 +237,11 @@ class ChatController(QObject):
         return preferred
 
     def is_streaming(self, conversation_id: str) -> bool:
-        return conversation_id in self._runs or conversation_id in self._tool_phases
+        return (
+            conversation_id in self._runs
+            or conversation_id in self._tool_phases
+            or (self._compare is not None and self._compare.is_running(conversation_id))
+        )
 
     # --- tools (MCP) ------------------------------------------------------------------------
 
@@ -267,7 +286,8 @@ class ChatController(QObject):
         return replace(run.message.with_content(run.text()), reasoning="".join(run.reasoning))
 
     def streaming_count(self) -> int:
-        return len(self._runs)
+        compared = self._compare.streaming_count() if self._compare is not None else 0
+        return len(self._runs) + compared
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -410,11 +430,15 @@ class ChatController(QObject):
         phase = self._tool_phases.get(conversation_id)
         if phase is not None:
             phase.cancel()  # the running call, or the wait for approval, and the loop
+        if self._compare is not None:
+            self._compare.stop(conversation_id)  # Esc stops every column of a comparison
 
     async def shutdown(self) -> None:
         """Stop every stream (partial answers are saved as interrupted) and close the client."""
         tasks = [run.task for run in self._runs.values() if run.task is not None]
         tasks.extend(self._tool_phases.values())
+        if self._compare is not None:
+            tasks.extend(self._compare.tasks())  # type: ignore[arg-type]
         for task in tasks:
             task.cancel()
         if self._model_task is not None:

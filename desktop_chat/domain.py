@@ -209,6 +209,8 @@ class Message:
     usage: Usage | None = None
     reasoning: str = ""  # the model's thinking, shown apart and never sent back
     tool_calls: tuple[ToolCall, ...] = ()  # an assistant's calls, each with its result
+    profile: str | None = None  # the answer's own profile (compare); None: the conversation's
+    compare_group: str | None = None  # shared by the answers of one compared turn
 
     def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
         return replace(self, content=content, status=status or self.status)

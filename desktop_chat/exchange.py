@@ -13,7 +13,7 @@ import math
 import os
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,7 +70,50 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def to_json(conversations: Iterable[Conversation]) -> str:
+def _compare_fields(message: Message) -> dict[str, object]:
+    """Optional fields of an answer from a side-by-side comparison (issue 17)."""
+    if message.compare_group is None:
+        return {}
+    fields: dict[str, object] = {"compared": True}
+    if message.profile:
+        fields["profile"] = message.profile
+    if (usage := message.usage) is not None:
+        fields["usage"] = {
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "estimated": usage.estimated,
+            "first_token_ms": usage.first_token_ms,
+            "duration_ms": usage.duration_ms,
+        }
+    return fields
+
+
+def _message_json(message: Message) -> dict[str, object]:
+    return {
+        "id": message.id,
+        "role": message.role.value,
+        "content": message.content,
+        "created_at": _iso(message.created_at),
+        "model": message.model,
+        "status": message.status.value,
+        **({"reasoning": message.reasoning} if message.reasoning else {}),
+        **_compare_fields(message),
+    }
+
+
+def to_json(
+    conversations: Iterable[Conversation],
+    alternatives: Callable[[Message], Sequence[Message]] | None = None,
+) -> str:
+    """The active branch of each conversation; with `alternatives` (--all-branches), each
+    message that has other versions also lists them (optional field "alternatives")."""
+
+    def message_entries(message: Message) -> list[dict[str, Any]]:
+        entries = _message_entries(message)
+        if alternatives is not None and message.sibling_count > 1:
+            entries[0]["alternatives"] = [_message_json(o) for o in alternatives(message)]
+        return entries
+
     document = {
         "format": FORMAT,
         "conversations": [
@@ -83,7 +126,7 @@ def to_json(conversations: Iterable[Conversation]) -> str:
                 "system_prompt": c.system_prompt,
                 "mode": c.mode.value,
                 "parameters": c.parameters.to_dict(),
-                "messages": [entry for m in c.messages for entry in _message_entries(m)],
+                "messages": [entry for m in c.messages for entry in message_entries(m)],
             }
             for c in conversations
         ],
@@ -94,15 +137,7 @@ def to_json(conversations: Iterable[Conversation]) -> str:
 def _message_entries(m: Message) -> list[dict[str, Any]]:
     """A message as exported; an assistant's tool calls go as the API has them: `tool_calls`
     on the message, then one `tool` message per call with its `tool_call_id`."""
-    entry: dict[str, Any] = {
-        "id": m.id,
-        "role": m.role.value,
-        "content": m.content,
-        "created_at": _iso(m.created_at),
-        "model": m.model,
-        "status": m.status.value,
-        **({"reasoning": m.reasoning} if m.reasoning else {}),
-    }
+    entry: dict[str, Any] = _message_json(m)
     if not m.tool_calls:
         return [entry]
     entry["tool_calls"] = [

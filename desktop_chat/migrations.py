@@ -154,6 +154,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # 9: side-by-side comparison: each answer's own profile (NULL: the conversation's), and
+    # the comparison it belongs to (answers of one compared turn share the id).
+    (
+        "ALTER TABLE messages ADD COLUMN profile TEXT",
+        "ALTER TABLE messages ADD COLUMN compare_group TEXT",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -539,6 +539,14 @@ class ConversationStore:
                 ),
             )
 
+    def mark_compared(self, message_id: str, profile: str, group: str) -> None:
+        """An answer of a side-by-side comparison: its own profile and its comparison."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE messages SET profile = ?, compare_group = ? WHERE id = ?",
+                (profile, group, message_id),
+            )
+
     def request_of(self, message_id: str) -> dict[str, object] | None:
         row = self._db.execute(
             "SELECT request_json FROM messages WHERE id = ?", (message_id,)
@@ -1002,6 +1010,8 @@ class ConversationStore:
             usage=usage,
             reasoning=row["reasoning"] or "",
             tool_calls=_tool_calls_from(row["tool_calls"]),
+            profile=row["profile"],
+            compare_group=row["compare_group"],
         )
 
 

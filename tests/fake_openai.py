@@ -32,8 +32,9 @@ As a process (for end-to-end tests that start the real app)::
 prints ``PORT <n>`` as its first line and serves until killed. ``FILE`` is JSON: either a list
 of behaviours or ``{"models": [...], "models_error": {...}, "default": {...}, "queue": [...]}``
 where a behaviour is e.g. ``{"kind": "reply", "chunks": ["Hi"], "delay": 0.1}`` (and the object
-may also hold ``"usage": false`` and ``"reject_stream_options": true``). While running,
-the process can be driven over HTTP: ``POST /_fake/script`` (the same JSON), ``GET
+may also hold ``"usage": false``, ``"reject_stream_options": true`` and ``"by_model": {"MODEL":
+[behaviours]}``, queues used only by requests naming that model, before the shared one).
+While running, the process can be driven over HTTP: ``POST /_fake/script`` (the same JSON), ``GET
 /_fake/requests`` (the request log), ``POST /_fake/reset``. Those control requests are not
 logged.
 """
@@ -439,6 +440,9 @@ class FakeOpenAIServer:
         self._models_error_left: int | None = None
         self._default = default or reply()
         self._queue: deque[Behaviour] = deque()
+        # Per-model queues, looked at before the shared one (concurrent requests to several
+        # models arrive in any order, so a shared FIFO cannot say which model gets what).
+        self._model_queues: dict[str, deque[Behaviour]] = {}
         self._requests: list[RequestRecord] = []
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
@@ -522,9 +526,18 @@ class FakeOpenAIServer:
                 self._queue.extend([behaviour] * max(1, behaviour.repeat))
         return self
 
+    def script_model(self, model: str, *behaviours: Behaviour) -> FakeOpenAIServer:
+        """Queue behaviours for requests naming ``model`` only (before the shared queue)."""
+        with self._lock:
+            queue = self._model_queues.setdefault(model, deque())
+            for behaviour in behaviours:
+                queue.extend([behaviour] * max(1, behaviour.repeat))
+        return self
+
     def clear_script(self) -> None:
         with self._lock:
             self._queue.clear()
+            self._model_queues.clear()
 
     def set_default(self, behaviour: Behaviour) -> None:
         """Use ``behaviour`` whenever the queue is empty (initially the default reply)."""
@@ -593,6 +606,7 @@ class FakeOpenAIServer:
         ``reject_stream_options`` switches go back to their constructor values."""
         with self._lock:
             self._queue.clear()
+            self._model_queues.clear()
             self._requests.clear()
             self._models = list(DEFAULT_MODELS)
             self._models_error = None
@@ -606,8 +620,14 @@ class FakeOpenAIServer:
         with self._lock:
             return list(self._queue)
 
-    def _next_behaviour(self) -> Behaviour:
+    def _next_behaviour(self, model: str = "") -> Behaviour:
         with self._lock:
+            own = self._model_queues.get(model)
+            if own:
+                head = own[0]
+                if not head.sticky:
+                    own.popleft()
+                return head
             if not self._queue:
                 return self._default
             head = self._queue[0]
@@ -649,6 +669,8 @@ class FakeOpenAIServer:
         if data.get("default"):
             self.set_default(behaviour_from_dict(data["default"]))
         self.script(*(behaviour_from_dict(item) for item in data.get("queue", [])))
+        for model, items in (data.get("by_model") or {}).items():
+            self.script_model(str(model), *(behaviour_from_dict(item) for item in items))
 
     # ---- the request log
 
@@ -1153,7 +1175,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.fake._update(record, status=status, behaviour="model_rule")
             self._send_json(status, json.dumps(payload).encode())
             return
-        behaviour = self.fake._next_behaviour()
+        behaviour = self.fake._next_behaviour(str(body.get("model") or ""))
         self.fake._update(record, behaviour=behaviour.kind)
         payloads = _Payloads(legacy, str(body.get("model") or "test-model"), self.fake._next_id())
         stream = record.stream

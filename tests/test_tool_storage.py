@@ -141,7 +141,12 @@ def test_a_tool_message_without_its_call_is_refused():
 def test_the_migration_adds_tool_calls_to_an_existing_database(tmp_path: Path):
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as db:
-        migrations.migrate(db, target=len(migrations.MIGRATIONS) - 1)
+        adds_tool_calls = next(
+            number
+            for number, steps in enumerate(migrations.MIGRATIONS)
+            if any("ADD COLUMN tool_calls" in step for step in steps)
+        )
+        migrations.migrate(db, target=adds_tool_calls)  # the version just before it
         columns = {row[1] for row in db.execute("PRAGMA table_info(messages)")}
         assert "tool_calls" not in columns
     db.close()

@@ -8,6 +8,7 @@ request, and reopening the conversation shows the live answer again.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -63,6 +64,9 @@ from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.tab_chrome import TabChrome
 from desktop_chat.ui.theme import notice_colours
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.compare_view import CompareView
 
 MAX_STOP_SEQUENCES = 4
 
@@ -532,6 +536,9 @@ class ConversationTab(TabChrome):
         controller.models_loaded.connect(self._on_default_models)
         controller.profile_models_loaded.connect(self._on_profile_models)
         self.profile_picker.currentTextChanged.connect(self._on_profile_chosen)
+        from desktop_chat.ui.compare_view import install as install_compare
+
+        self.compare_bar = install_compare(self)  # Compare + and the side-by-side view
 
         # A tab restored in the background is laid out when first shown: twenty restored tabs
         # then cost one layout at start, not twenty (memory and start-up time).
@@ -578,6 +585,15 @@ class ConversationTab(TabChrome):
         self._save_model()
         self.model_memory().use(self.conversation.model)
         self.notice.hide()
+        if self.compare_bar.extras:
+            from desktop_chat.compare import Contender
+
+            own = Contender(self.conversation.model, self.conversation.profile)
+            if self.controller.compare.send(
+                self.conversation.id, text, [own, *self.compare_bar.extras]
+            ):
+                self.composer.clear()
+            return
         if self.controller.send(self.conversation.id, text) is not None:
             # The prompt is committed to the store now; the composer can let it go.
             self.composer.clear()
@@ -818,7 +834,50 @@ class ConversationTab(TabChrome):
 
     def _live_ids(self) -> set[str]:
         live = self.controller.live_message(self.conversation.id)
-        return {live.id} if live else set()
+        ids = {live.id} if live else set()
+        if self.compare_view is not None and self.controller.compare.comparison(
+            self.conversation.id
+        ):
+            ids |= self.compare_view.answer_ids()  # shown in the compare columns instead
+        return ids
+
+    compare_view: CompareView | None = None
+
+    def _on_compare_activity(self, conversation_id: str, *_args: object) -> None:
+        if conversation_id == self.conversation.id:
+            self._reload(render=True)
+            self._update_buttons()
+            self.activity_changed.emit()
+
+    def _regenerate_compared(self, answer: Message) -> None:
+        """Regenerate on a compared turn: offer the same comparison again, or one model."""
+        from desktop_chat.compare import Contender
+
+        store = self.controller.store
+        siblings = [store.get_message(i) for i in store.siblings(answer.id)]
+        contenders = list(
+            dict.fromkeys(
+                Contender(m.model or self.conversation.model, m.profile or "")
+                for m in siblings
+                if m.compare_group == answer.compare_group
+            )
+        )
+
+        def again() -> None:
+            self.notice.hide()
+            if answer.parent_id is not None:
+                self.controller.compare.compare_again(answer.parent_id, contenders)
+
+        def one() -> None:
+            self.notice.hide()
+            self.controller.regenerate(self.conversation.id, answer.id)
+
+        names = ", ".join(c.label for c in contenders)
+        self.notice.show_message(
+            f"This turn compared {names}.",
+            "info",
+            [("Compare again", again), (f"Only {answer.model or 'this model'}", one)],
+        )
 
     def _update_buttons(self) -> None:
         streaming = self.is_streaming
@@ -826,6 +885,8 @@ class ConversationTab(TabChrome):
         self.send_button.setEnabled(not streaming)
         self.model_picker.setEnabled(not streaming)
         self.profile_picker.setEnabled(not streaming)
+        if hasattr(self, "compare_bar"):
+            self.compare_bar.setEnabled(not streaming)
 
     # --- the searchable model picker (Ctrl+L) --------------------------------------------------
 
@@ -922,6 +983,10 @@ class ConversationTab(TabChrome):
                 self.controller.edit_message(message_id, dialog.text())
         elif action == "regenerate":
             self.notice.hide()
+            answer = self.controller.store.get_message(message_id)
+            if answer.compare_group and not self.is_streaming:
+                self._regenerate_compared(answer)
+                return
             self.controller.regenerate(self.conversation.id, message_id)
         elif action == "request":
             request = self.controller.store.request_of(message_id)

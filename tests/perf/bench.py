@@ -359,10 +359,94 @@ def child_stream_sdk(count: int, base_url: str) -> None:
         os._exit(0)
 
 
+COMPARE_MODELS = ("cmp-1", "cmp-2", "cmp-3", "cmp-4")
+
+
+def child_stream_compare(count: int, base_url: str, workdir: str) -> None:
+    """Four answers of `count` chunks streaming at once in one tab's compare view (issue 17):
+    send() -> the comparison's all_finished."""
+    import asyncio
+    import gc
+
+    sys.path.insert(0, REPO)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_chat.api import ProviderConfig
+    from desktop_chat.controller import ChatController
+    from desktop_chat.store import ConversationStore
+    from desktop_chat.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    store = ConversationStore(os.path.join(workdir, "history.sqlite3"))
+    controller = ChatController(
+        store, ProviderConfig(base_url=base_url, api_key="k", max_retries=0)
+    )
+    probe = _StallProbe()
+    marks: dict[str, object] = {}
+    done = asyncio.Event()
+
+    def on_all_finished(conversation_id: str) -> None:
+        marks["t1"], marks["c1"] = time.perf_counter(), time.process_time()
+        probe.end_stream()
+        comparison = controller.compare.comparison(conversation_id)
+        columns = comparison.columns if comparison is not None else []
+        marks["lengths"] = [len(c.final.content) if c.final else -1 for c in columns]
+        marks["errors"] = [str(c.error) for c in columns if c.error is not None]
+        done.set()
+
+    controller.compare.all_finished.connect(on_all_finished)  # before the tab's: see above
+    window = MainWindow(controller)
+    window.restore_session()
+    window.resize(1280, 800)
+    window.show()
+
+    async def main() -> dict[str, object]:
+        models = asyncio.Event()
+        controller.models_loaded.connect(lambda *_: models.set())
+        controller.load_models()
+        await asyncio.wait_for(models.wait(), 30)
+        await asyncio.sleep(0.5)
+        tab = window.current_tab()
+        assert tab is not None
+        tab.model_picker.setCurrentText(COMPARE_MODELS[0])
+        for model in COMPARE_MODELS[1:]:
+            tab.compare_bar.add(model)
+        tab.composer.setPlainText(PROMPT)
+        gc.collect()
+        probe.start()
+        t0, c0 = time.perf_counter(), time.process_time()
+        tab.send()
+        await asyncio.wait_for(done.wait(), 600)
+        await asyncio.sleep(0.25)  # the tail: the columns render their finished answers
+        probe.stop()
+        lengths = marks.get("lengths") or []
+        result: dict[str, object] = {
+            "wall_s": float(marks["t1"]) - t0,  # type: ignore[arg-type]
+            "cpu_s": float(marks["c1"]) - c0,  # type: ignore[arg-type]
+            "chunks": count * len(COMPARE_MODELS),
+            "complete": lengths == [_expected_text_length(count)] * len(COMPARE_MODELS),
+            "errors": marks.get("errors"),
+            **probe.figures(),
+        }
+        await controller.shutdown()
+        return result
+
+    with loop:
+        result = loop.run_until_complete(main())
+        _emit(result)
+        os._exit(0)
+
+
 def child_main(argv: list[str]) -> None:
     kind = argv[0]
     if kind == "stream-gui":
         child_stream_gui(int(argv[1]), argv[2], argv[3])
+    elif kind == "stream-compare":
+        child_stream_compare(int(argv[1]), argv[2], argv[3])
     elif kind == "stream-sdk":
         child_stream_sdk(int(argv[1]), argv[2])
     else:  # the history and rendering children (tests/perf/history_bench.py)
@@ -661,6 +745,28 @@ class Bench:
                 ]  # type: ignore[union-attr]
             )
 
+    def stream_compare(self, count: int) -> dict[str, float]:
+        import tempfile
+
+        from fake_openai import many
+
+        self.server.clear_script()  # type: ignore[union-attr]
+        for model in COMPARE_MODELS:
+            self.server.script_model(model, many(count))  # type: ignore[union-attr]
+        with tempfile.TemporaryDirectory(dir=self.tmp.name) as workdir:
+            return self._run_child_cmd(
+                [
+                    sys.executable,
+                    THIS,
+                    "--child",
+                    "stream-compare",
+                    str(count),
+                    self.server.base_url,  # type: ignore[union-attr]
+                    workdir,
+                ],
+                timeout=600,
+            )
+
     def stream_sdk(self, count: int) -> dict[str, float]:
         self._script_stream(count)
         return self._run_child_cmd(
@@ -705,6 +811,10 @@ class Bench:
                 "rss_bare": self.rss_bare,
             }
             scenarios.update((name, (run, self.runs)) for name, run in base.items())
+        if "compare" in self.figures:
+            # Four streams at once in one tab, against the single stream of the same length.
+            scenarios["stream_compare"] = (lambda: self.stream_compare(big), self.runs)
+            scenarios.setdefault("stream_gui", (lambda: self.stream_gui(big), self.runs))
         scenarios.update(self.extra.scenarios())
         # Warm the page cache and the fontconfig/sqlite files once; these runs are discarded.
         if "base" in self.figures:
@@ -767,7 +877,38 @@ class Bench:
 
 def _rows(bench: Bench) -> list[dict[str, str]]:
     rows = _base_rows(bench) if "base" in bench.figures else []
+    if "compare" in bench.figures:
+        rows += _compare_rows(bench)
     return rows + bench.extra.rows()
+
+
+def _compare_rows(bench: Bench) -> list[dict[str, str]]:
+    """Four 20,000-chunk answers at once in one tab (issue 17) against one stream."""
+    m = bench.median
+    n = len(COMPARE_MODELS)
+    stall, single_stall = m("stream_compare", "stall_ms"), m("stream_gui", "stall_ms")
+    per_chunk = m("stream_compare", "cpu_s") / (n * bench.chunks) * 1e6
+    single = m("stream_gui", "cpu_s") / bench.chunks * 1e6
+    ratio = per_chunk / single if single else math.nan
+    return [
+        {
+            "metric": f"Longest stall, {n} answers of {bench.chunks:,} chunks at once in one "
+            "tab (one stream for context)",
+            "measured": f"{stall:.1f} ms",
+            "baseline": f"{single_stall:.1f} ms",
+            "ratio": f"{stall / single_stall:.2f}×" if single_stall else "—",
+            "target": "≤ 50 ms",
+            "verdict": "FAILED" if math.isnan(stall) else "OK" if stall <= 50 else "MISS",
+        },
+        {
+            "metric": f"CPU per chunk, {n} answers at once vs one stream",
+            "measured": f"{per_chunk:.1f} µs",
+            "baseline": f"{single:.1f} µs",
+            "ratio": f"{ratio:.2f}×",
+            "target": "≤ 1.3×",
+            "verdict": "FAILED" if math.isnan(ratio) else "OK" if ratio <= 1.3 else "MISS",
+        },
+    ]
 
 
 def _base_rows(bench: Bench) -> list[dict[str, str]]:

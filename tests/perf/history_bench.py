@@ -50,7 +50,7 @@ GROUPS = {
     "history": ("hstart", "hopen", "search", "sidebar"),
     "render": ("delta", "tabs"),
 }
-FIGURES = ("base", "hstart", "hopen", "search", "sidebar", "delta", "tabs")
+FIGURES = ("base", "hstart", "hopen", "search", "sidebar", "delta", "tabs", "compare")
 NEEDS_DATABASE = {"hstart", "hopen", "search", "sidebar", "tabs"}
 
 DELTA_EARLY = (90, 110)  # chunk numbers (1-based, inclusive) timed around the 100th
