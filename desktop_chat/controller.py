@@ -104,6 +104,7 @@ class _Run:
     length: int = 0
     started_at: float = field(default_factory=time.monotonic)
     first_token_at: float | None = None
+    first_thought_at: float | None = None
     request: dict[str, object] | None = None
     prompt_tokens: int | None = None  # from the server's usage, when it sends it
     completion_tokens: int | None = None
@@ -112,6 +113,13 @@ class _Run:
     step: int = 0  # tool rounds run before this request, in this answer's loop
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)  # by the name the model sees
     tool_calls: tuple[ToolCall, ...] = ()
+
+    def thinking_ms(self) -> int | None:
+        """From the first thought to the first answer token (or to now, if none came)."""
+        if self.first_thought_at is None:
+            return None
+        until = self.first_token_at or time.monotonic()
+        return max(0, round((until - self.first_thought_at) * 1000))
 
     def usage(self) -> Usage | None:
         if self.request is None:
@@ -130,8 +138,16 @@ class _Run:
                 first,
                 elapsed,
                 self.reasoning_tokens,
+                self.thinking_ms(),
             )
-        return Usage(self.prompt_estimate, estimate_tokens(self.text()), True, first, elapsed)
+        return Usage(
+            self.prompt_estimate,
+            estimate_tokens(self.text()),
+            True,
+            first,
+            elapsed,
+            thinking_ms=self.thinking_ms(),
+        )
 
     def text(self) -> str:
         if len(self.chunks) > 1:
@@ -600,6 +616,8 @@ class ChatController(QObject):
                 elif isinstance(event, RequestSent):
                     run.request = {"endpoint": event.endpoint, **event.body}
                 elif isinstance(event, ReasoningDelta):
+                    if run.first_thought_at is None:
+                        run.first_thought_at = time.monotonic()
                     run.reasoning.append(event.text)
                     run.pending_thinking.append(event.text)
                     run.length += len(event.text)  # so that the next save writes it
@@ -609,6 +627,10 @@ class ChatController(QObject):
                 elif isinstance(event, RequestAdapted):
                     self.request_adapted.emit(run.conversation_id, event.note)
                 elif isinstance(event, AnswerWasThinking):
+                    # What looked like answer was thought: thinking began with it, and the
+                    # answer proper has not started yet.
+                    run.first_thought_at = run.first_thought_at or run.first_token_at
+                    run.first_token_at = None
                     run.chunks.clear()
                     run.pending.clear()
                     self.answer_recast.emit(run.conversation_id)

@@ -140,6 +140,7 @@ class Usage:
     first_token_ms: int | None = None
     duration_ms: int | None = None
     reasoning_tokens: int | None = None  # of completion_tokens, when the server says
+    thinking_ms: int | None = None  # from the first thought to the first answer token
 
     @property
     def total_tokens(self) -> int:

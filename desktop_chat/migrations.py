@@ -160,6 +160,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages ADD COLUMN profile TEXT",
         "ALTER TABLE messages ADD COLUMN compare_group TEXT",
     ),
+    # 10: how long the model thought before it answered ("Thought for 12 s").
+    ("ALTER TABLE messages ADD COLUMN thinking_ms INTEGER",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -526,7 +526,7 @@ class ConversationStore:
             db.execute(
                 "UPDATE messages SET prompt_tokens = ?, completion_tokens = ?, "
                 "usage_estimated = ?, first_token_ms = ?, duration_ms = ?, request_json = ?, "
-                "reasoning_tokens = ? WHERE id = ?",
+                "reasoning_tokens = ?, thinking_ms = ? WHERE id = ?",
                 (
                     usage.prompt_tokens if usage else None,
                     usage.completion_tokens if usage else None,
@@ -535,6 +535,7 @@ class ConversationStore:
                     usage.duration_ms if usage else None,
                     json.dumps(request) if request is not None else None,
                     usage.reasoning_tokens if usage else None,
+                    usage.thinking_ms if usage else None,
                     message_id,
                 ),
             )
@@ -995,6 +996,7 @@ class ConversationStore:
                 first_token_ms=row["first_token_ms"],
                 duration_ms=row["duration_ms"],
                 reasoning_tokens=row["reasoning_tokens"],
+                thinking_ms=row["thinking_ms"],
             )
         return Message(
             id=row["id"],
