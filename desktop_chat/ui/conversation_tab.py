@@ -530,6 +530,7 @@ class ConversationTab(TabChrome):
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
         controller.answer_recast.connect(self._on_recast)
+        controller.thinking_delta.connect(self._on_thinking)
         controller.finished.connect(self._on_finished)
         controller.failed.connect(self._on_failed)
         controller.conversation_changed.connect(self._on_conversation_changed)
@@ -723,6 +724,10 @@ class ConversationTab(TabChrome):
     def _on_delta(self, conversation_id: str, text: str) -> None:
         if conversation_id == self.conversation.id:
             self.message_view.append_delta(text)
+
+    def _on_thinking(self, conversation_id: str, text: str) -> None:
+        if conversation_id == self.conversation.id and not self._deferred:
+            self.message_view.append_thinking(text)
 
     def _on_finished(self, conversation_id: str, _message: Message) -> None:
         if conversation_id != self.conversation.id:

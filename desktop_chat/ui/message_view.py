@@ -89,6 +89,40 @@ def _highlight_notices() -> _HighlightNotices:
     return _notices
 
 
+class _LiveThinking:
+    """The open "Thinking" section of the answer that streams now."""
+
+    __slots__ = ("answer_start", "answered_at", "cursor", "label_start", "started_at", "text")
+
+    def __init__(
+        self, label_start: QTextCursor, answer_start: QTextCursor, started_at: float
+    ) -> None:
+        # Both keep their place when text is written right at them (the label's own text,
+        # the answer's first words); thinking shown again between them moves the second.
+        label_start.setKeepPositionOnInsert(True)
+        answer_start.setKeepPositionOnInsert(True)
+        self.label_start = label_start  # the start of the "▾ Thinking… 3 s" line
+        self.answer_start = answer_start
+        self.started_at = started_at
+        self.answered_at: float | None = None  # when the answer began: the section folds
+        self.text: list[str] = []
+        self.cursor: QTextCursor | None = None  # the end of the shown thinking; None: folded
+
+    @property
+    def label(self) -> QTextBlock:
+        return self.label_start.block()
+
+
+def format_seconds(seconds: float) -> str:
+    """ "0.4 s", "12 s", "2 min 5 s": how long a model thought."""
+    if seconds < 1:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    return f"{whole // 60} min {whole % 60} s" if whole % 60 else f"{whole // 60} min"
+
+
 def _href_part(value: str) -> str:
     """A value (a message id, from any import) as one safe piece of an action link."""
     return quote(value, safe="")
@@ -146,6 +180,10 @@ class MessageView(QTextBrowser):
             self.cursorPositionChanged.connect(self._show_actions_at_cursor)
             self.setMouseTracking(True)
         self._stream_cursor: QTextCursor | None = None
+        self._live_thinking: _LiveThinking | None = None
+        self._thinking_clock = QTimer(self)
+        self._thinking_clock.setInterval(1000)
+        self._thinking_clock.timeout.connect(self._tick_thinking)
         self._cut_width: float | None = None  # the text width the live paragraph was cut at
         self._follow = True
         self._adjusting = False
@@ -188,6 +226,7 @@ class MessageView(QTextBrowser):
         self._formula_sources.clear()
         self._pending_highlight.clear()
         self._stream_cursor = None
+        self._end_live_thinking()
         self._adjusting = True  # clearing resets the range: not a reader's scroll
         self.clear()
         self._column_margin = -1  # clear() reset the root frame: set the column again
@@ -240,10 +279,128 @@ class MessageView(QTextBrowser):
         cursor.insertBlock(indent, QTextCharFormat())
         cursor.insertText(message.content, self._body_format())
         self._stream_cursor = cursor
+        if message.reasoning:  # reopened while it streams
+            self.append_thinking(message.reasoning)
+            if message.content:
+                self._collapse_live_thinking()
+
+    # --- live thinking: shown open while the model thinks, folded once the answer starts ----
+
+    def append_thinking(self, text: str) -> None:
+        """Thinking streamed before the answer: grey text in an open "Thinking" section above
+        the live answer, with a running clock."""
+        if self._stream_cursor is None or not text:
+            return
+        live = self._live_thinking
+        if live is None:
+            live = self._open_live_thinking()
+        live.text.append(text)
+        if live.cursor is not None:
+            live.cursor.insertText(text, self._thinking_format())
+            if live.cursor.block().length() > LIVE_BLOCK_CHARS:
+                self._continue_at_wrap(live.cursor.block())
+
+    def _open_live_thinking(self) -> _LiveThinking:
+        import time
+
+        assert self._stream_cursor is not None
+        body = self._stream_cursor.block()
+        label = QTextCursor(self.document())
+        label.setPosition(body.position())
+        # Inserted before the answer's block: the stream cursor moves along with its text.
+        label.insertBlock(body.blockFormat(), QTextCharFormat())
+        answer = QTextCursor(self._stream_cursor.block())
+        label.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+        live = _LiveThinking(label, answer, time.monotonic())
+        self._live_thinking = live
+        self._open_thinking_text()
+        self._write_thinking_label()
+        self._thinking_clock.start()
+        return live
+
+    def _open_thinking_text(self) -> None:
+        live = self._live_thinking
+        assert live is not None
+        cursor = QTextCursor(live.label)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+        cursor.insertBlock(live.label.blockFormat(), QTextCharFormat())
+        cursor.insertText("".join(live.text), self._thinking_format())
+        live.cursor = cursor
+
+    def _close_thinking_text(self) -> None:
+        """Remove the shown thinking (the blocks between the label and the answer)."""
+        live = self._live_thinking
+        if live is None or live.cursor is None or self._stream_cursor is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(live.label.position() + live.label.length() - 1)
+        cursor.setPosition(live.answer_start.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        live.cursor = None
+
+    def _collapse_live_thinking(self) -> None:
+        import time
+
+        live = self._live_thinking
+        if live is None or live.answered_at is not None:
+            return
+        live.answered_at = time.monotonic()
+        self._thinking_clock.stop()
+        self._close_thinking_text()
+        self._write_thinking_label()
+
+    def _toggle_live_thinking(self) -> None:
+        live = self._live_thinking
+        if live is None:
+            return
+        if live.cursor is None:
+            self._open_thinking_text()
+        else:
+            self._close_thinking_text()
+        self._write_thinking_label()
+
+    def _tick_thinking(self) -> None:
+        if self._live_thinking is None or self._live_thinking.answered_at is not None:
+            self._thinking_clock.stop()
+            return
+        self._write_thinking_label()
+
+    def _write_thinking_label(self) -> None:
+        import time
+
+        live = self._live_thinking
+        if live is None or self._stream_cursor is None:
+            return
+        if live.answered_at is None:
+            seconds = int(time.monotonic() - live.started_at)
+            text = f"Thinking… {seconds} s" if seconds else "Thinking…"
+        else:
+            text = "Thought for " + format_seconds(live.answered_at - live.started_at)
+        message_id = self._messages[-1].id if self._messages else ""
+        arrow = "▾" if live.cursor is not None else "▸"
+        cursor = QTextCursor(live.label)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        link = QTextCharFormat()
+        link.setAnchor(True)
+        link.setAnchorHref(f"{ACTION_SCHEME}:thinking/{_href_part(message_id)}")
+        link.setForeground(QColor(QUIET_TEXT))
+        cursor.insertText(f"{arrow} {text}", link)
+
+    def _end_live_thinking(self) -> None:
+        self._live_thinking = None
+        self._thinking_clock.stop()
+
+    def _thinking_format(self) -> QTextCharFormat:
+        grey = QTextCharFormat()
+        grey.setForeground(QColor("#808080"))
+        grey.setFontItalic(True)
+        return grey
 
     def append_delta(self, text: str) -> None:
         if self._stream_cursor is None or not text:
             return
+        if self._live_thinking is not None and self._live_thinking.answered_at is None:
+            self._collapse_live_thinking()
         cursor = self._stream_cursor
         cursor.insertText(text, self._body_format())
         if cursor.block().length() > LIVE_BLOCK_CHARS:
@@ -667,10 +824,14 @@ class MessageView(QTextBrowser):
         """A collapsed "Thinking" line above the answer; a click shows the thinking itself."""
         open_ = message.id in self._thinking_shown
         words = len(message.reasoning.split())
+        thought_ms = message.usage.thinking_ms if message.usage is not None else None
+        if thought_ms is not None and message.content.strip():
+            label = f"Thought for {format_seconds(thought_ms / 1000)} ({words:,} words)"
+        else:
+            label = f"Thinking ({words:,} words)"
         cursor.insertHtml(
             f'<a href="{ACTION_SCHEME}:thinking/{_href_part(message.id)}" '
-            f'style="text-decoration:none; color:#888888">{"▾" if open_ else "▸"} Thinking '
-            f"({words:,} words)</a>"
+            f'style="text-decoration:none; color:{QUIET_TEXT}">{"▾" if open_ else "▸"} {label}</a>'
         )
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if open_:
@@ -830,7 +991,9 @@ class MessageView(QTextBrowser):
             return
         if action == "thinking":
             self._thinking_shown ^= {target}
-            if not self.is_streaming or target != self._messages[-1].id:
+            if self.is_streaming and target == self._messages[-1].id:
+                self._toggle_live_thinking()
+            elif not self.is_streaming or target != self._messages[-1].id:
                 self._relayout(target)
             return
         if action == "toolcall":

@@ -135,6 +135,7 @@ class QuickAskWindow(QFrame):
         controller.started.connect(self._on_started)
         controller.delta.connect(self._on_delta)
         controller.answer_recast.connect(self._on_recast)
+        controller.thinking_delta.connect(self._on_thinking)
         controller.finished.connect(self._on_done)
         controller.failed.connect(self._on_failed)
         if self._ask_when_attached:  # Enter was pressed before the chats were ready
@@ -238,6 +239,10 @@ class QuickAskWindow(QFrame):
     def _on_delta(self, conversation_id: str, text: str) -> None:
         if self._mine(conversation_id):
             self.answer.append_delta(text)
+
+    def _on_thinking(self, conversation_id: str, text: str) -> None:
+        if self._mine(conversation_id):
+            self.answer.append_thinking(text)
 
     def _on_recast(self, conversation_id: str) -> None:
         """The answer shown so far was thinking: show the live answer again from scratch."""
