@@ -269,7 +269,7 @@ class InstanceServer(QObject):
     def close(self) -> None:
         for sock in list(self._buffers):
             sock.abort()
-            sock.deleteLater()
+            self._dispose(sock)
         self._buffers.clear()
         if self._server is not None:
             self._server.close()  # removes the socket file
@@ -287,11 +287,24 @@ class InstanceServer(QObject):
             self._buffers[sock] = bytearray()
             sock.readyRead.connect(partial(self._on_ready_read, sock))
             sock.disconnected.connect(partial(self._forget, sock))
-            QTimer.singleShot(CLIENT_IDLE_TIMEOUT_MS, sock, sock.abort)
+            # A timer owned by the socket (not QTimer.singleShot with the socket as context,
+            # which crashed in ~QObject now and then when the socket went first).
+            idle = QTimer(sock)
+            idle.setSingleShot(True)
+            idle.timeout.connect(sock.abort)
+            idle.start(CLIENT_IDLE_TIMEOUT_MS)
             self._on_ready_read(sock)
 
     def _forget(self, sock: QLocalSocket) -> None:
         self._buffers.pop(sock, None)
+        self._dispose(sock)
+
+    @staticmethod
+    def _dispose(sock: QLocalSocket) -> None:
+        """Delete `sock` later, with its signals blocked first: its destructor aborts the
+        connection and would emit `disconnected` into Python slots while it is being torn down
+        (seen as a rare crash in ~QObject under the test suite)."""
+        sock.blockSignals(True)
         sock.deleteLater()  # safe to call more than once
 
     def _on_ready_read(self, sock: QLocalSocket) -> None:
@@ -327,7 +340,7 @@ class InstanceServer(QObject):
         from PySide6.QtNetwork import QLocalSocket
 
         if sock.state() == QLocalSocket.LocalSocketState.UnconnectedState:
-            sock.deleteLater()
+            self._dispose(sock)
         if request is not None:
             log.debug("single-instance: received %s", request[0])
             self.command_received.emit(request[0], request[1])

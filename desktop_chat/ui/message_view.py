@@ -113,6 +113,16 @@ class _LiveThinking:
         return self.label_start.block()
 
 
+def _thinking_block(base: QTextBlockFormat, gap_below: float = 0) -> QTextBlockFormat:
+    """Thinking is set in a little from the answer. (No gap below while it streams: its
+    paragraph is cut into blocks at line wraps, and a margin would show between the pieces.)"""
+    indented = QTextBlockFormat(base)
+    indented.setLeftMargin(base.leftMargin() + 12)
+    indented.setTopMargin(2)
+    indented.setBottomMargin(gap_below)
+    return indented
+
+
 def format_seconds(seconds: float) -> str:
     """ "0.4 s", "12 s", "2 min 5 s": how long a model thought."""
     if seconds < 1:
@@ -323,7 +333,7 @@ class MessageView(QTextBrowser):
         assert live is not None
         cursor = QTextCursor(live.label)
         cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
-        cursor.insertBlock(live.label.blockFormat(), QTextCharFormat())
+        cursor.insertBlock(_thinking_block(live.label.blockFormat()), QTextCharFormat())
         cursor.insertText("".join(live.text), self._thinking_format())
         live.cursor = cursor
 
@@ -835,10 +845,9 @@ class MessageView(QTextBrowser):
         )
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if open_:
-            grey = QTextCharFormat()
-            grey.setForeground(QColor("#808080"))
-            grey.setFontItalic(True)
-            cursor.insertText(message.reasoning.strip(), grey)  # plain text: never markup
+            cursor.setBlockFormat(_thinking_block(QTextBlockFormat(), gap_below=6))
+            # Plain text: never markup.
+            cursor.insertText(message.reasoning.strip(), self._thinking_format())
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if not message.content.strip() and message.status is not MessageStatus.STREAMING:
             note = QTextCharFormat()
