@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.compare import MAX_CONTENDERS, Column, Comparison, Contender
 from desktop_chat.domain import MessageStatus, Usage
 from desktop_chat.pricing import cost, format_cost
+from desktop_chat.ui.i18n import translate
 
 if TYPE_CHECKING:
     from desktop_chat.compare import CompareRunner
@@ -76,7 +77,7 @@ class CompareBar(QWidget):
         layout.setSpacing(4)
         self.add_button = QToolButton(self)
         self.add_button.setObjectName("compareButton")
-        self.add_button.setText("Compare +")
+        self.add_button.setText(translate("CompareBar", "Compare +"))
         self.add_button.setAccessibleName("Compare with another model")
         self.add_button.setToolTip(
             f"Ask up to {MAX_CONTENDERS - 1} more models the same question, side by side"
@@ -164,13 +165,13 @@ class CompareColumn(QFrame):
         self.text.setAccessibleName(f"Answer of {column.contender.label}")
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
-        self.stop_button = QPushButton("Stop", self)
+        self.stop_button = QPushButton(translate("CompareColumn", "Stop"), self)
         self.stop_button.setObjectName("compareStop")
         self.stop_button.clicked.connect(lambda: view.runner.stop(view.conversation_id, index))
-        self.retry_button = QPushButton("Retry", self)
+        self.retry_button = QPushButton(translate("CompareColumn", "Retry"), self)
         self.retry_button.setObjectName("compareRetry")
         self.retry_button.clicked.connect(lambda: view.runner.retry(view.conversation_id, index))
-        self.continue_button = QPushButton("Continue with this", self)
+        self.continue_button = QPushButton(translate("CompareColumn", "Continue with this"), self)
         self.continue_button.setObjectName("compareContinue")
         self.continue_button.clicked.connect(self._continue)
         for button in (self.stop_button, self.retry_button, self.continue_button):
@@ -288,14 +289,16 @@ class CompareView(QFrame):
         self.caption = QLabel(self)
         self.caption.setObjectName("compareCaption")
         header.addWidget(self.caption, 1)
-        self.stop_all = QPushButton("Stop all", self)
+        self.stop_all = QPushButton(translate("CompareView", "Stop all"), self)
         self.stop_all.setObjectName("compareStopAll")
-        self.stop_all.setToolTip("Stop every answer (Esc)")
+        self.stop_all.setToolTip(translate("CompareView", "Stop every answer (Esc)"))
         self.stop_all.clicked.connect(lambda: runner.stop(conversation_id))
         header.addWidget(self.stop_all)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(translate("CompareView", "Close"), self)
         self.close_button.setObjectName("compareClose")
-        self.close_button.setToolTip("Keep the shown answer; the others stay as alternatives")
+        self.close_button.setToolTip(
+            translate("CompareView", "Keep the shown answer; the others stay as alternatives")
+        )
         self.close_button.clicked.connect(self._close)
         header.addWidget(self.close_button)
         outer.addLayout(header)

@@ -59,6 +59,7 @@ from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
@@ -77,7 +78,7 @@ def _optional_spin(minimum: float, maximum: float, step: float, decimals: int) -
     spin.setRange(minimum - step, maximum)
     spin.setSingleStep(step)
     spin.setDecimals(decimals)
-    spin.setSpecialValueText("default")
+    spin.setSpecialValueText(translate("conversation_tab", "default"))
     spin.setValue(spin.minimum())
     return spin
 
@@ -104,8 +105,13 @@ class ParametersPanel(QFrame):
         self.mode = QComboBox(self)
         self.mode.setObjectName("modeSelector")
         self.mode.setAccessibleName("Mode")
-        self.mode.addItem("Chat (messages with roles)", Mode.CHAT.value)
-        self.mode.addItem("Completion (plain prompt, instruct models)", Mode.COMPLETION.value)
+        self.mode.addItem(
+            translate("ParametersPanel", "Chat (messages with roles)"), Mode.CHAT.value
+        )
+        self.mode.addItem(
+            translate("ParametersPanel", "Completion (plain prompt, instruct models)"),
+            Mode.COMPLETION.value,
+        )
         self.mode.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.mode.currentIndexChanged.connect(lambda _i: self._show_mode())
         top.addWidget(self.mode)
@@ -114,13 +120,15 @@ class ParametersPanel(QFrame):
         self.presets.setAccessibleName("Parameter presets")
         self.presets.activated.connect(self._apply_preset)
         top.addWidget(self.presets)
-        save_preset = QPushButton("Save preset…", self)
+        save_preset = QPushButton(translate("ParametersPanel", "Save preset…"), self)
         save_preset.setObjectName("savePreset")
         save_preset.clicked.connect(self._save_preset)
         top.addWidget(save_preset)
-        reset = QPushButton("Reset", self)
+        reset = QPushButton(translate("ParametersPanel", "Reset"), self)
         reset.setObjectName("resetParameters")
-        reset.setToolTip("Back to the server's defaults (nothing sent)")
+        reset.setToolTip(
+            translate("ParametersPanel", "Back to the server's defaults (nothing sent)")
+        )
         reset.clicked.connect(self.reset)
         top.addWidget(reset)
         top.addStretch(1)
@@ -130,19 +138,21 @@ class ParametersPanel(QFrame):
         self.prompt_library.setObjectName("promptLibrary")
         self.prompt_library.setAccessibleName("Saved system messages")
         self.prompt_library.activated.connect(self._use_saved_prompt)
-        save_prompt = QPushButton("Save to library…", self)
+        save_prompt = QPushButton(translate("ParametersPanel", "Save to library…"), self)
         save_prompt.setObjectName("savePrompt")
         save_prompt.clicked.connect(self._save_prompt)
         library_row.addWidget(self.prompt_library, 1)
         library_row.addWidget(save_prompt)
-        form.addRow("Library", library_row)
+        form.addRow(translate("ParametersPanel", "Library"), library_row)
         self.system_prompt = QPlainTextEdit(self)
         self.system_prompt.setObjectName("systemPrompt")
         self.system_prompt.setAccessibleName("System message")
-        self.system_prompt.setPlaceholderText("Optional system message, sent first with every turn")
+        self.system_prompt.setPlaceholderText(
+            translate("ParametersPanel", "Optional system message, sent first with every turn")
+        )
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        form.addRow("System message", self.system_prompt)
+        form.addRow(translate("ParametersPanel", "System message"), self.system_prompt)
         row = QHBoxLayout()
         self.temperature = _optional_spin(0.0, 2.0, 0.1, 2)
         self.top_p = _optional_spin(0.0, 1.0, 0.05, 2)
@@ -150,7 +160,7 @@ class ParametersPanel(QFrame):
         self.frequency_penalty = _optional_spin(-2.0, 2.0, 0.1, 2)
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(0, 1_000_000)
-        self.max_tokens.setSpecialValueText("default")
+        self.max_tokens.setSpecialValueText(translate("ParametersPanel", "default"))
         for label, widget, name in (
             ("Temperature", self.temperature, "temperature"),
             ("Top p", self.top_p, "topP"),
@@ -172,35 +182,40 @@ class ParametersPanel(QFrame):
         self.seed.setObjectName("seed")
         self.seed.setAccessibleName("Seed")
         self.seed.setRange(-1, 2_147_483_647)
-        self.seed.setSpecialValueText("default")
+        self.seed.setSpecialValueText(translate("ParametersPanel", "default"))
         self.seed.setValue(-1)
         self.seed.valueChanged.connect(self.changed)
-        seed_label = QLabel("Seed", self)
+        seed_label = QLabel(translate("ParametersPanel", "Seed"), self)
         seed_label.setBuddy(self.seed)
-        self.json_mode = QCheckBox("JSON output", self)
+        self.json_mode = QCheckBox(translate("ParametersPanel", "JSON output"), self)
         self.json_mode.setObjectName("jsonMode")
-        self.json_mode.setToolTip('response_format {"type": "json_object"} (chat mode)')
+        self.json_mode.setToolTip(
+            translate("ParametersPanel", 'response_format {"type": "json_object"} (chat mode)')
+        )
         self.json_mode.toggled.connect(lambda _on: self.changed.emit())
         self.reasoning_effort = QComboBox(self)
         self.reasoning_effort.setObjectName("reasoningEffort")
         self.reasoning_effort.setAccessibleName("Reasoning effort")
-        self.reasoning_effort.addItem("default", None)
+        self.reasoning_effort.addItem(translate("ParametersPanel", "default"), None)
         for effort in REASONING_EFFORTS:
             self.reasoning_effort.addItem(effort, effort)
         self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        effort_label = QLabel("Reasoning", self)
+        effort_label = QLabel(translate("ParametersPanel", "Reasoning"), self)
         effort_label.setBuddy(self.reasoning_effort)
         self.context_messages = QSpinBox(self)
         self.context_messages.setObjectName("contextMessages")
         self.context_messages.setAccessibleName("Context: messages sent")
         self.context_messages.setRange(0, 100_000)
-        self.context_messages.setSpecialValueText("all messages")
-        self.context_messages.setPrefix("last ")
+        self.context_messages.setSpecialValueText(translate("ParametersPanel", "all messages"))
+        self.context_messages.setPrefix(translate("ParametersPanel", "last "))
         self.context_messages.setToolTip(
-            "How much of the history each request sends; the system message always goes"
+            translate(
+                "ParametersPanel",
+                "How much of the history each request sends; the system message always goes",
+            )
         )
         self.context_messages.valueChanged.connect(self.changed)
-        context_label = QLabel("Context", self)
+        context_label = QLabel(translate("ParametersPanel", "Context"), self)
         context_label.setBuddy(self.context_messages)
         extra.addWidget(seed_label)
         extra.addWidget(self.seed)
@@ -210,7 +225,9 @@ class ParametersPanel(QFrame):
         extra.addWidget(self.reasoning_effort)
         extra.addWidget(self.json_mode)
         one = QLabel("n = 1", self)
-        one.setToolTip("One answer per request: regenerate for another")
+        one.setToolTip(
+            translate("ParametersPanel", "One answer per request: regenerate for another")
+        )
         one.setEnabled(False)
         extra.addWidget(one)
         extra.addStretch(1)
@@ -218,10 +235,12 @@ class ParametersPanel(QFrame):
         self.stop = QPlainTextEdit(self)
         self.stop.setObjectName("stopSequences")
         self.stop.setAccessibleName("Stop sequences")
-        self.stop.setPlaceholderText("Stop sequences, one per line (up to 4)")
+        self.stop.setPlaceholderText(
+            translate("ParametersPanel", "Stop sequences, one per line (up to 4)")
+        )
         self.stop.setTabChangesFocus(True)
         self.stop.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 12)
-        form.addRow("Stop", self.stop)
+        form.addRow(translate("ParametersPanel", "Stop"), self.stop)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
@@ -238,12 +257,12 @@ class ParametersPanel(QFrame):
     def _fill_library(self) -> None:
         settings = self._providers.settings if self._providers is not None else None
         self.presets.clear()
-        self.presets.addItem("Presets…")
+        self.presets.addItem(translate("ParametersPanel", "Presets…"))
         self.presets.addItems(
             list(BUILTIN_PRESETS) + list(settings.parameter_presets if settings else {})
         )
         self.prompt_library.clear()
-        self.prompt_library.addItem("Saved system messages…")
+        self.prompt_library.addItem(translate("ParametersPanel", "Saved system messages…"))
         self.prompt_library.addItems(list(settings.system_prompts if settings else {}))
 
     def _apply_preset(self, index: int) -> None:
@@ -260,7 +279,11 @@ class ParametersPanel(QFrame):
     def _save_preset(self) -> None:
         if self._providers is None:
             return
-        name, ok = QInputDialog.getText(self, "Save preset", "Name for these parameters")
+        name, ok = QInputDialog.getText(
+            self,
+            translate("ParametersPanel", "Save preset"),
+            translate("ParametersPanel", "Name for these parameters"),
+        )
         if ok and name.strip():
             settings = self._providers.settings
             presets = {**settings.parameter_presets, name.strip(): self.parameters().to_dict()}
@@ -278,7 +301,12 @@ class ParametersPanel(QFrame):
         text = self.system_prompt.toPlainText().strip()
         if self._providers is None or not text:
             return
-        name, ok = QInputDialog.getText(self, "Save system message", "Name", text=text[:40])
+        name, ok = QInputDialog.getText(
+            self,
+            translate("ParametersPanel", "Save system message"),
+            translate("ParametersPanel", "Name"),
+            text=text[:40],
+        )
         if ok and name.strip():
             settings = self._providers.settings
             prompts = {**settings.system_prompts, name.strip(): text}
@@ -405,7 +433,9 @@ class EditDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         if message.role is Role.USER:
-            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save && send")
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText(
+                translate("EditDialog", "Save && send")
+            )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -421,7 +451,7 @@ class AddMessageDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("addMessageDialog")
-        self.setWindowTitle("Add a message")
+        self.setWindowTitle(translate("AddMessageDialog", "Add a message"))
         layout = QVBoxLayout(self)
         self.role_picker = QComboBox(self)
         self.role_picker.setObjectName("addMessageRole")
@@ -485,7 +515,9 @@ class ConversationTab(TabChrome):
         self.find_bar = QLineEdit(self)
         self.find_bar.setObjectName("findInConversation")
         self.find_bar.setAccessibleName("Find in this conversation")
-        self.find_bar.setPlaceholderText("Find in this chat — Enter: next, Shift+Enter: previous")
+        self.find_bar.setPlaceholderText(
+            translate("ConversationTab", "Find in this chat — Enter: next, Shift+Enter: previous")
+        )
         self.find_bar.setClearButtonEnabled(True)
         self.find_bar.hide()
         self.find_bar.textChanged.connect(lambda _text: self._find(restart=True))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         # Until attach: the look of a new chat, and anything typed there is kept.
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
         self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
-        self.tabs.addTab(self._placeholder, "New chat")
+        self.tabs.addTab(self._placeholder, translate("MainWindow", "New chat"))
         # The frame's pages: the placeholder, and plain pages for the session's other tabs.
         self._frame_pages: list[QWidget] = [self._placeholder]
         self._frame_look = WindowState()
@@ -216,7 +217,8 @@ class MainWindow(QMainWindow):
         )
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
-                f"{text} Your text is kept in memory and will be saved again shortly.", "warning"
+                f"{text} Your text is kept in memory and will be saved again shortly.",
+                "warning",
             )
         )
 
@@ -244,8 +246,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self._menu_actions: list[QAction] = []
-        file_menu = self.menuBar().addMenu("&File")
-        self.new_tab_action = self._new_action("&New chat")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
+        self.new_tab_action = self._new_action(translate("MainWindow", "&New chat"))
         self.new_tab_action.setShortcuts(
             _keys(QKeySequence.StandardKey.AddTab, "Ctrl+T")
             + _keys(QKeySequence.StandardKey.New, "Ctrl+N")
@@ -255,68 +257,68 @@ class MainWindow(QMainWindow):
         if isinstance(corner, QToolButton):
             corner.clicked.connect(self.new_tab_action.trigger)
         file_menu.addAction(self.new_tab_action)
-        self.close_tab_action = self._new_action("&Close chat")
+        self.close_tab_action = self._new_action(translate("MainWindow", "&Close chat"))
         self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
-        export_current = self._new_action("&Export chat…")
+        export_current = self._new_action(translate("MainWindow", "&Export chat…"))
         export_current.triggered.connect(lambda: self._export(only_current=True))
-        export_all = self._new_action("Export &all chats…")
+        export_all = self._new_action(translate("MainWindow", "Export &all chats…"))
         export_all.triggered.connect(lambda: self._export(only_current=False))
-        import_action = self._new_action("&Import chats…")
+        import_action = self._new_action(translate("MainWindow", "&Import chats…"))
         import_action.triggered.connect(self._import)
         self._import_action = import_action
         self._import_task: asyncio.Future[None] | None = None
-        empty_trash = self._new_action("Empty &trash…")
+        empty_trash = self._new_action(translate("MainWindow", "Empty &trash…"))
         empty_trash.triggered.connect(self._empty_trash)
         for action in (export_current, export_all, import_action, empty_trash):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        settings_action = self._new_action("&Settings…")
+        settings_action = self._new_action(translate("MainWindow", "&Settings…"))
         settings_action.setObjectName("settingsAction")
         settings_action.setShortcuts(_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
-        prices_action = self._new_action("&Prices…")
+        prices_action = self._new_action(translate("MainWindow", "&Prices…"))
         prices_action.setObjectName("pricesAction")
         prices_action.triggered.connect(self.open_prices)
         file_menu.addAction(prices_action)
-        tools_action = self._new_action("Too&l servers (MCP)…")
+        tools_action = self._new_action(translate("MainWindow", "Too&l servers (MCP)…"))
         tools_action.setObjectName("toolServersAction")
         tools_action.triggered.connect(self.open_tool_servers)
         file_menu.addAction(tools_action)
         file_menu.addSeparator()
-        quit_action = self._new_action("&Quit")
+        quit_action = self._new_action(translate("MainWindow", "&Quit"))
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.triggered.connect(self.request_quit)
         file_menu.addAction(quit_action)
 
-        view_menu = self.menuBar().addMenu("&View")
-        next_action = self._new_action("&Next chat")
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
+        next_action = self._new_action(translate("MainWindow", "&Next chat"))
         next_action.setShortcuts(
             _keys(QKeySequence.StandardKey.NextChild, "Ctrl+Tab", "Ctrl+PgDown")
         )
         next_action.triggered.connect(lambda: self._cycle_tab(1))
-        previous_action = self._new_action("&Previous chat")
+        previous_action = self._new_action(translate("MainWindow", "&Previous chat"))
         previous_action.setShortcuts(
             _keys(QKeySequence.StandardKey.PreviousChild, "Ctrl+Shift+Tab", "Ctrl+PgUp")
         )
         previous_action.triggered.connect(lambda: self._cycle_tab(-1))
         view_menu.addSeparator()
-        zoom_in = self._new_action("Zoom &in")
+        zoom_in = self._new_action(translate("MainWindow", "Zoom &in"))
         zoom_in.setShortcuts(_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"))
         zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom + 1))
-        zoom_out = self._new_action("Zoom &out")
+        zoom_out = self._new_action(translate("MainWindow", "Zoom &out"))
         zoom_out.setShortcuts(_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
         zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom - 1))
-        zoom_reset = self._new_action("&Actual size")
+        zoom_reset = self._new_action(translate("MainWindow", "&Actual size"))
         zoom_reset.setShortcuts([QKeySequence("Ctrl+0")])
         zoom_reset.triggered.connect(lambda: self.set_zoom(0))
         for action in (zoom_in, zoom_out, zoom_reset):
             view_menu.addAction(action)
-        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
         self._theme_actions: dict[str, QAction] = {}
         for name, label in (
             ("system", "Follow the &system"),
@@ -329,21 +331,21 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
             self._theme_actions[name] = action
         view_menu.addSeparator()
-        search_action = self._new_action("&Search chats")
+        search_action = self._new_action(translate("MainWindow", "&Search chats"))
         search_action.setShortcuts([QKeySequence("Ctrl+Shift+F")])
         search_action.triggered.connect(self._focus_search)
-        model_action = self._new_action("Choose the &model…")
+        model_action = self._new_action(translate("MainWindow", "Choose the &model…"))
         model_action.setObjectName("chooseModelAction")
         model_action.setShortcuts([QKeySequence("Ctrl+L")])
         model_action.triggered.connect(self._open_model_picker)
         for action in (next_action, previous_action, search_action, model_action):
             view_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        welcome = self._new_action("&Welcome…")
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
+        welcome = self._new_action(translate("MainWindow", "&Welcome…"))
         welcome.setObjectName("welcomeAction")
         welcome.triggered.connect(self.open_onboarding)
         help_menu.addAction(welcome)
-        about = self._new_action("&About Desktop Chat")
+        about = self._new_action(translate("MainWindow", "&About Desktop Chat"))
         about.triggered.connect(self._about)
         help_menu.addAction(about)
         self._need_providers = {settings_action, prices_action, tools_action, welcome}
@@ -712,8 +714,11 @@ class MainWindow(QMainWindow):
 
         answer = QMessageBox.question(
             self,
-            "Empty trash",
-            "Delete every conversation in the trash for good? This cannot be undone.",
+            translate("MainWindow", "Empty trash"),
+            translate(
+                "MainWindow",
+                "Delete every conversation in the trash for good? This cannot be undone.",
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             count = self.store.empty_trash()
@@ -773,7 +778,10 @@ class MainWindow(QMainWindow):
         import asyncio
 
         if self._import_task is not None and not self._import_task.done():
-            self.message_bar.show_message("An import is already running.", "info")
+            self.message_bar.show_message(
+                translate("MainWindow", "An import is already running."),
+                "info",
+            )
             return None
         self._import_action.setEnabled(False)
         self.message_bar.show_message(f"Importing {path.name}…", "info")
@@ -794,14 +802,16 @@ class MainWindow(QMainWindow):
             return
         except MemoryError:
             self.message_bar.show_message(
-                f"Nothing was imported. {path.name}: not enough memory to read it.", "error"
+                f"Nothing was imported. {path.name}: not enough memory to read it.",
+                "error",
             )
             return
         finally:
             self._import_action.setEnabled(True)
         self.refresh_history()
         self.message_bar.show_message(
-            f"Imported {added} new chat(s) and {messages} new message(s).", "info"
+            f"Imported {added} new chat(s) and {messages} new message(s).",
+            "info",
         )
 
     # --- session ----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, format_cost, price_table
 from desktop_chat.render import COPY_CODE_SCHEME, MATH_SCHEME, is_safe_link, render_markdown
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
@@ -158,7 +159,9 @@ class MessageView(QTextBrowser):
         self.prices: Mapping[str, tuple[float, float]] = price_table()
         self.setObjectName("messageView")
         self.setAccessibleName("messageView")
-        self.setAccessibleDescription("The conversation. Answers appear here as they stream.")
+        self.setAccessibleDescription(
+            translate("MessageView", "The conversation. Answers appear here as they stream.")
+        )
         self.setOpenLinks(False)  # our action links and any model link go through a slot
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -200,7 +203,7 @@ class MessageView(QTextBrowser):
         self._jump = QToolButton(self)
         self._jump.setObjectName("jumpToLatest")
         self._jump.setAccessibleName("Jump to latest")
-        self._jump.setText("↓ Jump to latest")
+        self._jump.setText(translate("MessageView", "↓ Jump to latest"))
         self._jump.setAutoRaise(False)
         self._jump.hide()
         self._jump.clicked.connect(self.jump_to_latest)
@@ -853,8 +856,11 @@ class MessageView(QTextBrowser):
             note = QTextCharFormat()
             note.setForeground(QColor("#b05000"))
             cursor.insertText(
-                "No answer: the model spent its token limit thinking. Raise Max tokens, or "
-                "lower the reasoning effort, and regenerate.",
+                translate(
+                    "MessageView",
+                    "No answer: the model spent its token limit thinking. Raise Max tokens, or "
+                    "lower the reasoning effort, and regenerate.",
+                ),
                 note,
             )
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())

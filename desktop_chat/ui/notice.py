@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from desktop_chat.ui.i18n import translate
+
 
 class Notice(QFrame):
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
@@ -42,7 +44,7 @@ class Notice(QFrame):
         close = QToolButton(self)
         close.setText("✕")
         close.setAccessibleName("Dismiss")
-        close.setToolTip("Dismiss")
+        close.setToolTip(translate("Notice", "Dismiss"))
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.secret_field import save_key, secret_field
 from desktop_chat.ui.theme import error_text_colour
 
@@ -36,23 +37,30 @@ class OnboardingDialog(QDialog):
         self.providers = providers
         self.setObjectName("onboardingDialog")
         self.setAccessibleName("Welcome")
-        self.setWindowTitle("Welcome to Desktop Chat")
+        self.setWindowTitle(translate("OnboardingDialog", "Welcome to Desktop Chat"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "<b>Welcome!</b> To start chatting, tell Desktop Chat which model server to use. "
-            "You can change this any time in Settings (Ctrl+,).",
+            translate(
+                "OnboardingDialog",
+                "<b>Welcome!</b> To start chatting, tell Desktop Chat which model server to use. "
+                "You can change this any time in Settings (Ctrl+,).",
+            ),
             self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.use_key = QRadioButton("I have an &OpenAI API key", self)
+        self.use_key = QRadioButton(
+            translate("OnboardingDialog", "I have an &OpenAI API key"), self
+        )
         self.use_key.setObjectName("onboardingUseKey")
         self.key_field = secret_field(self, "sk-…  (kept in your system keychain, never in a file)")
         self.key_field.setObjectName("onboardingKey")
         self.key_field.setAccessibleName("OpenAI API key")
 
-        self.use_local = QRadioButton("I use a &local or other OpenAI-compatible server", self)
+        self.use_local = QRadioButton(
+            translate("OnboardingDialog", "I use a &local or other OpenAI-compatible server"), self
+        )
         self.use_local.setObjectName("onboardingUseLocal")
         self.preset = QComboBox(self)
         self.preset.setObjectName("onboardingPreset")
@@ -82,9 +90,13 @@ class OnboardingDialog(QDialog):
         layout.addWidget(self.error)
 
         buttons = QDialogButtonBox(self)
-        start = buttons.addButton("Start chatting", QDialogButtonBox.ButtonRole.AcceptRole)
+        start = buttons.addButton(
+            translate("OnboardingDialog", "Start chatting"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         start.setObjectName("onboardingStart")
-        skip = buttons.addButton("Skip for now", QDialogButtonBox.ButtonRole.RejectRole)
+        skip = buttons.addButton(
+            translate("OnboardingDialog", "Skip for now"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         skip.setObjectName("onboardingSkip")
         buttons.accepted.connect(self._apply)
         buttons.rejected.connect(self._skip)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.pricing import DEFAULT_PRICES, PRICES_AS_OF, price_table
 from desktop_chat.providers import Providers
+from desktop_chat.ui.i18n import translate
 
 
 class PricesDialog(QDialog):
@@ -29,7 +30,7 @@ class PricesDialog(QDialog):
         super().__init__(parent)
         self.providers = providers
         self.setObjectName("pricesDialog")
-        self.setWindowTitle("Prices per model")
+        self.setWindowTitle(translate("PricesDialog", "Prices per model"))
         layout = QVBoxLayout(self)
         note = QLabel(
             f"USD per million tokens. Shipped prices are OpenAI's of {PRICES_AS_OF}; edit them "
@@ -40,14 +41,20 @@ class PricesDialog(QDialog):
         layout.addWidget(note)
         self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("pricesTable")
-        self.table.setHorizontalHeaderLabels(["Model", "Input $/1M", "Output $/1M"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("PricesDialog", "Model"),
+                translate("PricesDialog", "Input $/1M"),
+                translate("PricesDialog", "Output $/1M"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for model, (price_in, price_out) in sorted(price_table(providers.settings.prices).items()):
             self._add_row(model, price_in, price_out)
         layout.addWidget(self.table, 1)
-        add = QPushButton("Add model", self)
+        add = QPushButton(translate("PricesDialog", "Add model"), self)
         add.clicked.connect(lambda: self._add_row("", 0.0, 0.0))
-        remove = QPushButton("Remove", self)
+        remove = QPushButton(translate("PricesDialog", "Remove"), self)
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import snippets
+from desktop_chat.ui.i18n import translate
 
 
 class RequestDialog(QDialog):
     def __init__(self, request: dict, base_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("requestDialog")
-        self.setWindowTitle("Request sent for this answer")
+        self.setWindowTitle(translate("RequestDialog", "Request sent for this answer"))
         self.request = request
         self.base_url = base_url
         layout = QVBoxLayout(self)

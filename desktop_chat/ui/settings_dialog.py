@@ -36,6 +36,7 @@ from desktop_chat.credentials import KeychainUnavailable, KeySource
 from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.secret_field import save_key, secret_field
 
 
@@ -52,7 +53,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setAccessibleName("Settings")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.providers = providers
         self.controller = controller
         self._renamed: dict[str, str] = {}
@@ -67,17 +68,17 @@ class SettingsDialog(QDialog):
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profileList")
         self.profile_list.setAccessibleName("Profiles")
-        left.addWidget(QLabel("Profiles", self))
+        left.addWidget(QLabel(translate("SettingsDialog", "Profiles"), self))
         left.addWidget(self.profile_list, 1)
         add_row = QHBoxLayout()
         self.preset_picker = QComboBox(self)
         self.preset_picker.setObjectName("presetPicker")
         self.preset_picker.setAccessibleName("Preset for a new profile")
         self.preset_picker.addItems([p.name for p in PRESETS])
-        add_button = QPushButton("Add", self)
+        add_button = QPushButton(translate("SettingsDialog", "Add"), self)
         add_button.setObjectName("addProfileButton")
         add_button.clicked.connect(self._add_profile)
-        remove_button = QPushButton("Remove", self)
+        remove_button = QPushButton(translate("SettingsDialog", "Remove"), self)
         remove_button.setObjectName("removeProfileButton")
         remove_button.clicked.connect(self._remove_profile)
         add_row.addWidget(self.preset_picker, 1)
@@ -97,13 +98,15 @@ class SettingsDialog(QDialog):
         self.timeout_field.setRange(1, 3600)
         self.timeout_field.setSuffix(" s")
         self.proxy_field = QLineEdit(self)
-        self.proxy_field.setPlaceholderText("empty: the system proxy")
-        self.needs_key_box = QCheckBox("This server needs an API key", self)
+        self.proxy_field.setPlaceholderText(translate("SettingsDialog", "empty: the system proxy"))
+        self.needs_key_box = QCheckBox(
+            translate("SettingsDialog", "This server needs an API key"), self
+        )
         self.key_field = secret_field(self, "unchanged")
         self.key_status = QLabel(self)
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
-        self.delete_key_button = QPushButton("Forget key", self)
+        self.delete_key_button = QPushButton(translate("SettingsDialog", "Forget key"), self)
         self.delete_key_button.setObjectName("forgetKeyButton")
         self.delete_key_button.clicked.connect(self._forget_key)
         for label, widget, name in (
@@ -124,7 +127,7 @@ class SettingsDialog(QDialog):
             form.addRow(label, widget)
         right.addLayout(form)
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test connection", self)
+        self.test_button = QPushButton(translate("SettingsDialog", "Test connection"), self)
         self.test_button.setObjectName("testConnectionButton")
         self.test_button.clicked.connect(self._test_connection)
         self.test_result = QLabel(self)
@@ -134,11 +137,13 @@ class SettingsDialog(QDialog):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
         right.addLayout(test_row)
-        self.default_box = QCheckBox("Use this profile for new chats", self)
+        self.default_box = QCheckBox(
+            translate("SettingsDialog", "Use this profile for new chats"), self
+        )
         self.default_box.setObjectName("defaultProfile")
         right.addWidget(self.default_box)
         shortcut_row = QHBoxLayout()
-        shortcut_label = QLabel("Quick ask shortcut", self)
+        shortcut_label = QLabel(translate("SettingsDialog", "Quick ask shortcut"), self)
         self.shortcut_field = QKeySequenceEdit(
             QKeySequence(self._settings.quick_ask_shortcut), self
         )
@@ -146,7 +151,7 @@ class SettingsDialog(QDialog):
         self.shortcut_field.setAccessibleName("Quick ask shortcut")
         self.shortcut_field.setMaximumSequenceLength(1)
         shortcut_label.setBuddy(self.shortcut_field)
-        copy_command = QPushButton("Copy command", self)
+        copy_command = QPushButton(translate("SettingsDialog", "Copy command"), self)
         copy_command.setObjectName("copyQuickAskCommand")
         copy_command.setToolTip(f"Copies `{BIND_COMMAND}` to bind in your desktop's settings")
         copy_command.clicked.connect(lambda: QGuiApplication.clipboard().setText(BIND_COMMAND))
@@ -165,14 +170,21 @@ class SettingsDialog(QDialog):
         self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
         self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.hotkey_status)
-        self.tray_box = QCheckBox("Closing the window keeps the app running in the tray", self)
+        self.tray_box = QCheckBox(
+            translate("SettingsDialog", "Closing the window keeps the app running in the tray"),
+            self,
+        )
         self.tray_box.setObjectName("closeToTray")
         self.tray_box.setChecked(self._settings.close_to_tray)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             self.tray_box.setEnabled(False)
-            self.tray_box.setToolTip("This desktop shows no tray icons.")
+            self.tray_box.setToolTip(
+                translate("SettingsDialog", "This desktop shows no tray icons.")
+            )
         right.addWidget(self.tray_box)
-        self.prefill_box = QCheckBox("Fill Quick ask with the selected (or copied) text", self)
+        self.prefill_box = QCheckBox(
+            translate("SettingsDialog", "Fill Quick ask with the selected (or copied) text"), self
+        )
         self.prefill_box.setObjectName("quickAskPrefill")
         self.prefill_box.setChecked(self._settings.quick_ask_prefill)
         right.addWidget(self.prefill_box)
@@ -319,7 +331,7 @@ class SettingsDialog(QDialog):
             return
         profile = self._settings.profile(self._current)
         key = self._pending_keys.get(profile.name) or self.providers.lookup_for(profile).key
-        self.test_result.setText("Testing…")
+        self.test_result.setText(translate("SettingsDialog", "Testing…"))
         self.test_button.setEnabled(False)
         self._test_task = asyncio.ensure_future(self._run_test(profile, key))
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_chat.controller import ChatController
 from desktop_chat.providers import Providers
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.quick_ask import QuickAskWindow
 
@@ -165,7 +166,7 @@ class Shell(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
         menu.addSeparator()
-        quit_action = QAction("Quit", menu)
+        quit_action = QAction(translate("Shell", "Quit"), menu)
         quit_action.triggered.connect(self.quit)
         menu.addAction(quit_action)
         tray.setContextMenu(menu)
@@ -187,7 +188,10 @@ class Shell(QObject):
         )
         if keep:
             if self.tray is not None:
-                self.tray.showMessage("desktop-chat", "Still running in the tray.")
+                self.tray.showMessage(
+                    "desktop-chat",
+                    translate("Shell", "Still running in the tray."),
+                )
             return
         self._end()  # the closing window has saved the session
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.i18n import translate
 
 SEND_BUTTON_PX = 34
 
@@ -37,7 +38,7 @@ def new_chat_button(parent: QWidget) -> QToolButton:
     button = QToolButton(parent)
     button.setObjectName("newChatButton")
     button.setAccessibleName("New chat")
-    button.setToolTip("New chat (Ctrl+T)")
+    button.setToolTip(translate("tab_chrome", "New chat (Ctrl+T)"))
     button.setAutoRaise(True)
     icons.set_icon(button, "new-chat")
     return button
@@ -57,34 +58,38 @@ class TabChrome(QWidget):
         self.model_picker = QComboBox(self)
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setAccessibleName("modelPicker")
-        self.model_picker.setToolTip("Model — pick one, or type any model name")
+        self.model_picker.setToolTip(
+            translate("TabChrome", "Model — pick one, or type any model name")
+        )
         self.model_picker.setEditable(True)
         self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.model_picker.setMinimumContentsLength(18)
-        model_label = QLabel("&Model", self)
+        model_label = QLabel(translate("TabChrome", "&Model"), self)
         model_label.setBuddy(self.model_picker)
         header.addWidget(model_label)
         header.addWidget(self.model_picker)
         self.profile_picker = QComboBox(self)
         self.profile_picker.setObjectName("profilePicker")
         self.profile_picker.setAccessibleName("Provider profile")
-        self.profile_picker.setToolTip("Which server (profile) answers in this chat")
+        self.profile_picker.setToolTip(
+            translate("TabChrome", "Which server (profile) answers in this chat")
+        )
         self.profile_picker.hide()
         header.addWidget(self.profile_picker)
         self.settings_button = QToolButton(self)
         self.settings_button.setObjectName("settingsToggle")
-        self.settings_button.setText("System && parameters")
+        self.settings_button.setText(translate("TabChrome", "System && parameters"))
         self.settings_button.setAccessibleName("System message and parameters")
         self.settings_button.setCheckable(True)
-        self.settings_button.setToolTip("System message and parameters")
+        self.settings_button.setToolTip(translate("TabChrome", "System message and parameters"))
         self.settings_button.setAutoRaise(True)
         header.addWidget(self.settings_button)
         self.add_message_button = QToolButton(self)
         self.add_message_button.setObjectName("addMessage")
-        self.add_message_button.setText("Add message…")
+        self.add_message_button.setText(translate("TabChrome", "Add message…"))
         self.add_message_button.setAccessibleName("Add a message with any role")
-        self.add_message_button.setToolTip("Add a message with any role…")
+        self.add_message_button.setToolTip(translate("TabChrome", "Add a message with any role…"))
         self.add_message_button.setAutoRaise(True)
         header.addWidget(self.add_message_button)
         header.addStretch(1)
@@ -116,7 +121,7 @@ class TabChrome(QWidget):
         self.attach_button = QToolButton(self.composer_box)
         self.attach_button.setObjectName("attachButton")
         self.attach_button.setAccessibleName("Attach files")
-        self.attach_button.setToolTip("Attach files")
+        self.attach_button.setToolTip(translate("TabChrome", "Attach files"))
         self.attach_button.setAutoRaise(True)
         self.attach_button.hide()  # shown by the attachments feature, which handles the click
         self.composer = Composer(self.composer_box)
@@ -124,12 +129,12 @@ class TabChrome(QWidget):
         self.send_button = QPushButton(self.composer_box)
         self.send_button.setObjectName("sendButton")
         self.send_button.setAccessibleName("sendButton")
-        self.send_button.setToolTip("Send (Enter)")
+        self.send_button.setToolTip(translate("TabChrome", "Send (Enter)"))
         self.send_button.setDefault(False)
         self.stop_button = QPushButton(self.composer_box)
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setAccessibleName("stopButton")
-        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.setToolTip(translate("TabChrome", "Stop the answer (Esc)"))
         for widget in (self.attach_button, self.composer, self.send_button, self.stop_button):
             bottom.addWidget(widget, 1 if widget is self.composer else 0)
         for button in (self.send_button, self.stop_button):

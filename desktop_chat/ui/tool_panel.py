@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QToolButton
 
 from desktop_chat.domain import Message, ToolCall
 from desktop_chat.tool_loop import Decision
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.notice import Notice
 
 if TYPE_CHECKING:
@@ -72,10 +73,10 @@ def insert_tool_calls(
         )
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if open_:
-            cursor.insertText("Arguments\n", grey)
+            cursor.insertText(translate("tool_panel", "Arguments\n"), grey)
             cursor.insertText(_clip(_pretty(call.arguments) or "{}", ARGUMENTS_SHOWN), mono)
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            cursor.insertText("Result\n", grey)
+            cursor.insertText(translate("tool_panel", "Result\n"), grey)
             result = call.result if call.result is not None else "(waiting)"
             cursor.insertText(_clip(result, RESULT_SHOWN), mono)  # plain text: never markup
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -89,7 +90,9 @@ class ToolsButton(QToolButton):
         self.tab = tab
         self.setObjectName("toolsButton")
         self.setAccessibleName("Tools for this chat")
-        self.setToolTip("Which tool servers (MCP) the model may use in this chat")
+        self.setToolTip(
+            translate("ToolsButton", "Which tool servers (MCP) the model may use in this chat")
+        )
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
         self.menu().aboutToShow.connect(self.fill)
@@ -116,7 +119,9 @@ class ToolsButton(QToolButton):
             action.setChecked(name in chosen)
             action.toggled.connect(lambda on, server=name: self._toggle(server, on))
         if not enabled:
-            menu.addAction("No tool servers: add them in Settings → Tools").setEnabled(False)
+            menu.addAction(
+                translate("ToolsButton", "No tool servers: add them in Settings → Tools")
+            ).setEnabled(False)
 
     def _toggle(self, server: str, on: bool) -> None:
         _, chosen = self._servers()

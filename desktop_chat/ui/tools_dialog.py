@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.mcp_tools import ToolBox, server_from_json, servers_from_settings
+from desktop_chat.ui.i18n import translate
 
 if TYPE_CHECKING:
     from desktop_chat.controller import ChatController
@@ -43,7 +44,7 @@ class ToolServersDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("toolServersDialog")
-        self.setWindowTitle("Tool servers (MCP)")
+        self.setWindowTitle(translate("ToolServersDialog", "Tool servers (MCP)"))
         self.providers = providers
         self.controller = controller
         settings = providers.settings
@@ -60,10 +61,10 @@ class ToolServersDialog(QDialog):
         self.server_list.setAccessibleName("Tool servers; checked ones are enabled")
         left.addWidget(self.server_list, 1)
         row = QHBoxLayout()
-        add = QPushButton("Add", self)
+        add = QPushButton(translate("ToolServersDialog", "Add"), self)
         add.setObjectName("addToolServer")
         add.clicked.connect(self._add)
-        remove = QPushButton("Remove", self)
+        remove = QPushButton(translate("ToolServersDialog", "Remove"), self)
         remove.setObjectName("removeToolServer")
         remove.clicked.connect(self._remove)
         row.addWidget(add)
@@ -77,7 +78,12 @@ class ToolServersDialog(QDialog):
         self.name_field.setObjectName("toolServerName")
         self.kind = QComboBox(self)
         self.kind.setObjectName("toolServerKind")
-        self.kind.addItems(["Command (stdio)", "URL (Streamable HTTP)"])
+        self.kind.addItems(
+            [
+                translate("ToolServersDialog", "Command (stdio)"),
+                translate("ToolServersDialog", "URL (Streamable HTTP)"),
+            ]
+        )
         self.command_field = QLineEdit(self)
         self.command_field.setObjectName("toolServerCommand")
         self.command_field.setPlaceholderText("npx -y @modelcontextprotocol/server-filesystem ~/")
@@ -86,23 +92,27 @@ class ToolServersDialog(QDialog):
         self.url_field.setPlaceholderText("https://example.com/mcp")
         self.env_field = QPlainTextEdit(self)
         self.env_field.setObjectName("toolServerEnv")
-        self.env_field.setPlaceholderText("NAME=value, one per line (never your API key)")
+        self.env_field.setPlaceholderText(
+            translate("ToolServersDialog", "NAME=value, one per line (never your API key)")
+        )
         self.env_field.setFixedHeight(60)
-        self.default_box = QCheckBox("Use in new chats", self)
+        self.default_box = QCheckBox(translate("ToolServersDialog", "Use in new chats"), self)
         self.default_box.setObjectName("toolServerDefault")
         self.allow_field = QLineEdit(self)
         self.allow_field.setObjectName("toolServerAlwaysAllow")
-        self.allow_field.setPlaceholderText("tool names that run without asking, comma-separated")
-        form.addRow("&Name", self.name_field)
-        form.addRow("&Kind", self.kind)
-        form.addRow("&Command", self.command_field)
-        form.addRow("&URL", self.url_field)
-        form.addRow("&Environment", self.env_field)
+        self.allow_field.setPlaceholderText(
+            translate("ToolServersDialog", "tool names that run without asking, comma-separated")
+        )
+        form.addRow(translate("ToolServersDialog", "&Name"), self.name_field)
+        form.addRow(translate("ToolServersDialog", "&Kind"), self.kind)
+        form.addRow(translate("ToolServersDialog", "&Command"), self.command_field)
+        form.addRow(translate("ToolServersDialog", "&URL"), self.url_field)
+        form.addRow(translate("ToolServersDialog", "&Environment"), self.env_field)
         form.addRow("", self.default_box)
-        form.addRow("&Always allowed", self.allow_field)
+        form.addRow(translate("ToolServersDialog", "&Always allowed"), self.allow_field)
         right.addLayout(form)
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test", self)
+        self.test_button = QPushButton(translate("ToolServersDialog", "Test"), self)
         self.test_button.setObjectName("testToolServer")
         self.test_button.clicked.connect(self._test)
         self.test_result = QLabel(self)
@@ -122,8 +132,8 @@ class ToolServersDialog(QDialog):
         self.step_limit.setObjectName("toolStepLimit")
         self.step_limit.setRange(1, 100)
         self.step_limit.setValue(settings.tool_step_limit)
-        limits.addRow("Tool &timeout", self.timeout)
-        limits.addRow("&Steps per answer", self.step_limit)
+        limits.addRow(translate("ToolServersDialog", "Tool &timeout"), self.timeout)
+        limits.addRow(translate("ToolServersDialog", "&Steps per answer"), self.step_limit)
         right.addLayout(limits)
         right.addStretch(1)
         buttons = QDialogButtonBox(
@@ -257,9 +267,11 @@ class ToolServersDialog(QDialog):
         name = self._current
         server = server_from_json(name or "server", self.entries.get(name or "", {}))
         if server is None:
-            self.test_result.setText("Give a command or a URL first.")
+            self.test_result.setText(
+                translate("ToolServersDialog", "Give a command or a URL first.")
+            )
             return
-        self.test_result.setText("Starting the server…")
+        self.test_result.setText(translate("ToolServersDialog", "Starting the server…"))
         self.test_button.setEnabled(False)
         self._test_task = asyncio.ensure_future(self._run_test(replace(server, disabled=False)))
 
