@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.compare import MAX_CONTENDERS, Column, Comparison, Contender
 from desktop_chat.domain import MessageStatus, Usage
-from desktop_chat.pricing import cost, format_cost
-from desktop_chat.ui.i18n import translate
+from desktop_chat.pricing import cost
+from desktop_chat.ui.i18n import decimal, money, number, translate
 
 if TYPE_CHECKING:
     from desktop_chat.compare import CompareRunner
@@ -49,16 +49,23 @@ LIVE_BLOCK_CHARS = 1500  # as in the message view: a long streaming paragraph co
 def usage_line(model: str, usage: Usage | None, prices: dict[str, tuple[float, float]]) -> str:
     """e.g. "≈240 tokens · 0.31 s to first token · 48 tok/s · $0.0150"."""
     if usage is None:
-        return "waiting…"
+        return translate("CompareView", "waiting…")
     about = "≈" if usage.estimated else ""
-    bits = [f"{about}{usage.completion_tokens:,} tokens"]
+    bits = [
+        translate("CompareView", "{count} tokens").format(
+            count=about + number(usage.completion_tokens)
+        )
+    ]
     if usage.first_token_ms is not None:
-        bits.append(f"{usage.first_token_ms / 1000:.2f} s to first token")
+        seconds = decimal(usage.first_token_ms / 1000, 2)
+        bits.append(translate("CompareView", "{seconds} s to first token").format(seconds=seconds))
     if (speed := usage.tokens_per_second) is not None:
-        bits.append(f"{about}{speed:.0f} tok/s")
+        bits.append(
+            translate("CompareView", "{speed} tok/s").format(speed=about + number(round(speed)))
+        )
     price = cost(model, usage, prices)
     if price is not None:
-        bits.append(about + format_cost(price))
+        bits.append(about + money(price))
     return " · ".join(bits)
 
 
@@ -78,9 +85,14 @@ class CompareBar(QWidget):
         self.add_button = QToolButton(self)
         self.add_button.setObjectName("compareButton")
         self.add_button.setText(translate("CompareBar", "Compare +"))
-        self.add_button.setAccessibleName("Compare with another model")
+        self.add_button.setAccessibleName(translate("CompareBar", "Compare with another model"))
         self.add_button.setToolTip(
-            f"Ask up to {MAX_CONTENDERS - 1} more models the same question, side by side"
+            translate(
+                "CompareBar",
+                "Ask up to %n more models the same question, side by side",
+                "",
+                MAX_CONTENDERS - 1,
+            )
         )
         self.add_button.clicked.connect(self.open_picker)
         layout.addWidget(self.add_button)
@@ -115,7 +127,9 @@ class CompareBar(QWidget):
         chip = QToolButton(self)
         chip.setObjectName("compareChip")
         chip.setText(f"{contender.label} ×")
-        chip.setAccessibleName(f"Stop comparing with {contender.label}")
+        chip.setAccessibleName(
+            translate("CompareBar", "Stop comparing with {model}").format(model=contender.label)
+        )
         chip.clicked.connect(lambda: self.remove(contender, chip))
         self._chips.addWidget(chip)
         self._update()
@@ -162,7 +176,9 @@ class CompareColumn(QFrame):
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
         self._code_blocks: tuple[str, ...] = ()
-        self.text.setAccessibleName(f"Answer of {column.contender.label}")
+        self.text.setAccessibleName(
+            translate("CompareColumn", "Answer of {model}").format(model=column.contender.label)
+        )
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
         self.stop_button = QPushButton(translate("CompareColumn", "Stop"), self)
@@ -230,7 +246,7 @@ class CompareColumn(QFrame):
             # layout would otherwise stall the streams still running.
             self.rendered = False
             if column.final.status is MessageStatus.INTERRUPTED:
-                self.usage.setText(self.usage.text() + " · stopped")
+                self.usage.setText(self.usage.text() + translate("CompareView", " · stopped"))
         if column.error is not None:
             from desktop_chat.ui.theme import error_text_colour
 
@@ -277,7 +293,7 @@ class CompareView(QFrame):
     def __init__(self, runner: CompareRunner, conversation_id: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
-        self.setAccessibleName("Comparison of models")
+        self.setAccessibleName(translate("CompareView", "Comparison of models"))
         self.runner = runner
         self.conversation_id = conversation_id
         self.prices: dict[str, tuple[float, float]] = {}
@@ -355,9 +371,16 @@ class CompareView(QFrame):
         running = self.runner.is_running(self.conversation_id)
         done = sum(1 for w in self.columns if not w.column.streaming)
         self.caption.setText(
-            f"Comparing {len(self.columns)} models — {done}/{len(self.columns)} done"
+            translate(
+                "CompareView", "Comparing %n models — {done}/{total} done", "", len(self.columns)
+            ).format(done=done, total=len(self.columns))
             if running
-            else f"{len(self.columns)} answers — choose one with “Continue with this”"
+            else translate(
+                "CompareView",
+                "%n answers — choose one with “Continue with this”",
+                "",
+                len(self.columns),
+            )
         )
         self.stop_all.setVisible(running)
         self.close_button.setVisible(not running)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.capabilities import capabilities_of, capability_table, format_tokens
+from desktop_chat.capabilities import capabilities_of, capability_table
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
     REASONING_EFFORTS,
@@ -54,12 +54,12 @@ from desktop_chat.domain import (
 )
 from desktop_chat.model_choice import ModelMemory
 from desktop_chat.model_list import fallback_model
-from desktop_chat.pricing import cost, format_cost, price_table
+from desktop_chat.pricing import cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
-from desktop_chat.ui.i18n import translate
+from desktop_chat.ui.i18n import QT_TRANSLATE_NOOP, compact_tokens, money, number, translate
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
@@ -78,7 +78,7 @@ def _optional_spin(minimum: float, maximum: float, step: float, decimals: int) -
     spin.setRange(minimum - step, maximum)
     spin.setSingleStep(step)
     spin.setDecimals(decimals)
-    spin.setSpecialValueText(translate("conversation_tab", "default"))
+    spin.setSpecialValueText(translate("ParametersPanel", "default"))
     spin.setValue(spin.minimum())
     return spin
 
@@ -87,6 +87,12 @@ BUILTIN_PRESETS: dict[str, dict[str, object]] = {
     "Precise": {"temperature": 0.2, "top_p": 1.0},
     "Balanced": {"temperature": 0.7, "top_p": 1.0},
     "Creative": {"temperature": 1.2, "top_p": 0.95, "presence_penalty": 0.3},
+}
+# The built-in presets' names as shown (the keys above stay the stored names).
+PRESET_LABELS = {
+    "Precise": QT_TRANSLATE_NOOP("ParametersPanel", "Precise"),
+    "Balanced": QT_TRANSLATE_NOOP("ParametersPanel", "Balanced"),
+    "Creative": QT_TRANSLATE_NOOP("ParametersPanel", "Creative"),
 }
 
 
@@ -104,7 +110,7 @@ class ParametersPanel(QFrame):
         top = QHBoxLayout()
         self.mode = QComboBox(self)
         self.mode.setObjectName("modeSelector")
-        self.mode.setAccessibleName("Mode")
+        self.mode.setAccessibleName(translate("ParametersPanel", "Mode"))
         self.mode.addItem(
             translate("ParametersPanel", "Chat (messages with roles)"), Mode.CHAT.value
         )
@@ -117,7 +123,7 @@ class ParametersPanel(QFrame):
         top.addWidget(self.mode)
         self.presets = QComboBox(self)
         self.presets.setObjectName("parameterPresets")
-        self.presets.setAccessibleName("Parameter presets")
+        self.presets.setAccessibleName(translate("ParametersPanel", "Parameter presets"))
         self.presets.activated.connect(self._apply_preset)
         top.addWidget(self.presets)
         save_preset = QPushButton(translate("ParametersPanel", "Save preset…"), self)
@@ -136,7 +142,7 @@ class ParametersPanel(QFrame):
         library_row = QHBoxLayout()
         self.prompt_library = QComboBox(self)
         self.prompt_library.setObjectName("promptLibrary")
-        self.prompt_library.setAccessibleName("Saved system messages")
+        self.prompt_library.setAccessibleName(translate("ParametersPanel", "Saved system messages"))
         self.prompt_library.activated.connect(self._use_saved_prompt)
         save_prompt = QPushButton(translate("ParametersPanel", "Save to library…"), self)
         save_prompt.setObjectName("savePrompt")
@@ -146,7 +152,7 @@ class ParametersPanel(QFrame):
         form.addRow(translate("ParametersPanel", "Library"), library_row)
         self.system_prompt = QPlainTextEdit(self)
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System message")
+        self.system_prompt.setAccessibleName(translate("ParametersPanel", "System message"))
         self.system_prompt.setPlaceholderText(
             translate("ParametersPanel", "Optional system message, sent first with every turn")
         )
@@ -162,11 +168,11 @@ class ParametersPanel(QFrame):
         self.max_tokens.setRange(0, 1_000_000)
         self.max_tokens.setSpecialValueText(translate("ParametersPanel", "default"))
         for label, widget, name in (
-            ("Temperature", self.temperature, "temperature"),
-            ("Top p", self.top_p, "topP"),
-            ("Max tokens", self.max_tokens, "maxTokens"),
-            ("Presence", self.presence_penalty, "presencePenalty"),
-            ("Frequency", self.frequency_penalty, "frequencyPenalty"),
+            (translate("ParametersPanel", "Temperature"), self.temperature, "temperature"),
+            (translate("ParametersPanel", "Top p"), self.top_p, "topP"),
+            (translate("ParametersPanel", "Max tokens"), self.max_tokens, "maxTokens"),
+            (translate("ParametersPanel", "Presence"), self.presence_penalty, "presencePenalty"),
+            (translate("ParametersPanel", "Frequency"), self.frequency_penalty, "frequencyPenalty"),
         ):
             widget.setObjectName(name)
             widget.setAccessibleName(label)
@@ -180,7 +186,7 @@ class ParametersPanel(QFrame):
         extra = QHBoxLayout()
         self.seed = QSpinBox(self)
         self.seed.setObjectName("seed")
-        self.seed.setAccessibleName("Seed")
+        self.seed.setAccessibleName(translate("ParametersPanel", "Seed"))
         self.seed.setRange(-1, 2_147_483_647)
         self.seed.setSpecialValueText(translate("ParametersPanel", "default"))
         self.seed.setValue(-1)
@@ -195,8 +201,8 @@ class ParametersPanel(QFrame):
         self.json_mode.toggled.connect(lambda _on: self.changed.emit())
         self.reasoning_effort = QComboBox(self)
         self.reasoning_effort.setObjectName("reasoningEffort")
-        self.reasoning_effort.setAccessibleName("Reasoning effort")
-        self.reasoning_effort.addItem(translate("ParametersPanel", "default"), None)
+        self.reasoning_effort.setAccessibleName(translate("ParametersPanel", "Reasoning effort"))
+        self.reasoning_effort.addItem("default", None)
         for effort in REASONING_EFFORTS:
             self.reasoning_effort.addItem(effort, effort)
         self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -204,7 +210,9 @@ class ParametersPanel(QFrame):
         effort_label.setBuddy(self.reasoning_effort)
         self.context_messages = QSpinBox(self)
         self.context_messages.setObjectName("contextMessages")
-        self.context_messages.setAccessibleName("Context: messages sent")
+        self.context_messages.setAccessibleName(
+            translate("ParametersPanel", "Context: messages sent")
+        )
         self.context_messages.setRange(0, 100_000)
         self.context_messages.setSpecialValueText(translate("ParametersPanel", "all messages"))
         self.context_messages.setPrefix(translate("ParametersPanel", "last "))
@@ -234,7 +242,7 @@ class ParametersPanel(QFrame):
         form.addRow(extra)
         self.stop = QPlainTextEdit(self)
         self.stop.setObjectName("stopSequences")
-        self.stop.setAccessibleName("Stop sequences")
+        self.stop.setAccessibleName(translate("ParametersPanel", "Stop sequences"))
         self.stop.setPlaceholderText(
             translate("ParametersPanel", "Stop sequences, one per line (up to 4)")
         )
@@ -258,15 +266,16 @@ class ParametersPanel(QFrame):
         settings = self._providers.settings if self._providers is not None else None
         self.presets.clear()
         self.presets.addItem(translate("ParametersPanel", "Presets…"))
-        self.presets.addItems(
-            list(BUILTIN_PRESETS) + list(settings.parameter_presets if settings else {})
-        )
+        for name in BUILTIN_PRESETS:
+            self.presets.addItem(translate("ParametersPanel", PRESET_LABELS[name]), name)
+        for name in settings.parameter_presets if settings else {}:
+            self.presets.addItem(name, name)
         self.prompt_library.clear()
         self.prompt_library.addItem(translate("ParametersPanel", "Saved system messages…"))
         self.prompt_library.addItems(list(settings.system_prompts if settings else {}))
 
     def _apply_preset(self, index: int) -> None:
-        name = self.presets.itemText(index)
+        name = self.presets.itemData(index) or self.presets.itemText(index)
         settings = self._providers.settings if self._providers is not None else None
         values = BUILTIN_PRESETS.get(name) or (
             settings.parameter_presets.get(name) if settings else None
@@ -355,7 +364,9 @@ class ParametersPanel(QFrame):
         chat = self.current_mode() is Mode.CHAT
         self.system_prompt.setEnabled(chat)
         self.json_mode.setEnabled(chat)
-        self.system_prompt.setToolTip("" if chat else "Not sent in Completion mode")
+        self.system_prompt.setToolTip(
+            "" if chat else translate("ParametersPanel", "Not sent in Completion mode")
+        )
 
     def current_mode(self) -> Mode:
         return Mode(self.mode.currentData())
@@ -414,17 +425,26 @@ class EditDialog(QDialog):
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editMessageDialog")
-        self.setWindowTitle(f"Edit {message.role.value} message")
+        titles = {
+            Role.USER: translate("EditDialog", "Edit user message"),
+            Role.ASSISTANT: translate("EditDialog", "Edit assistant message"),
+            Role.SYSTEM: translate("EditDialog", "Edit system message"),
+        }
+        self.setWindowTitle(titles.get(message.role, translate("EditDialog", "Edit message")))
         layout = QVBoxLayout(self)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("editMessageText")
-        self.editor.setAccessibleName("Message text")
+        self.editor.setAccessibleName(translate("EditDialog", "Message text"))
         self.editor.setPlainText(message.content)
         layout.addWidget(self.editor)
         hint = (
-            "Saving sends the edited prompt again; the previous version stays as an alternative."
+            translate(
+                "EditDialog",
+                "Saving sends the edited prompt again; the previous version stays as an "
+                "alternative.",
+            )
             if message.role is Role.USER
-            else "The previous version stays as an alternative (‹ ›)."
+            else translate("EditDialog", "The previous version stays as an alternative (‹ ›).")
         )
         note = QLabel(hint, self)
         note.setWordWrap(True)
@@ -455,13 +475,13 @@ class AddMessageDialog(QDialog):
         layout = QVBoxLayout(self)
         self.role_picker = QComboBox(self)
         self.role_picker.setObjectName("addMessageRole")
-        self.role_picker.setAccessibleName("Role")
+        self.role_picker.setAccessibleName(translate("AddMessageDialog", "Role"))
         for role in (Role.USER, Role.ASSISTANT, Role.SYSTEM):
             self.role_picker.addItem(role.value.capitalize(), role.value)
         layout.addWidget(self.role_picker)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("addMessageText")
-        self.editor.setAccessibleName("Message text")
+        self.editor.setAccessibleName(translate("AddMessageDialog", "Message text"))
         layout.addWidget(self.editor)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -514,7 +534,7 @@ class ConversationTab(TabChrome):
 
         self.find_bar = QLineEdit(self)
         self.find_bar.setObjectName("findInConversation")
-        self.find_bar.setAccessibleName("Find in this conversation")
+        self.find_bar.setAccessibleName(translate("ConversationTab", "Find in this conversation"))
         self.find_bar.setPlaceholderText(
             translate("ConversationTab", "Find in this chat — Enter: next, Shift+Enter: previous")
         )
@@ -771,9 +791,10 @@ class ConversationTab(TabChrome):
         if conversation_id != self.conversation.id:
             return
         self._after_stream()
-        actions = [("Retry", self.retry)] if error.retryable else []
+        actions = [(translate("ConversationTab", "Retry"), self.retry)] if error.retryable else []
         if error.kind is ErrorKind.CONTEXT_TOO_LONG:
-            actions.insert(0, ("Send less history…", self._offer_context_setting))
+            less = translate("ConversationTab", "Send less history…")
+            actions.insert(0, (less, self._offer_context_setting))
         # The prompt stays in the conversation (it was committed before the request).
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
@@ -834,17 +855,19 @@ class ConversationTab(TabChrome):
         known = capabilities_of(self.conversation.model, self.capabilities)
         window = known.context_window if known else None
         if window:
-            text = f"≈{format_tokens(tokens)} / {format_tokens(window)}"
-            tip = (
-                f"The next request sends about {tokens:,} tokens of the {window:,} that "
-                f"{self.conversation.model} takes (an estimate, about four characters a token)."
-            )
+            text = f"≈{compact_tokens(tokens)} / {compact_tokens(window)}"
+            tip = translate(
+                "ConversationTab",
+                "The next request sends about {tokens} tokens of the {window} that {model} "
+                "takes (an estimate, about four characters a token).",
+            ).format(tokens=number(tokens), window=number(window), model=self.conversation.model)
         elif tokens:
-            text = f"≈{format_tokens(tokens)}"
-            tip = (
-                f"The next request sends about {tokens:,} tokens; the model's context window "
-                'is not known (add it in settings.json under "capabilities").'
-            )
+            text = f"≈{compact_tokens(tokens)}"
+            tip = translate(
+                "ConversationTab",
+                "The next request sends about {tokens} tokens; the model's context window "
+                'is not known (add it in settings.json under "capabilities").',
+            ).format(tokens=number(tokens))
         else:
             text = tip = ""
         self.context_usage.setText(text)
@@ -864,9 +887,11 @@ class ConversationTab(TabChrome):
         estimated = any(m.usage.estimated for m in answers if m.usage)
         costs = [cost(m.model, m.usage, self.message_view.prices) for m in answers]
         about = "≈" if estimated else ""
-        text = f"Σ {about}{tokens:,} tokens"
+        text = "Σ " + translate("ConversationTab", "{count} tokens").format(
+            count=about + number(tokens)
+        )
         if all(c is not None for c in costs):
-            text += f" · {about}{format_cost(sum(c for c in costs if c is not None))}"
+            text += f" · {about}{money(sum(c for c in costs if c is not None))}"
         self.totals.setText(text)
 
     def _live_ids(self) -> set[str]:
@@ -911,9 +936,17 @@ class ConversationTab(TabChrome):
 
         names = ", ".join(c.label for c in contenders)
         self.notice.show_message(
-            f"This turn compared {names}.",
+            translate("ConversationTab", "This turn compared {models}.").format(models=names),
             "info",
-            [("Compare again", again), (f"Only {answer.model or 'this model'}", one)],
+            [
+                (translate("ConversationTab", "Compare again"), again),
+                (
+                    translate("ConversationTab", "Only {model}").format(model=answer.model)
+                    if answer.model
+                    else translate("ConversationTab", "Only this model"),
+                    one,
+                ),
+            ],
         )
 
     def _update_buttons(self) -> None:

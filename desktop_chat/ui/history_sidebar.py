@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.ui.i18n import translate
+from desktop_chat.ui.i18n import short_datetime, translate
 from desktop_chat.ui.plain_text import plain_tooltip
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class HistoryModel(QAbstractListModel):
                 _Row(
                     s.id,
                     s.title,
-                    f"{s.model} · {s.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                    f"{s.model} · {short_datetime(s.updated_at)}",
                     s.pinned,
                 )
                 for s in summaries
@@ -237,7 +237,11 @@ class HistorySidebar(QWidget):
     def refresh(self) -> None:
         current = self.current_conversation_id()
         self.model.reload(self.search_field.text())
-        self.caption.setText("Search &results" if self.model.searching else "&History")
+        self.caption.setText(
+            translate("HistorySidebar", "Search &results")
+            if self.model.searching
+            else translate("HistorySidebar", "&History")
+        )
         if current is not None and (row := self.model.row_of(current)) >= 0:
             self.list_view.setCurrentIndex(self.model.index(row))
 
@@ -271,7 +275,11 @@ class HistorySidebar(QWidget):
         menu = QMenu(self)
         menu.addAction(translate("HistorySidebar", "Open"), lambda: self._on_activated(index))
         menu.addAction(self.rename_action)
-        self.pin_action.setText("Unpin" if index.data(PinnedRole) else "Pin to top")
+        self.pin_action.setText(
+            translate("HistorySidebar", "Unpin")
+            if index.data(PinnedRole)
+            else translate("HistorySidebar", "Pin to top")
+        )
         menu.addAction(self.pin_action)
         menu.addSeparator()
         menu.addAction(self.delete_action)

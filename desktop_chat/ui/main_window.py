@@ -217,7 +217,11 @@ class MainWindow(QMainWindow):
         )
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
-                f"{text} Your text is kept in memory and will be saved again shortly.",
+                text
+                + " "
+                + translate(
+                    "MainWindow", "Your text is kept in memory and will be saved again shortly."
+                ),
                 "warning",
             )
         )
@@ -321,9 +325,9 @@ class MainWindow(QMainWindow):
         theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
         self._theme_actions: dict[str, QAction] = {}
         for name, label in (
-            ("system", "Follow the &system"),
-            ("light", "&Light"),
-            ("dark", "&Dark"),
+            ("system", translate("MainWindow", "Follow the &system")),
+            ("light", translate("MainWindow", "&Light")),
+            ("dark", translate("MainWindow", "&Dark")),
         ):
             action = self._new_action(label)
             action.setCheckable(True)
@@ -360,9 +364,12 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(
             self,
-            "About Desktop Chat",
-            f"Desktop Chat {__version__}\nA native client for OpenAI-compatible chat models."
-            "\nYour chats stay on this computer; API keys stay in the system keychain.",
+            translate("MainWindow", "About Desktop Chat"),
+            translate(
+                "MainWindow",
+                "Desktop Chat {version}\nA native client for OpenAI-compatible chat models."
+                "\nYour chats stay on this computer; API keys stay in the system keychain.",
+            ).format(version=__version__),
         )
 
     def request_quit(self) -> None:
@@ -435,11 +442,21 @@ class MainWindow(QMainWindow):
     def show_missing_key(self) -> None:
         lookup = self.providers.key_lookup() if self.providers is not None else None
         problem = f" {lookup.problem}" if lookup is not None and lookup.problem else ""
-        actions = [("Open settings", self.open_settings)] if self.providers is not None else []
+        actions = (
+            [(translate("MainWindow", "Open settings"), self.open_settings)]
+            if self.providers is not None
+            else []
+        )
         self.message_bar.show_message(
-            "No API key is set, so the OpenAI endpoint cannot answer yet." + problem + " Add a key "
-            "in Settings (Ctrl+,), set OPENAI_API_KEY, or choose a local OpenAI-compatible server "
-            "(e.g. Ollama at http://localhost:11434/v1) that needs no key.",
+            translate("MainWindow", "No API key is set, so the OpenAI endpoint cannot answer yet.")
+            + problem
+            + " "
+            + translate(
+                "MainWindow",
+                "Add a key in Settings (Ctrl+,), set OPENAI_API_KEY, or choose a local "
+                "OpenAI-compatible server (e.g. Ollama at http://localhost:11434/v1) that needs "
+                "no key.",
+            ),
             "warning",
             actions,
         )
@@ -452,8 +469,11 @@ class MainWindow(QMainWindow):
         if moved_history is not None:
             self._moved_history = moved_history
             problems = [
-                f"The history database was damaged and could not be opened. It was moved "
-                f"aside to {moved_history}, and a new, empty history was started.",
+                translate(
+                    "MainWindow",
+                    "The history database was damaged and could not be opened. It was moved "
+                    "aside to {path}, and a new, empty history was started.",
+                ).format(path=moved_history),
                 *problems,
             ]
         if not problems:
@@ -461,7 +481,8 @@ class MainWindow(QMainWindow):
         for problem in problems:
             log.warning("%s", problem)
         self._problems.extend(problems)
-        actions = [("Recover chats", self.recover_history)] if self._moved_history else []
+        recover = translate("MainWindow", "Recover chats")
+        actions = [(recover, self.recover_history)] if self._moved_history else []
         self.problem_bar.show_message("\n".join(self._problems), "warning", actions)
 
     def recover_history(self) -> None:
@@ -474,24 +495,44 @@ class MainWindow(QMainWindow):
         try:
             chats, messages = self.store.recover_from(damaged)
         except StoreError as error:
-            self.problem_bar.show_message(f"Nothing was recovered: {error}", "error")
+            self.problem_bar.show_message(
+                translate("MainWindow", "Nothing was recovered: {error}").format(error=error),
+                "error",
+            )
             return
         self._moved_history, self._problems = None, []
         self.refresh_history()
         self.problem_bar.show_message(
-            f"Recovered {chats} chat(s) and {messages} message(s) from {damaged}. The damaged "
-            "file is kept there; delete it when you no longer need it."
+            translate(
+                "MainWindow",
+                "Recovered {chats} and {messages} from {path}. The damaged file is kept there; "
+                "delete it when you no longer need it.",
+            ).format(
+                chats=translate("MainWindow", "%n chat(s)", "", chats),
+                messages=translate("MainWindow", "%n message(s)", "", messages),
+                path=damaged,
+            )
             if chats or messages
-            else f"No chats could be read from {damaged}; it is kept there.",
+            else translate(
+                "MainWindow", "No chats could be read from {path}; it is kept there."
+            ).format(path=damaged),
             "info",
         )
 
     def show_unexpected_error(self, summary: str, log_file: Path | None = None) -> None:
         """An error inside the app (a bug): told, the window and the chats stay as they are."""
-        where = f" The details are in {log_file}." if log_file else ""
+        where = (
+            " " + translate("MainWindow", "The details are in {path}.").format(path=log_file)
+            if log_file
+            else ""
+        )
         self.problem_bar.show_message(
-            f"Something went wrong inside the app ({summary}). Your chats and drafts are kept; "
-            f"you can go on.{where}",
+            translate(
+                "MainWindow",
+                "Something went wrong inside the app ({error}). Your chats and drafts are kept; "
+                "you can go on.",
+            ).format(error=summary)
+            + where,
             "error",
         )
 
@@ -611,8 +652,11 @@ class MainWindow(QMainWindow):
         self._stale_tabs.discard(tab)  # type: ignore[arg-type]
         if tab.is_streaming:
             self.message_bar.show_message(
-                f"“{tab.conversation.title}” is still answering in the background; it will be "
-                "saved, and you can reopen it from History.",
+                translate(
+                    "MainWindow",
+                    "“{title}” is still answering in the background; it will be saved, and you "
+                    "can reopen it from History.",
+                ).format(title=tab.conversation.title),
                 "info",
             )
         self.tabs.removeTab(index)
@@ -647,9 +691,9 @@ class MainWindow(QMainWindow):
             return
         title = tab.conversation.title
         if tab.is_streaming:
-            mark, state = STREAMING_MARK, "answering"
+            mark, state = STREAMING_MARK, translate("MainWindow", "answering")
         elif tab.unread and index != self.tabs.currentIndex():
-            mark, state = UNREAD_MARK, "unread answer"
+            mark, state = UNREAD_MARK, translate("MainWindow", "unread answer")
         else:
             tab.unread = False
             mark, state = "", ""
@@ -697,9 +741,19 @@ class MainWindow(QMainWindow):
         self.store.trash_conversation(conversation_id)
         self.refresh_history()
         self.message_bar.show_message(
-            f"“{title}” moved to the trash. It is deleted for good after {TRASH_DAYS} days.",
+            translate(
+                "MainWindow",
+                "“{title}” moved to the trash. It is deleted for good after %n days.",
+                "",
+                TRASH_DAYS,
+            ).format(title=title),
             "info",
-            [("Undo", lambda: self._undo_trash(conversation_id, reopen=tab is not None))],
+            [
+                (
+                    translate("MainWindow", "Undo"),
+                    lambda: self._undo_trash(conversation_id, reopen=tab is not None),
+                )
+            ],
         )
 
     def _undo_trash(self, conversation_id: str, reopen: bool) -> None:
@@ -722,7 +776,9 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             count = self.store.empty_trash()
-            self.message_bar.show_message(f"Deleted {count} conversation(s) for good.", "info")
+            self.message_bar.show_message(
+                translate("MainWindow", "Deleted %n conversation(s) for good.", "", count), "info"
+            )
 
     def _focus_search(self) -> None:
         self.sidebar.focus_search()
@@ -737,7 +793,9 @@ class MainWindow(QMainWindow):
 
         path, chosen = QFileDialog.getSaveFileName(
             self,
-            "Export chat" if only_current else "Export all chats",
+            translate("MainWindow", "Export chat")
+            if only_current
+            else translate("MainWindow", "Export all chats"),
             "chat.json" if only_current else "desktop-chat-export.json",
             "JSON (*.json);;Markdown (*.md)",
         )
@@ -755,18 +813,28 @@ class MainWindow(QMainWindow):
             write_private_atomically(Path(path), text)
         except OSError as error:
             reason = error.strerror or str(error)
-            self.message_bar.show_message(f"Could not write {path}: {reason}.", "error")
+            self.message_bar.show_message(
+                translate("MainWindow", "Could not write {path}: {reason}.").format(
+                    path=path, reason=reason
+                ),
+                "error",
+            )
             return
-        self.message_bar.show_message(f"Exported {len(conversations)} chat(s) to {path}.", "info")
+        self.message_bar.show_message(
+            translate(
+                "MainWindow", "Exported %n chat(s) to {path}.", "", len(conversations)
+            ).format(path=path),
+            "info",
+        )
 
     def _import(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getOpenFileName(
             self,
-            "Import chats",
+            translate("MainWindow", "Import chats"),
             "",
-            "Chat exports (*.json *.zip);;All files (*)",
+            translate("MainWindow", "Chat exports (*.json *.zip);;All files (*)"),
         )
         if path:
             self.import_file(Path(path))
@@ -784,7 +852,9 @@ class MainWindow(QMainWindow):
             )
             return None
         self._import_action.setEnabled(False)
-        self.message_bar.show_message(f"Importing {path.name}…", "info")
+        self.message_bar.show_message(
+            translate("MainWindow", "Importing {name}…").format(name=path.name), "info"
+        )
         self._import_task = asyncio.ensure_future(self._run_import(path))
         return self._import_task
 
@@ -798,11 +868,16 @@ class MainWindow(QMainWindow):
             conversations = await asyncio.to_thread(exchange.load_file, path)
             added, messages = self.store.import_conversations(conversations)
         except (exchange.ImportFormatError, StoreError) as error:
-            self.message_bar.show_message(f"Nothing was imported. {error}", "error")
+            self.message_bar.show_message(
+                translate("MainWindow", "Nothing was imported. {error}").format(error=error),
+                "error",
+            )
             return
         except MemoryError:
             self.message_bar.show_message(
-                f"Nothing was imported. {path.name}: not enough memory to read it.",
+                translate(
+                    "MainWindow", "Nothing was imported. {name}: not enough memory to read it."
+                ).format(name=path.name),
                 "error",
             )
             return
@@ -810,7 +885,10 @@ class MainWindow(QMainWindow):
             self._import_action.setEnabled(True)
         self.refresh_history()
         self.message_bar.show_message(
-            f"Imported {added} new chat(s) and {messages} new message(s).",
+            translate("MainWindow", "Imported {chats} and {messages}.").format(
+                chats=translate("MainWindow", "%n new chat(s)", "", added),
+                messages=translate("MainWindow", "%n new message(s)", "", messages),
+            ),
             "info",
         )
 

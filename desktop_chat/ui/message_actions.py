@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from desktop_chat.domain import Message, Role
 from desktop_chat.ui import icons
+from desktop_chat.ui.i18n import translate
 
 # action, label (menu and tooltip), icon, accessible name
 _ACTIONS: dict[str, tuple[str, str, str]] = {
@@ -63,7 +64,7 @@ class MessageActionBar(QWidget):
     def __init__(self, parent: QWidget, emit: Callable[[str, str], None]) -> None:
         super().__init__(parent)
         self.setObjectName("messageActions")
-        self.setAccessibleName("Message actions")
+        self.setAccessibleName(translate("MessageActionBar", "Message actions"))
         self.setAutoFillBackground(True)
         self._emit = emit
         self.message_id = ""

@@ -202,7 +202,7 @@ class MessageView(QTextBrowser):
         self._adjusting = False
         self._jump = QToolButton(self)
         self._jump.setObjectName("jumpToLatest")
-        self._jump.setAccessibleName("Jump to latest")
+        self._jump.setAccessibleName(translate("MessageView", "Jump to latest"))
         self._jump.setText(translate("MessageView", "↓ Jump to latest"))
         self._jump.setAutoRaise(False)
         self._jump.hide()

@@ -43,7 +43,7 @@ class Notice(QFrame):
         layout.addLayout(self._button_row)
         close = QToolButton(self)
         close.setText("✕")
-        close.setAccessibleName("Dismiss")
+        close.setAccessibleName(translate("Notice", "Dismiss"))
         close.setToolTip(translate("Notice", "Dismiss"))
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)

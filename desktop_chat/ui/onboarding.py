@@ -36,7 +36,7 @@ class OnboardingDialog(QDialog):
         super().__init__(parent)
         self.providers = providers
         self.setObjectName("onboardingDialog")
-        self.setAccessibleName("Welcome")
+        self.setAccessibleName(translate("OnboardingDialog", "Welcome"))
         self.setWindowTitle(translate("OnboardingDialog", "Welcome to Desktop Chat"))
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -56,7 +56,7 @@ class OnboardingDialog(QDialog):
         self.use_key.setObjectName("onboardingUseKey")
         self.key_field = secret_field(self, "sk-…  (kept in your system keychain, never in a file)")
         self.key_field.setObjectName("onboardingKey")
-        self.key_field.setAccessibleName("OpenAI API key")
+        self.key_field.setAccessibleName(translate("OnboardingDialog", "OpenAI API key"))
 
         self.use_local = QRadioButton(
             translate("OnboardingDialog", "I use a &local or other OpenAI-compatible server"), self
@@ -64,11 +64,11 @@ class OnboardingDialog(QDialog):
         self.use_local.setObjectName("onboardingUseLocal")
         self.preset = QComboBox(self)
         self.preset.setObjectName("onboardingPreset")
-        self.preset.setAccessibleName("Server kind")
+        self.preset.setAccessibleName(translate("OnboardingDialog", "Server kind"))
         self.preset.addItems([p.name for p in _LOCAL_PRESETS])
         self.url_field = QLineEdit(_LOCAL_PRESETS[0].base_url, self)
         self.url_field.setObjectName("onboardingServerUrl")
-        self.url_field.setAccessibleName("Server address (base URL)")
+        self.url_field.setAccessibleName(translate("OnboardingDialog", "Server address (base URL)"))
         self.preset.currentIndexChanged.connect(
             lambda index: self.url_field.setText(_LOCAL_PRESETS[index].base_url)
         )

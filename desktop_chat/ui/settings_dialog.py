@@ -52,7 +52,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setAccessibleName("Settings")
+        self.setAccessibleName(translate("SettingsDialog", "Settings"))
         self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.providers = providers
         self.controller = controller
@@ -67,13 +67,15 @@ class SettingsDialog(QDialog):
         left = QVBoxLayout()
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profileList")
-        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setAccessibleName(translate("SettingsDialog", "Profiles"))
         left.addWidget(QLabel(translate("SettingsDialog", "Profiles"), self))
         left.addWidget(self.profile_list, 1)
         add_row = QHBoxLayout()
         self.preset_picker = QComboBox(self)
         self.preset_picker.setObjectName("presetPicker")
-        self.preset_picker.setAccessibleName("Preset for a new profile")
+        self.preset_picker.setAccessibleName(
+            translate("SettingsDialog", "Preset for a new profile")
+        )
         self.preset_picker.addItems([p.name for p in PRESETS])
         add_button = QPushButton(translate("SettingsDialog", "Add"), self)
         add_button.setObjectName("addProfileButton")
@@ -148,7 +150,7 @@ class SettingsDialog(QDialog):
             QKeySequence(self._settings.quick_ask_shortcut), self
         )
         self.shortcut_field.setObjectName("quickAskShortcut")
-        self.shortcut_field.setAccessibleName("Quick ask shortcut")
+        self.shortcut_field.setAccessibleName(translate("SettingsDialog", "Quick ask shortcut"))
         self.shortcut_field.setMaximumSequenceLength(1)
         shortcut_label.setBuddy(self.shortcut_field)
         copy_command = QPushButton(translate("SettingsDialog", "Copy command"), self)

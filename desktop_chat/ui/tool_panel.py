@@ -89,7 +89,7 @@ class ToolsButton(QToolButton):
         super().__init__(tab)
         self.tab = tab
         self.setObjectName("toolsButton")
-        self.setAccessibleName("Tools for this chat")
+        self.setAccessibleName(translate("ToolsButton", "Tools for this chat"))
         self.setToolTip(
             translate("ToolsButton", "Which tool servers (MCP) the model may use in this chat")
         )
@@ -167,7 +167,7 @@ class ApprovalPrompt:
             # Closing the prompt (✕) is a No, as with a browser's permission prompt; else
             # the chat would wait for an answer nobody can give any more.
             for button in self.notice.findChildren(QToolButton):
-                if button.accessibleName() == "Dismiss":
+                if button.accessibleName() == translate("Notice", "Dismiss"):
                     button.clicked.connect(lambda: self._answer(Decision.DENY))
                     self._dismiss_denies = True
 

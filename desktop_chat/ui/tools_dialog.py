@@ -58,7 +58,9 @@ class ToolServersDialog(QDialog):
         left = QVBoxLayout()
         self.server_list = QListWidget(self)
         self.server_list.setObjectName("toolServerList")
-        self.server_list.setAccessibleName("Tool servers; checked ones are enabled")
+        self.server_list.setAccessibleName(
+            translate("ToolServersDialog", "Tool servers; checked ones are enabled")
+        )
         left.addWidget(self.server_list, 1)
         row = QHBoxLayout()
         add = QPushButton(translate("ToolServersDialog", "Add"), self)
