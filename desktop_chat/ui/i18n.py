@@ -10,8 +10,18 @@ QtCore's QCoreApplication, never the `Qt` namespace (this is imported before the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtCore import QLocale, QTranslator
+
+# The languages shipped in resources/i18n, by their .qm name, each named in itself (the
+# Settings dialog lists them); English is the source language and needs no file.
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "zh_CN": "简体中文"}
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -72,3 +82,85 @@ def short_datetime(moment: datetime) -> str:
         QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
     )
     return QLocale().toString(shown, QLocale.FormatType.ShortFormat)
+
+
+def short_time(moment: datetime) -> str:
+    """A time of day as the locale writes it briefly, in local time ("14:05", "2:05 PM")."""
+    from PySide6.QtCore import QLocale, QTime
+
+    local = moment.astimezone()
+    return QLocale().toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+
+
+# --- choosing and loading the language (called by app.py before the window is built) ------
+
+
+def translations_dir() -> Path:
+    """Where the compiled .qm files are (inside the package: installs need no build step)."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    return Path(str(files("desktop_chat.resources").joinpath("i18n")))
+
+
+def chosen_locale(setting: str = "") -> QLocale:
+    """The UI locale: the `language` setting when set, else the system's (LANG/LANGUAGE)."""
+    from PySide6.QtCore import QLocale
+
+    return QLocale(setting) if setting else QLocale.system()
+
+
+def install_translators(app: QCoreApplication, setting: str = "") -> list[QTranslator]:
+    """Load the app's translation (and Qt's own qtbase, for the standard buttons and dialogs)
+    for the chosen language, make that locale the default (numbers, dates), and mirror the
+    layout for a right-to-left language. Returns the translators (kept alive by `app` too).
+    Nothing happens for English."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    locale = chosen_locale(setting)
+    QLocale.setDefault(locale)
+    installed: list[QTranslator] = []
+    ours = QTranslator(app)
+    # Tries desktop_chat_de_DE, desktop_chat_de, ... following the locale's uiLanguages.
+    if ours.load(locale, "desktop_chat", "_", str(translations_dir())):
+        app.installTranslator(ours)
+        installed.append(ours)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator(app)
+    if locale.language() != QLocale.Language.English and qt.load(locale, "qtbase", "_", qt_folder):
+        app.installTranslator(qt)
+        installed.append(qt)
+    if is_right_to_left(locale) and hasattr(app, "setLayoutDirection"):
+        # Qt mirrors by itself only when a loaded translation says so; without one (no
+        # Arabic .qm yet) the locale decides. The `Qt` namespace only here: LTR starts skip it.
+        from PySide6.QtCore import Qt
+
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    return installed
+
+
+_RTL_SCRIPTS = ("Arabic", "Hebrew", "Syriac", "Thaana", "Nko", "Adlam", "Mandaean", "Samaritan")
+
+
+def is_right_to_left(locale: QLocale) -> bool:
+    """Whether the locale writes right to left, judged by its script (QLocale's own enum:
+    `textDirection()` would return one of the `Qt` namespace, built lazily and slowly)."""
+    from PySide6.QtCore import QLocale
+
+    script = locale.script()
+    return any(script == getattr(QLocale.Script, f"{name}Script", None) for name in _RTL_SCRIPTS)
+
+
+def language_setting(path: Path | None = None) -> str:
+    """The `language` of settings.json, read on its own (cheap, before the first paint; the
+    full settings load after it). Anything unreadable counts as "" (the system's)."""
+    import json
+
+    from desktop_chat import settings
+
+    try:
+        data = json.loads((path or settings.settings_path()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""

@@ -93,10 +93,13 @@ class ModelListModel(QAbstractListModel):
             star = STAR if entry.section is Section.FAVOURITE else NO_STAR
             return f"{star}  {entry.model_id}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            where = {Section.FAVOURITE: "favourite", Section.RECENT: "recently used"}
+            where = {
+                Section.FAVOURITE: translate("ModelPickerPopup", "favourite"),
+                Section.RECENT: translate("ModelPickerPopup", "recently used"),
+            }
             notes = [note for note in (where.get(entry.section),) if note]
             if not entry.listed:
-                notes.append("not listed by the server now")
+                notes.append(translate("ModelPickerPopup", "not listed by the server now"))
             return f"{entry.model_id} — {', '.join(notes)}" if notes else entry.model_id
         if role == Qt.ItemDataRole.ForegroundRole and not entry.listed:
             # Read at paint time: the theme (light, dark) may have changed since.
@@ -291,7 +294,11 @@ class ModelPickerPopup(QFrame):
                 )
             )
         else:
-            self.status.setText(f"{len(rows)} of {len(self._entries)} models")
+            self.status.setText(
+                translate(
+                    "ModelPickerPopup", "{shown} of %n models", "", len(self._entries)
+                ).format(shown=len(rows))
+            )
 
     def visible_models(self) -> list[str]:
         count = self.list_model.rowCount()

@@ -54,7 +54,10 @@ class OnboardingDialog(QDialog):
             translate("OnboardingDialog", "I have an &OpenAI API key"), self
         )
         self.use_key.setObjectName("onboardingUseKey")
-        self.key_field = secret_field(self, "sk-…  (kept in your system keychain, never in a file)")
+        self.key_field = secret_field(
+            self,
+            translate("OnboardingDialog", "sk-…  (kept in your system keychain, never in a file)"),
+        )
         self.key_field.setObjectName("onboardingKey")
         self.key_field.setAccessibleName(translate("OnboardingDialog", "OpenAI API key"))
 
@@ -123,7 +126,9 @@ class OnboardingDialog(QDialog):
         if self.use_key.isChecked():
             key = self.key_field.text().strip()
             if not key:
-                self._show_error("Paste your API key, or choose a local server.")
+                self._show_error(
+                    translate("OnboardingDialog", "Paste your API key, or choose a local server.")
+                )
                 return
             profile = self.providers.settings.profile()
             if not save_key(self, self.providers.keys, profile.name, key):
@@ -132,7 +137,11 @@ class OnboardingDialog(QDialog):
         else:
             url = self.url_field.text().strip()
             if not url.startswith(("http://", "https://")):
-                self._show_error("The address should start with http:// or https://")
+                self._show_error(
+                    translate(
+                        "OnboardingDialog", "The address should start with http:// or https://"
+                    )
+                )
                 return
             preset = _LOCAL_PRESETS[self.preset.currentIndex()]
             existing = {p.name for p in self.providers.settings.profiles}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +26,13 @@ from desktop_chat.providers import Providers
 from desktop_chat.ui.i18n import translate
 
 
+def _price_of(text: str) -> float:
+    """A price typed in the locale's way ("2,5" in German) or with a point; ValueError if not
+    a number."""
+    value, ok = QLocale().toDouble(text.strip())
+    return value if ok else float(text)
+
+
 class PricesDialog(QDialog):
     def __init__(self, providers: Providers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,8 +41,11 @@ class PricesDialog(QDialog):
         self.setWindowTitle(translate("PricesDialog", "Prices per model"))
         layout = QVBoxLayout(self)
         note = QLabel(
-            f"USD per million tokens. Shipped prices are OpenAI's of {PRICES_AS_OF}; edit them "
-            "to match your provider. A model without a price shows no cost.",
+            translate(
+                "PricesDialog",
+                "USD per million tokens. Shipped prices are OpenAI's of {date}; edit them "
+                "to match your provider. A model without a price shows no cost.",
+            ).format(date=PRICES_AS_OF),
             self,
         )
         note.setWordWrap(True)
@@ -69,7 +80,9 @@ class PricesDialog(QDialog):
     def _add_row(self, model: str, price_in: float, price_out: float) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for column, value in enumerate((model, f"{price_in:g}", f"{price_out:g}")):
+        locale = QLocale()  # 2.5 shows as "2,5" in German, and is read back the same way
+        shown = (locale.toString(price_in, "g", 12), locale.toString(price_out, "g", 12))
+        for column, value in enumerate((model, *shown)):
             self.table.setItem(row, column, QTableWidgetItem(value))
 
     def prices(self) -> dict[str, tuple[float, float]]:
@@ -78,7 +91,7 @@ class PricesDialog(QDialog):
             cells = [self.table.item(row, c) for c in range(3)]
             model = cells[0].text().strip() if cells[0] else ""
             try:
-                values = tuple(float(c.text()) if c else -1.0 for c in cells[1:])
+                values = tuple(_price_of(c.text()) if c else -1.0 for c in cells[1:])
             except ValueError:
                 continue  # a cell that is not a number: that row is left out
             if model and all(v >= 0 for v in values):

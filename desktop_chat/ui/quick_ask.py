@@ -95,7 +95,10 @@ class QuickAskWindow(QFrame):
         layout.addWidget(self.status)
         row = QHBoxLayout()
         hint = QLabel(
-            "Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer · Ctrl+N: new question",
+            translate(
+                "QuickAskWindow",
+                "Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer · Ctrl+N: new question",
+            ),
             self,
         )
         hint.setEnabled(False)

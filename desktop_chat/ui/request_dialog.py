@@ -37,9 +37,21 @@ class RequestDialog(QDialog):
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         for label, name, make in (
-            ("Copy JSON", "copyJson", lambda: snippets.to_json(request)),
-            ("Copy as curl", "copyCurl", lambda: snippets.to_curl(base_url, request)),
-            ("Copy as Python", "copyPython", lambda: snippets.to_python(base_url, request)),
+            (
+                translate("RequestDialog", "Copy JSON"),
+                "copyJson",
+                lambda: snippets.to_json(request),
+            ),
+            (
+                translate("RequestDialog", "Copy as curl"),
+                "copyCurl",
+                lambda: snippets.to_curl(base_url, request),
+            ),
+            (
+                translate("RequestDialog", "Copy as Python"),
+                "copyPython",
+                lambda: snippets.to_python(base_url, request),
+            ),
         ):
             button = QPushButton(label, self)
             button.setObjectName(name)

@@ -37,9 +37,13 @@ def save_key(parent: QWidget, keys: KeyStore, profile: str, key: str) -> bool:
         answer = QMessageBox.question(
             parent,
             translate("secret_field", "Keychain unavailable"),
-            f"{error}\n\nKeep the key for “{profile}” for this session only? It will not be "
-            "written anywhere; you will be asked again next time. You can also set "
-            "OPENAI_API_KEY in the environment instead.",
+            f"{error}\n\n"
+            + translate(
+                "secret_field",
+                "Keep the key for “{profile}” for this session only? It will not be written "
+                "anywhere; you will be asked again next time. You can also set OPENAI_API_KEY in "
+                "the environment instead.",
+            ).format(profile=profile),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:

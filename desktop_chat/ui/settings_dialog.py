@@ -36,7 +36,7 @@ from desktop_chat.credentials import KeychainUnavailable, KeySource
 from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
-from desktop_chat.ui.i18n import translate
+from desktop_chat.ui.i18n import LANGUAGES, translate
 from desktop_chat.ui.secret_field import save_key, secret_field
 
 
@@ -104,7 +104,7 @@ class SettingsDialog(QDialog):
         self.needs_key_box = QCheckBox(
             translate("SettingsDialog", "This server needs an API key"), self
         )
-        self.key_field = secret_field(self, "unchanged")
+        self.key_field = secret_field(self, translate("SettingsDialog", "unchanged"))
         self.key_status = QLabel(self)
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
@@ -112,15 +112,15 @@ class SettingsDialog(QDialog):
         self.delete_key_button.setObjectName("forgetKeyButton")
         self.delete_key_button.clicked.connect(self._forget_key)
         for label, widget, name in (
-            ("Name", self.name_field, "profileName"),
-            ("Base URL", self.base_url_field, "baseUrl"),
-            ("Default model", self.model_field, "defaultModel"),
-            ("Organization", self.organization_field, "organization"),
-            ("Project", self.project_field, "project"),
-            ("Timeout", self.timeout_field, "timeout"),
-            ("Proxy", self.proxy_field, "proxy"),
+            (translate("SettingsDialog", "Name"), self.name_field, "profileName"),
+            (translate("SettingsDialog", "Base URL"), self.base_url_field, "baseUrl"),
+            (translate("SettingsDialog", "Default model"), self.model_field, "defaultModel"),
+            (translate("SettingsDialog", "Organization"), self.organization_field, "organization"),
+            (translate("SettingsDialog", "Project"), self.project_field, "project"),
+            (translate("SettingsDialog", "Timeout"), self.timeout_field, "timeout"),
+            (translate("SettingsDialog", "Proxy"), self.proxy_field, "proxy"),
             ("", self.needs_key_box, "needsKey"),
-            ("API key", self.key_field, "apiKey"),
+            (translate("SettingsDialog", "API key"), self.key_field, "apiKey"),
             ("", self.key_status, "keyStatusLabel"),
             ("", self.delete_key_button, "forgetKey"),
         ):
@@ -155,7 +155,11 @@ class SettingsDialog(QDialog):
         shortcut_label.setBuddy(self.shortcut_field)
         copy_command = QPushButton(translate("SettingsDialog", "Copy command"), self)
         copy_command.setObjectName("copyQuickAskCommand")
-        copy_command.setToolTip(f"Copies `{BIND_COMMAND}` to bind in your desktop's settings")
+        copy_command.setToolTip(
+            translate(
+                "SettingsDialog", "Copies `{command}` to bind in your desktop's settings"
+            ).format(command=BIND_COMMAND)
+        )
         copy_command.clicked.connect(lambda: QGuiApplication.clipboard().setText(BIND_COMMAND))
         shortcut_row.addWidget(shortcut_label)
         shortcut_row.addWidget(self.shortcut_field, 1)
@@ -163,8 +167,11 @@ class SettingsDialog(QDialog):
         right.addLayout(shortcut_row)
         self.hotkey_status = QLabel(
             hotkey_status
-            or f"To open Quick ask from anywhere, you can also bind `{BIND_COMMAND}` to a key "
-            "in your desktop's keyboard settings.",
+            or translate(
+                "SettingsDialog",
+                "To open Quick ask from anywhere, you can also bind `{command}` to a key "
+                "in your desktop's keyboard settings.",
+            ).format(command=BIND_COMMAND),
             self,
         )
         self.hotkey_status.setObjectName("hotkeyStatus")
@@ -190,6 +197,21 @@ class SettingsDialog(QDialog):
         self.prefill_box.setObjectName("quickAskPrefill")
         self.prefill_box.setChecked(self._settings.quick_ask_prefill)
         right.addWidget(self.prefill_box)
+        language_row = QHBoxLayout()
+        language_label = QLabel(translate("SettingsDialog", "&Language"), self)
+        self.language_box = QComboBox(self)
+        self.language_box.setObjectName("language")
+        self.language_box.setAccessibleName(translate("SettingsDialog", "Language"))
+        self.language_box.addItem(translate("SettingsDialog", "System default"), "")
+        for code, native_name in LANGUAGES.items():  # each in its own language, not translated
+            self.language_box.addItem(native_name, code)
+        chosen = self.language_box.findData(self._settings.language)
+        self.language_box.setCurrentIndex(max(0, chosen))
+        language_label.setBuddy(self.language_box)
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.language_box, 1)
+        language_row.addWidget(QLabel(translate("SettingsDialog", "(applies on restart)"), self))
+        right.addLayout(language_row)
         right.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -240,16 +262,22 @@ class SettingsDialog(QDialog):
 
     def _show_key_status(self, name: str) -> None:
         if name in self._pending_keys:
-            text = "A new key will be saved in the system keychain."
+            text = translate("SettingsDialog", "A new key will be saved in the system keychain.")
         elif name in self._deleted_keys:
-            text = "The key will be forgotten."
+            text = translate("SettingsDialog", "The key will be forgotten.")
         else:
             lookup = self.providers.lookup_for(self._settings.profile(name))
             text = {
-                KeySource.ENVIRONMENT: "OPENAI_API_KEY is set: it is used instead of a stored key.",
-                KeySource.KEYCHAIN: "A key is stored in the system keychain.",
-                KeySource.SESSION: "A key is kept for this session only (not saved).",
-                KeySource.NONE: "No key stored.",
+                KeySource.ENVIRONMENT: translate(
+                    "SettingsDialog", "OPENAI_API_KEY is set: it is used instead of a stored key."
+                ),
+                KeySource.KEYCHAIN: translate(
+                    "SettingsDialog", "A key is stored in the system keychain."
+                ),
+                KeySource.SESSION: translate(
+                    "SettingsDialog", "A key is kept for this session only (not saved)."
+                ),
+                KeySource.NONE: translate("SettingsDialog", "No key stored."),
             }[lookup.source]
             if lookup.problem:
                 text = f"{text} {lookup.problem}"
@@ -353,6 +381,7 @@ class SettingsDialog(QDialog):
             self._settings,
             quick_ask_prefill=self.prefill_box.isChecked(),
             close_to_tray=self.tray_box.isChecked(),
+            language=str(self.language_box.currentData() or ""),
         )
         keys = self.providers.keys
         # Without a usable keychain nothing was stored there to rename or delete.

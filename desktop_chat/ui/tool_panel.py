@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QToolButton
 
 from desktop_chat.domain import Message, ToolCall
 from desktop_chat.tool_loop import Decision
-from desktop_chat.ui.i18n import translate
+from desktop_chat.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_chat.ui.notice import Notice
 
 if TYPE_CHECKING:
@@ -28,11 +28,11 @@ ARGUMENTS_SHOWN = 4000  # characters of a call's arguments shown in the view
 RESULT_SHOWN = 8000
 _STATUS_MARKS = {
     "ok": "✓",
-    "error": "⚠ error",
-    "denied": "✕ denied",
-    "cancelled": "✕ cancelled",
-    "skipped": "… not run",
-    "": "… pending",
+    "error": QT_TRANSLATE_NOOP("tool_panel", "⚠ error"),
+    "denied": QT_TRANSLATE_NOOP("tool_panel", "✕ denied"),
+    "cancelled": QT_TRANSLATE_NOOP("tool_panel", "✕ cancelled"),
+    "skipped": QT_TRANSLATE_NOOP("tool_panel", "… not run"),
+    "": QT_TRANSLATE_NOOP("tool_panel", "… pending"),
 }
 
 
@@ -44,7 +44,11 @@ def _pretty(arguments: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"\n… ({len(text):,} characters)"
+    return (
+        text
+        if len(text) <= limit
+        else text[:limit] + "\n… " + translate("tool_panel", "(%n characters)", "", len(text))
+    )
 
 
 def call_key(message_id: str, position: int) -> str:
@@ -65,10 +69,13 @@ def insert_tool_calls(
         key = call_key(message.id, position)
         open_ = key in opened
         mark = _STATUS_MARKS.get(call.status, call.status)
+        mark = translate("tool_panel", mark) if mark else mark
         link = f"{action_scheme}:toolcall/{href(key)}"  # type: ignore[operator]
         cursor.insertHtml(
             f'<a href="{link}" style="text-decoration:none; color:#3a7bd5">'
-            f"{'▾' if open_ else '▸'} Tool {html.escape(call.name)}</a>"
+            f"{'▾' if open_ else '▸'} "
+            + translate("tool_panel", "Tool {name}").format(name=html.escape(call.name))
+            + "</a>"
             f'<span style="color:#888888"> {html.escape(mark)}</span>'
         )
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -77,7 +84,9 @@ def insert_tool_calls(
             cursor.insertText(_clip(_pretty(call.arguments) or "{}", ARGUMENTS_SHOWN), mono)
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
             cursor.insertText(translate("tool_panel", "Result\n"), grey)
-            result = call.result if call.result is not None else "(waiting)"
+            result = (
+                call.result if call.result is not None else translate("tool_panel", "(waiting)")
+            )
             cursor.insertText(_clip(result, RESULT_SHOWN), mono)  # plain text: never markup
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
 
@@ -106,7 +115,11 @@ class ToolsButton(QToolButton):
 
     def refresh(self) -> None:
         enabled, chosen = self._servers()
-        self.setText(f"Tools ({len(chosen)})" if chosen else "Tools")
+        self.setText(
+            translate("ToolsButton", "Tools ({count})").format(count=len(chosen))
+            if chosen
+            else translate("ToolsButton", "Tools")
+        )
         self.setVisible(bool(enabled))
 
     def fill(self) -> None:
@@ -155,12 +168,21 @@ class ApprovalPrompt:
             return
         arguments = _clip(_pretty(call.arguments) or "{}", 1200)
         self.notice.show_message(
-            f"The model wants to run the tool “{call.name}” of {server}:\n{arguments}",
+            translate(
+                "ApprovalPrompt", "The model wants to run the tool “{tool}” of {server}:"
+            ).format(tool=call.name, server=server)
+            + f"\n{arguments}",
             "warning",
             [
-                ("Allow once", lambda: self._answer(Decision.ALLOW_ONCE)),
-                ("Always allow in this chat", lambda: self._answer(Decision.ALWAYS_IN_CHAT)),
-                ("Deny", lambda: self._answer(Decision.DENY)),
+                (
+                    translate("ApprovalPrompt", "Allow once"),
+                    lambda: self._answer(Decision.ALLOW_ONCE),
+                ),
+                (
+                    translate("ApprovalPrompt", "Always allow in this chat"),
+                    lambda: self._answer(Decision.ALWAYS_IN_CHAT),
+                ),
+                (translate("ApprovalPrompt", "Deny"), lambda: self._answer(Decision.DENY)),
             ],
         )
         if not self._dismiss_denies:
