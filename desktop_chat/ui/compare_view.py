@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from desktop_chat.ui.model_picker import ModelPickerPopup
 
 COLUMN_MIN_WIDTH = 240  # px: narrower than this per column, and the columns stack
+MORE_MODELS = MAX_CONTENDERS - 1  # besides the chat's own model
 USAGE_EVERY_SECONDS = 0.25  # live usage: readable, and four labels' relayouts stay cheap
 LIVE_BLOCK_CHARS = 1500  # as in the message view: a long streaming paragraph continues anew
 
@@ -91,7 +92,7 @@ class CompareBar(QWidget):
                 "CompareBar",
                 "Ask up to %n more models the same question, side by side",
                 "",
-                MAX_CONTENDERS - 1,
+                MORE_MODELS,
             )
         )
         self.add_button.clicked.connect(self.open_picker)
@@ -370,16 +371,17 @@ class CompareView(QFrame):
     def _update_header(self) -> None:
         running = self.runner.is_running(self.conversation_id)
         done = sum(1 for w in self.columns if not w.column.streaming)
+        total = len(self.columns)
         self.caption.setText(
-            translate(
-                "CompareView", "Comparing %n models — {done}/{total} done", "", len(self.columns)
-            ).format(done=done, total=len(self.columns))
+            translate("CompareView", "Comparing %n models — {done}/{total} done", "", total).format(
+                done=done, total=total
+            )
             if running
             else translate(
                 "CompareView",
                 "%n answers — choose one with “Continue with this”",
                 "",
-                len(self.columns),
+                total,
             )
         )
         self.stop_all.setVisible(running)

@@ -820,10 +820,11 @@ class MainWindow(QMainWindow):
                 "error",
             )
             return
+        exported = len(conversations)
         self.message_bar.show_message(
-            translate(
-                "MainWindow", "Exported %n chat(s) to {path}.", "", len(conversations)
-            ).format(path=path),
+            translate("MainWindow", "Exported %n chat(s) to {path}.", "", exported).format(
+                path=path
+            ),
             "info",
         )
 

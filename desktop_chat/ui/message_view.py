@@ -300,13 +300,14 @@ class MessageView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         if self._shown_from > 0:
+            earlier = min(WINDOW, self._shown_from)
             cursor.insertHtml(
                 f'<p align="center"><a href="{ACTION_SCHEME}:earlier/">'
                 + translate(
                     "MessageView",
                     "Show %n earlier messages ({hidden} not shown)",
                     "",
-                    min(WINDOW, self._shown_from),
+                    earlier,
                 ).format(hidden=grouped(self._shown_from))
                 + "</a></p>"
             )
@@ -1035,9 +1036,10 @@ class MessageView(QTextBrowser):
     def _footer_html(self, message: Message) -> str:
         """Under a finished answer: its tokens, speed and cost, and the request it was."""
         small = QFont(self.font()).pointSizeF() * 0.85
+        label = translate("MessageView", "Request")
         request = (
             f' · <a href="{ACTION_SCHEME}:request/{_href_part(message.id)}" '
-            f'style="text-decoration:none">{translate("MessageView", "Request")}</a>'
+            f'style="text-decoration:none">{label}</a>'
             if self._show_actions
             else ""
         )

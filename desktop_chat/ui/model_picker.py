@@ -294,10 +294,11 @@ class ModelPickerPopup(QFrame):
                 )
             )
         else:
+            listed = len(self._entries)
             self.status.setText(
-                translate(
-                    "ModelPickerPopup", "{shown} of %n models", "", len(self._entries)
-                ).format(shown=len(rows))
+                translate("ModelPickerPopup", "{shown} of %n models", "", listed).format(
+                    shown=len(rows)
+                )
             )
 
     def visible_models(self) -> list[str]:

@@ -44,11 +44,10 @@ def _pretty(arguments: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return (
-        text
-        if len(text) <= limit
-        else text[:limit] + "\n… " + translate("tool_panel", "(%n characters)", "", len(text))
-    )
+    length = len(text)
+    if length <= limit:
+        return text
+    return text[:limit] + "\n… " + translate("tool_panel", "(%n characters)", "", length)
 
 
 def call_key(message_id: str, position: int) -> str:
