@@ -117,6 +117,7 @@ def install_translators(app: QCoreApplication, setting: str = "") -> list[QTrans
     Nothing happens for English."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
+    remove_translators(app)
     locale = chosen_locale(setting)
     QLocale.setDefault(locale)
     installed: list[QTranslator] = []
@@ -136,7 +137,19 @@ def install_translators(app: QCoreApplication, setting: str = "") -> list[QTrans
         from PySide6.QtCore import Qt
 
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    _installed.extend(installed)
     return installed
+
+
+_installed: list[QTranslator] = []
+
+
+def remove_translators(app: QCoreApplication) -> None:
+    """Take out what `install_translators` put in (a new choice, or a test's cleanup)."""
+    while _installed:
+        translator = _installed.pop()
+        app.removeTranslator(translator)
+        translator.deleteLater()
 
 
 _RTL_SCRIPTS = ("Arabic", "Hebrew", "Syriac", "Thaana", "Nko", "Adlam", "Mandaean", "Samaritan")
