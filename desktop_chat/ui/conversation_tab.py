@@ -59,7 +59,14 @@ from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
-from desktop_chat.ui.i18n import QT_TRANSLATE_NOOP, compact_tokens, money, number, translate
+from desktop_chat.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    compact_tokens,
+    money,
+    number,
+    shown_title,
+    translate,
+)
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
@@ -519,7 +526,11 @@ class ConversationTab(TabChrome):
         self._rendered_signature: tuple[object, ...] | None = None
         self._deferred = False
         self.lay_out_after_paint = False
-        self.setAccessibleName(f"Conversation: {conversation.title}")
+        self.setAccessibleName(
+            translate("ConversationTab", "Conversation: {title}").format(
+                title=shown_title(conversation.title)
+            )
+        )
         layout = self.column
         self.add_message_button.clicked.connect(self._add_message)
 
@@ -815,7 +826,11 @@ class ConversationTab(TabChrome):
         previous_title = self.conversation.title
         self.conversation = self.controller.store.get_conversation(self.conversation.id)
         if self.conversation.title != previous_title:
-            self.setAccessibleName(f"Conversation: {self.conversation.title}")
+            self.setAccessibleName(
+                translate("ConversationTab", "Conversation: {title}").format(
+                    title=shown_title(self.conversation.title)
+                )
+            )
             self.title_changed.emit(self.conversation.title)
         if render:
             self._render()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.ui.i18n import short_datetime, translate
+from desktop_chat.ui.i18n import short_datetime, shown_title, translate
 from desktop_chat.ui.plain_text import plain_tooltip
 
 if TYPE_CHECKING:
@@ -128,10 +128,11 @@ class HistoryModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if row.message_id is not None or self._query:
-                return f"{row.title}\n{row.detail}"  # a search hit: title, then the snippet
-            return ("📌 " if row.pinned else "") + row.title
+                # a search hit: title, then the snippet
+                return f"{shown_title(row.title)}\n{row.detail}"
+            return ("📌 " if row.pinned else "") + shown_title(row.title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{row.title}\n{row.detail}")
+            return plain_tooltip(f"{shown_title(row.title)}\n{row.detail}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row.detail
         if role == ConversationIdRole:

@@ -177,3 +177,11 @@ def language_setting(path: Path | None = None) -> str:
         return ""
     value = data.get("language") if isinstance(data, dict) else None
     return value if isinstance(value, str) else ""
+
+
+UNTITLED = "New chat"  # the title the controller and the store give a chat before it has one
+
+
+def shown_title(title: str) -> str:
+    """A chat's title as shown: the stored placeholder title in the UI language."""
+    return translate("MainWindow", "New chat") if title == UNTITLED else title

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
-from desktop_chat.ui.i18n import translate
+from desktop_chat.ui.i18n import shown_title, translate
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button
@@ -689,7 +689,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(tab)
         if index < 0:
             return
-        title = tab.conversation.title
+        title = shown_title(tab.conversation.title)
         if tab.is_streaming:
             mark, state = STREAMING_MARK, translate("MainWindow", "answering")
         elif tab.unread and index != self.tabs.currentIndex():

@@ -147,6 +147,10 @@
     <context>
         <name>ConversationTab</name>
         <message>
+            <source>Conversation: {title}</source>
+            <translation>Unterhaltung: {title}</translation>
+        </message>
+        <message>
             <source>Find in this conversation</source>
             <translation>In dieser Unterhaltung suchen</translation>
         </message>

@@ -147,6 +147,10 @@
     <context>
         <name>ConversationTab</name>
         <message>
+            <source>Conversation: {title}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Find in this conversation</source>
             <translation type="unfinished" />
         </message>

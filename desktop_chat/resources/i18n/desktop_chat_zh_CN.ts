@@ -144,6 +144,10 @@
     <context>
         <name>ConversationTab</name>
         <message>
+            <source>Conversation: {title}</source>
+            <translation>对话：{title}</translation>
+        </message>
+        <message>
             <source>Find in this conversation</source>
             <translation>在此对话中查找</translation>
         </message>
