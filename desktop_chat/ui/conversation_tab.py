@@ -95,6 +95,29 @@ BUILTIN_PRESETS: dict[str, dict[str, object]] = {
     "Balanced": {"temperature": 0.7, "top_p": 1.0},
     "Creative": {"temperature": 1.2, "top_p": 0.95, "presence_penalty": 0.3},
 }
+
+
+def _not_applicable(model: str, parameter: str) -> str | None:
+    """request_rules' verdict on `parameter` for `model`, said in the UI language."""
+    if not_applicable_reason(model, parameter) is None:
+        return None
+    if parameter == "reasoning_effort":
+        text = translate("ParametersPanel", "{model} is not a reasoning model.")
+    elif parameter == "stop":
+        text = translate("ParametersPanel", "{model} does not accept stop sequences.")
+    elif parameter == "system_prompt":
+        text = translate(
+            "ParametersPanel",
+            "{model} takes no system message: it is sent at the start of the first message.",
+        )
+    else:
+        text = translate(
+            "ParametersPanel",
+            "{model} is a reasoning model: it only accepts the default {parameter}.",
+        )
+    return text.format(model=model, parameter=parameter)
+
+
 # The built-in presets' names as shown (the keys above stay the stored names).
 PRESET_LABELS = {
     "Precise": QT_TRANSLATE_NOOP("ParametersPanel", "Precise"),
@@ -421,11 +444,11 @@ class ParametersPanel(QFrame):
             (self.stop, "stop"),
             (self.reasoning_effort, "reasoning_effort"),
         ):
-            reason = not_applicable_reason(model, parameter)
+            reason = _not_applicable(model, parameter)
             widget.setEnabled(reason is None)
             widget.setToolTip(reason or "")
         # Still sent, but folded into the first message: say so where it is typed.
-        self.system_prompt.setToolTip(not_applicable_reason(model, "system_prompt") or "")
+        self.system_prompt.setToolTip(_not_applicable(model, "system_prompt") or "")
 
 
 class EditDialog(QDialog):

@@ -81,6 +81,7 @@ class PricesDialog(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         locale = QLocale()  # 2.5 shows as "2,5" in German, and is read back the same way
+        locale.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
         shown = (locale.toString(price_in, "g", 12), locale.toString(price_out, "g", 12))
         for column, value in enumerate((model, *shown)):
             self.table.setItem(row, column, QTableWidgetItem(value))

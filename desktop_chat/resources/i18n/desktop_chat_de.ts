@@ -867,6 +867,22 @@ Ihre Chats bleiben auf diesem Computer, API-Schlüssel im Schlüsselbund des Sys
             <translation>Standard</translation>
         </message>
         <message>
+            <source>{model} is not a reasoning model.</source>
+            <translation>{model} ist kein Reasoning-Modell.</translation>
+        </message>
+        <message>
+            <source>{model} does not accept stop sequences.</source>
+            <translation>{model} akzeptiert keine Stoppsequenzen.</translation>
+        </message>
+        <message>
+            <source>{model} takes no system message: it is sent at the start of the first message.</source>
+            <translation>{model} nimmt keine Systemnachricht an: Sie wird am Anfang der ersten Nachricht gesendet.</translation>
+        </message>
+        <message>
+            <source>{model} is a reasoning model: it only accepts the default {parameter}.</source>
+            <translation>{model} ist ein Reasoning-Modell: Es akzeptiert für {parameter} nur den Standardwert.</translation>
+        </message>
+        <message>
             <source>Precise</source>
             <translation>Präzise</translation>
         </message>

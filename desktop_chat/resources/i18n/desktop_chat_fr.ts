@@ -865,6 +865,22 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>{model} is not a reasoning model.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{model} does not accept stop sequences.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{model} takes no system message: it is sent at the start of the first message.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{model} is a reasoning model: it only accepts the default {parameter}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Precise</source>
             <translation type="unfinished" />
         </message>

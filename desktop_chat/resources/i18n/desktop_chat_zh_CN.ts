@@ -853,6 +853,22 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
             <translation>默认</translation>
         </message>
         <message>
+            <source>{model} is not a reasoning model.</source>
+            <translation>{model} 不是推理模型。</translation>
+        </message>
+        <message>
+            <source>{model} does not accept stop sequences.</source>
+            <translation>{model} 不接受停止序列。</translation>
+        </message>
+        <message>
+            <source>{model} takes no system message: it is sent at the start of the first message.</source>
+            <translation>{model} 不接受系统消息：它会放在第一条消息开头发送。</translation>
+        </message>
+        <message>
+            <source>{model} is a reasoning model: it only accepts the default {parameter}.</source>
+            <translation>{model} 是推理模型：{parameter} 只接受默认值。</translation>
+        </message>
+        <message>
             <source>Precise</source>
             <translation>精确</translation>
         </message>
