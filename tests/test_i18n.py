@@ -64,9 +64,12 @@ def _messages(ts: Path) -> Iterator[tuple[str, str, ET.Element, list[str]]]:
             translation = message.find("translation")
             assert translation is not None
             forms = [f.text or "" for f in translation.iter("numerusform")]
-            yield name, message.findtext("source") or "", translation, forms or [
-                translation.text or ""
-            ]
+            yield (
+                name,
+                message.findtext("source") or "",
+                translation,
+                forms or [translation.text or ""],
+            )
 
 
 def _translations(ts: Path) -> set[str]:
@@ -139,12 +142,12 @@ def untranslated(texts: dict[str, str], ts: Path) -> dict[str, str]:
     vocabulary = set(ALLOWED_WORDS)
     for text in _translations(ts):
         vocabulary.update(WORD.findall(text.replace("&", "")))
+    plain_sources = {s.replace("&", "") for s in sources}
     found = {}
     for text, where in texts.items():
         plain = text.replace("&", "")
-        if text in sources or plain in {s.replace("&", "") for s in sources}:
-            found[text] = where
-        elif any(word not in vocabulary for word in WORD.findall(plain)):
+        foreign = [word for word in WORD.findall(plain) if word not in vocabulary]
+        if plain in plain_sources or foreign:
             found[text] = where
     return found
 

@@ -31,23 +31,28 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
 
 def number(value: int) -> str:
     """An integer with the locale's digit grouping: 1234 -> "1,234", "1.234" in German."""
-    from PySide6.QtCore import QLocale
-
-    return QLocale().toString(int(value))
+    return _locale().toString(int(value))
 
 
 def decimal(value: float, places: int) -> str:
     """A decimal with the locale's separators: 0.31 -> "0,31" in German."""
-    from PySide6.QtCore import QLocale
-
-    return QLocale().toString(float(value), "f", places)
+    return _locale().toString(float(value), "f", places)
 
 
 def money(value: float) -> str:
     """A cost in US dollars as the locale writes money: "$0.0150", "0,0150 $" in German."""
+    return _locale().toCurrencyString(float(value), "$", 4 if value < 1 else 2)
+
+
+def _locale() -> QLocale:
+    """The default locale; the C locale (LANG=C, or unset) writes numbers as US English does,
+    as the app did before it followed the locale ("1,234", "$0.0150")."""
     from PySide6.QtCore import QLocale
 
-    return QLocale().toCurrencyString(float(value), "$", 4 if value < 1 else 2)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
 
 
 def compact_tokens(count: int) -> str:
@@ -78,6 +83,8 @@ def short_datetime(moment: datetime) -> str:
     from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
     local = moment.astimezone()
+    if QLocale().language() == QLocale.Language.C:
+        return f"{local:%Y-%m-%d %H:%M}"  # LANG=C: the ISO form the app showed before
     shown = QDateTime(
         QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
     )
@@ -89,6 +96,8 @@ def short_time(moment: datetime) -> str:
     from PySide6.QtCore import QLocale, QTime
 
     local = moment.astimezone()
+    if QLocale().language() == QLocale.Language.C:
+        return f"{local:%H:%M}"
     return QLocale().toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
 
 
