@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The languages shipped in resources/i18n, by their .qm name, each named in itself (the
 # Settings dialog lists them); English is the source language and needs no file.
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "zh_CN": "简体中文"}
+LANGUAGES = {"en": "English", "de": "Deutsch", "zh_CN": "简体中文"}
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
