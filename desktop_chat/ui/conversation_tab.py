@@ -540,6 +540,7 @@ class ConversationTab(TabChrome):
         from desktop_chat.ui.compare_view import install as install_compare
 
         self.compare_bar = install_compare(self)  # Compare + and the side-by-side view
+        self.compare_bar.show_profiles()
 
         # A tab restored in the background is laid out when first shown: twenty restored tabs
         # then cost one layout at start, not twenty (memory and start-up time).
@@ -661,6 +662,8 @@ class ConversationTab(TabChrome):
         self.profile_picker.setCurrentText(current if current in names else default)
         self.profile_picker.blockSignals(False)
         self.profile_picker.setVisible(len(names) > 1)
+        if hasattr(self, "compare_bar"):
+            self.compare_bar.show_profiles()
 
     def _uses_default_profile(self) -> bool:
         return self.conversation.profile in ("", self.controller.config.profile)
