@@ -173,6 +173,7 @@ class ChatController(QObject):
     tool_calls_changed = Signal(str, object)  # conversation id, the assistant Message
     tools_running = Signal(str, bool)  # conversation id, True while calls run or wait
     tool_notice = Signal(str, str)  # conversation id, text for the user
+    tools_listed = Signal(str, str)  # server, "" or why it could not start (load_tools_of)
 
     def __init__(
         self,
@@ -278,6 +279,25 @@ class ChatController(QObject):
         state = self.chat_tools(conversation_id)
         state.servers = list(servers)
         self._save_chat_tools(conversation_id, state)
+
+    def set_tool_enabled(self, conversation_id: str, server: str, tool: str, on: bool) -> None:
+        """Offer one tool of a chosen server in this chat, or not."""
+        state = self.chat_tools(conversation_id)
+        key = ChatTools.key(server, tool)
+        state.off = (state.off - {key}) if on else (state.off | {key})
+        self._save_chat_tools(conversation_id, state)
+
+    def load_tools_of(self, server: str) -> None:
+        """Start a server to learn its tools; `tools_listed` tells when they are known."""
+        if self.tools is None:
+            return
+        tools = self.tools
+
+        async def start() -> None:
+            _specs, problems = await tools.tools([server])
+            self.tools_listed.emit(server, problems[0] if problems else "")
+
+        _spawn(start())
 
     def _save_chat_tools(self, conversation_id: str, state: ChatTools) -> None:
         try:
@@ -743,6 +763,8 @@ class ChatController(QObject):
         specs, problems = await self.tools.tools(servers)
         for problem in problems:
             self.tool_notice.emit(run.conversation_id, problem)
+        off = self.chat_tools(run.conversation_id).off
+        specs = [spec for spec in specs if ChatTools.key(spec.server, spec.name) not in off]
         run.tool_specs = {spec.exposed: spec for spec in specs}
         definitions = [spec.definition() for spec in specs]
         async for event in client.stream_chat(

@@ -415,6 +415,13 @@ class ToolBox:
                 raise
             return connection
 
+    def known_tools(self, name: str) -> list[str] | None:
+        """The tool names of a server that has started (None: not started yet)."""
+        connection = self._connections.get(name)
+        if connection is None or not connection.alive:
+            return None
+        return [tool.name for tool in connection.tools]
+
     async def tools(self, names: Iterable[str]) -> tuple[list[ToolSpec], list[str]]:
         """The tools of these servers (started as needed), and a line per server that failed."""
         listed: list[tuple[str, Any]] = []
