@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from desktop_chat.domain import (
     DEFAULT_MODEL,
+    Attachment,
+    AttachmentKind,
     Conversation,
     Message,
     MessageStatus,
@@ -430,6 +432,7 @@ class ConversationStore:
         *,
         model: str | None = None,
         status: MessageStatus = MessageStatus.COMPLETE,
+        attachments: Sequence[Attachment] = (),
     ) -> Message:
         """Append a message under `parent_id` and make it the tip of the active branch."""
         now = utc_now()
@@ -449,18 +452,51 @@ class ConversationStore:
                     status.value,
                 ),
             )
+            _insert_attachments(db, message_id, attachments)
             db.execute(
                 "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",
                 (message_id, _time(now), conversation_id),
             )
         return self.get_message(message_id)
 
+    def attachments_of(self, message_ids: Sequence[str]) -> dict[str, tuple[Attachment, ...]]:
+        """The attachments of these messages, each message's in order, bytes included."""
+        found: dict[str, list[Attachment]] = {}
+        ids = list(dict.fromkeys(message_ids))
+        for start in range(0, len(ids), 500):  # bounded by SQLite's variable limit
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT a.message_id, a.name, a.kind, a.text, a.sha256, b.mime, b.size, b.data "
+                "FROM message_attachments a JOIN blobs b ON b.sha256 = a.sha256 "
+                f"WHERE a.message_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY a.message_id, a.position",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                kind = r["kind"] if r["kind"] in AttachmentKind._value2member_map_ else "document"
+                found.setdefault(r["message_id"], []).append(
+                    Attachment(
+                        name=r["name"],
+                        mime_type=r["mime"],
+                        sha256=r["sha256"],
+                        size=int(r["size"]),
+                        kind=AttachmentKind(kind),
+                        text=r["text"] or "",
+                        data=bytes(r["data"]),
+                    )
+                )
+        return {key: tuple(value) for key, value in found.items()}
+
+    def blob_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM blobs").fetchone()[0])
+
     def get_message(self, message_id: str) -> Message:
         row = self._db.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise KeyError(message_id)
         index, count = self._sibling_position(row)
-        return self._message_from_row(row, index, count)
+        attachments = self.attachments_of([message_id]).get(message_id, ())
+        return self._message_from_row(row, index, count, attachments)
 
     def update_message(
         self,
@@ -702,7 +738,23 @@ class ConversationStore:
             """,
             (match, limit),
         ).fetchall()
-        rows = sorted([*titles, *messages, *tool_results], key=lambda r: r["score"])[:limit]
+        documents = self._db.execute(
+            """
+            SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
+                   snippet(attachments_fts, -1, '[', ']', '…', 12) AS snippet,
+                   attachments_fts.rank AS score
+            FROM attachments_fts
+            JOIN message_attachments a ON a.rowid = attachments_fts.rowid
+            JOIN messages m ON m.id = a.message_id
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE attachments_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY attachments_fts.rank LIMIT ?
+            """,
+            (match, limit),
+        ).fetchall()
+        rows = sorted([*titles, *messages, *tool_results, *documents], key=lambda r: r["score"])[
+            :limit
+        ]
         return [
             SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
         ]
@@ -889,6 +941,7 @@ class ConversationStore:
                             else "",
                         ),
                     )
+                    _insert_attachments(db, stored_id, message.attachments)
                     added_messages += 1
                 current = conversation.current_message_id
                 if exists is None and current and current in stored_as:
@@ -967,7 +1020,13 @@ class ConversationStore:
             chain.append(by_id[node])
             node = by_id[node]["parent_id"]
         chain.reverse()
-        return [self._message_from_row(r, r["sibling_index"], r["sibling_count"]) for r in chain]
+        files = self.attachments_of([r["id"] for r in chain if r["role"] == Role.USER.value])
+        return [
+            self._message_from_row(
+                r, r["sibling_index"], r["sibling_count"], files.get(r["id"], ())
+            )
+            for r in chain
+        ]
 
     def _sibling_position(self, row: sqlite3.Row) -> tuple[int, int]:
         counts = self._db.execute(
@@ -986,7 +1045,9 @@ class ConversationStore:
         return row["id"] if row else None
 
     @staticmethod
-    def _message_from_row(row: sqlite3.Row, index: int, count: int) -> Message:
+    def _message_from_row(
+        row: sqlite3.Row, index: int, count: int, attachments: tuple[Attachment, ...] = ()
+    ) -> Message:
         usage = None
         if row["prompt_tokens"] is not None or row["completion_tokens"] is not None:
             usage = Usage(
@@ -1014,6 +1075,31 @@ class ConversationStore:
             tool_calls=_tool_calls_from(row["tool_calls"]),
             profile=row["profile"],
             compare_group=row["compare_group"],
+            attachments=attachments,
+        )
+
+
+def _insert_attachments(
+    db: sqlite3.Connection, message_id: str, attachments: Sequence[Attachment]
+) -> None:
+    """A message's files: each distinct content stored once, then the message's list."""
+    for position, attachment in enumerate(attachments):
+        db.execute(
+            "INSERT INTO blobs (sha256, data, mime, size) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(sha256) DO NOTHING",
+            (attachment.sha256, attachment.data, attachment.mime_type, len(attachment.data)),
+        )
+        db.execute(
+            "INSERT INTO message_attachments (message_id, position, sha256, name, kind, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message_id,
+                position,
+                attachment.sha256,
+                attachment.name,
+                attachment.kind.value,
+                attachment.text,
+            ),
         )
 
 
