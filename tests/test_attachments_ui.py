@@ -1,0 +1,91 @@
+"""Attachments in the window: paste an image, chips, send, thumbnails, the image viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QColor, QImage, QTextDocument
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QToolButton, QWidget
+
+from desktop_chat.controller import ChatController
+from desktop_chat.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(
+    open_window: Callable[[ChatController], MainWindow], controller: ChatController
+) -> MainWindow:
+    return open_window(controller)
+
+
+def picture(width: int = 120, height: int = 60) -> QImage:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(10, 120, 200))
+    return image
+
+
+def paste_image(tab, image: QImage) -> None:
+    mime = QMimeData()
+    mime.setImageData(image)
+    QApplication.clipboard().setMimeData(mime)
+    tab.composer.setFocus()
+    tab.composer.paste()
+
+
+def test_paste_makes_a_chip_remove_drops_it_send_shows_a_thumbnail(qtbot, window, fake_openai):
+    tab = window.current_tab()
+    chips = tab.findChild(QWidget, "attachmentChips")
+    assert chips is not None and not chips.isVisible()
+    paste_image(tab, picture())
+    assert tab.composer.toPlainText() == ""  # an image, not text
+    assert len(chips.chips()) == 1 and chips.isVisible()
+    paste_image(tab, picture(30, 30))
+    assert len(chips.chips()) == 2
+    remove = chips.chips()[1].findChild(QToolButton, "removeAttachment")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(chips.chips()) == 1)
+    assert [a.size for a in tab.pending_attachments] == [len(tab.pending_attachments[0].data)]
+    assert QImage.fromData(tab.pending_attachments[0].data).width() == 120  # the kept one
+
+    tab.composer.setPlainText("what colour?")
+    with qtbot.waitSignal(tab.controller.finished, timeout=10_000):
+        tab.send()
+    assert not chips.isVisible() and tab.pending_attachments == []
+    parts = fake_openai.requests_to("/chat/completions")[0].body["messages"][0]["content"]
+    assert [p["type"] for p in parts] == ["text", "image_url"]
+    qtbot.waitUntil(lambda: len(tab.message_view.messages) == 2)
+    sent = tab.message_view.messages[0]
+    assert len(sent.attachments) == 1
+    name = f"attachment:{sent.attachments[0].sha256}/160"
+    resource = tab.message_view.document().resource(
+        QTextDocument.ResourceType.ImageResource, QUrl(name)
+    )
+    assert isinstance(resource, QImage) and resource.width() == 120
+    assert name in tab.message_view.toHtml() or name in tab.message_view.document().toHtml()
+
+    viewer = tab.message_view.open_image(sent.id, 0)
+    assert viewer is not None and viewer.objectName() == "imageViewer"
+    assert (viewer.image.width(), viewer.image.height()) == (120, 60)
+    viewer.close()
+
+
+def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Path):
+    tab = window.current_tab()
+    good = tmp_path / "notes.txt"
+    good.write_text("hello", "utf-8")
+    bad = tmp_path / "blob.bin"
+    bad.write_bytes(b"\x00\x01\x02")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
+    assert tab.composer.canInsertFromMimeData(mime)
+    tab.composer.insertFromMimeData(mime)
+    assert [a.name for a in tab.pending_attachments] == ["notes.txt"]
+    chip = tab.attachment_chips.chips()[0]
+    assert "notes.txt" in chip.findChildren(QWidget, "attachmentChipLabel")[0].text()
+    assert isinstance(chip, QFrame)
+    assert tab.notice.isVisible()
+    shown = " ".join(label.text() for label in tab.notice.findChildren(QLabel))
+    assert "blob.bin" in shown and "binary" in shown
