@@ -761,6 +761,54 @@ class ConversationStore:
 
     # --- app state (open tabs, drafts, geometry) -------------------------------------------
 
+    def set_draft_attachments(
+        self, conversation_id: str, attachments: Sequence[Attachment]
+    ) -> None:
+        """The files of a chat's unsent draft, kept across restarts (none: forgotten)."""
+        import base64
+
+        key = f"draft_attachments:{conversation_id}"
+        if not attachments:
+            with self._transaction() as db:
+                db.execute("DELETE FROM app_state WHERE key = ?", (key,))
+            return
+        entries = [
+            {
+                "name": a.name,
+                "mime_type": a.mime_type,
+                "kind": a.kind.value,
+                "text": a.text,
+                "data": base64.b64encode(a.data).decode("ascii"),
+            }
+            for a in attachments
+        ]
+        self.set_state(key, json.dumps(entries, ensure_ascii=False))
+
+    def draft_attachments(self, conversation_id: str) -> tuple[Attachment, ...]:
+        import base64
+        import binascii
+
+        raw = self.get_state(f"draft_attachments:{conversation_id}")
+        try:
+            entries = json.loads(raw) if raw else []
+        except ValueError:
+            return ()
+        found = []
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                found.append(
+                    Attachment.of(
+                        str(entry["name"]),
+                        str(entry["mime_type"]),
+                        base64.b64decode(entry["data"], validate=True),
+                        AttachmentKind(entry["kind"]),
+                        str(entry.get("text") or ""),
+                    )
+                )
+            except (KeyError, TypeError, ValueError, binascii.Error):
+                continue
+        return tuple(found)
+
     def get_state(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else default

@@ -89,3 +89,22 @@ def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Pa
     assert tab.notice.isVisible()
     shown = " ".join(label.text() for label in tab.notice.findChildren(QLabel))
     assert "blob.bin" in shown and "binary" in shown
+
+
+def test_draft_attachments_survive_a_restart(qtbot, window, open_window, controller):
+    tab = window.current_tab()
+    tab.composer.setPlainText("about this picture")
+    paste_image(tab, picture(80, 40))
+    kept = tab.pending_attachments
+    window.save_session()
+
+    restored = open_window(controller)
+    again = restored.current_tab()
+    assert again.conversation_id == tab.conversation_id
+    assert again.composer.toPlainText() == "about this picture"
+    assert again.pending_attachments == kept
+    assert len(again.attachment_chips.chips()) == 1
+
+    again.attachment_chips.clear()
+    restored.save_session()
+    assert controller.store.draft_attachments(tab.conversation_id) == ()

@@ -621,6 +621,23 @@ class ConversationTab(TabChrome):
     def pending_attachments(self) -> list[Attachment]:
         return list(self.attachment_chips.attachments)
 
+    def save_draft_attachments(self) -> None:
+        """The draft's files go with the text draft into the saved session."""
+        import contextlib
+
+        from desktop_chat.store import StoreError
+
+        # On failure the text draft's save (the session) says what went wrong, once.
+        with contextlib.suppress(StoreError):
+            self.controller.store.set_draft_attachments(
+                self.conversation.id, self.attachment_chips.attachments
+            )
+
+    def restore_draft_attachments(self) -> None:
+        self.attachment_chips.set_attachments(
+            list(self.controller.store.draft_attachments(self.conversation.id))
+        )
+
     def choose_files(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
