@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,3 +109,28 @@ def test_draft_attachments_survive_a_restart(qtbot, window, open_window, control
     again.attachment_chips.clear()
     restored.save_session()
     assert controller.store.draft_attachments(tab.conversation_id) == ()
+
+
+def test_quick_ask_takes_a_pasted_image(qtbot, controller, fake_openai):
+    from desktop_chat.ui.quick_ask import QuickAskWindow
+
+    popup = QuickAskWindow(controller)
+    qtbot.addWidget(popup)
+    popup.show()
+    qtbot.waitExposed(popup)
+    mime = QMimeData()
+    mime.setImageData(picture(64, 32))
+    QApplication.clipboard().setMimeData(mime)
+    popup.input.setFocus()
+    qtbot.keyClick(popup.input, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(popup.pending) == 1 and popup.input.text() == ""
+    assert popup.attachments_label.isVisible()
+    popup.input.setText("what is it?")
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        popup.ask()
+    parts = fake_openai.requests_to("/chat/completions")[0].body["messages"][0]["content"]
+    assert [p["type"] for p in parts] == ["text", "image_url"]
+    image = QImage.fromData(base64.b64decode(parts[1]["image_url"]["url"][22:]))
+    assert (image.width(), image.height()) == (64, 32)
+    assert popup.pending == [] and not popup.attachments_label.isVisible()
+    popup.close()
