@@ -432,7 +432,10 @@ class ChatController(QObject):
             return
         try:
             self.store.replace_tail(
-                conversation_id, keep, [(m.role, m.content, m.model, m.status) for m in tail]
+                conversation_id,
+                keep,
+                [(m.role, m.content, m.model, m.status) for m in tail],
+                [m.attachments for m in tail],
             )
         except StoreError as error:
             self.storage_error.emit(str(error))

@@ -523,6 +523,7 @@ class ConversationStore:
         conversation_id: str,
         keep: int,
         tail: Sequence[tuple[Role, str, str | None, MessageStatus]],
+        attachments: Sequence[Sequence[Attachment]] = (),
     ) -> None:
         """Playground-style rewrite of the active branch after its first `keep` messages:
         the new tail (role, content, model, status) is written as a new branch and shown; the
@@ -547,6 +548,8 @@ class ConversationStore:
                         status.value,
                     ),
                 )
+                if offset < len(attachments):  # each rewritten message keeps its files
+                    _insert_attachments(db, message_id, attachments[offset])
                 parent = message_id
             db.execute(
                 "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",

@@ -279,3 +279,18 @@ def test_export_import_round_trip_is_byte_identical(tmp_path):
     old = json.loads(exported)
     del old["conversations"][0]["messages"][0]["attachments"]
     assert exchange.parse(json.dumps(old))[0].messages[0].attachments == ()
+
+
+def test_moving_or_editing_a_prompt_keeps_its_files(controller, tmp_path):
+    picture = load_attachment(image_file(tmp_path / "a.png", 20, 20))
+    store = controller.store
+    chat = store.create_conversation(model="m")
+    first = store.add_message(chat.id, None, Role.USER, "with picture", attachments=(picture,))
+    store.add_message(chat.id, first.id, Role.USER, "plain")
+    controller.move_message(first.id, +1)
+    moved = store.get_conversation(chat.id).messages
+    assert [(m.content, m.attachments) for m in moved] == [
+        ("plain", ()),
+        ("with picture", (picture,)),
+    ]
+    assert store.blob_count() == 1

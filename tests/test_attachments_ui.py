@@ -73,8 +73,9 @@ def test_paste_makes_a_chip_remove_drops_it_send_shows_a_thumbnail(qtbot, window
     viewer.close()
 
 
-def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Path):
+def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Path, fake_openai):
     tab = window.current_tab()
+    tab.composer.setPlainText("my draft")
     good = tmp_path / "notes.txt"
     good.write_text("hello", "utf-8")
     bad = tmp_path / "blob.bin"
@@ -90,6 +91,29 @@ def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Pa
     assert tab.notice.isVisible()
     shown = " ".join(label.text() for label in tab.notice.findChildren(QLabel))
     assert "blob.bin" in shown and "binary" in shown
+    assert tab.composer.toPlainText() == "my draft"  # the draft is kept
+    assert fake_openai.requests_to("/chat/completions") == []  # nothing was sent
+
+    # dropped on the conversation, too
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    other = tmp_path / "more.md"
+    other.write_text("# more", "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    viewport = tab.message_view.viewport()
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    # Qt delivers a Drop only during a real drag (a window-system one), which offscreen tests
+    # cannot start: the view's filter is handed the event as Qt would hand it.
+    assert tab.eventFilter(viewport, drop) is True
+    assert [a.name for a in tab.pending_attachments] == ["notes.txt", "more.md"]
 
 
 def test_draft_attachments_survive_a_restart(qtbot, window, open_window, controller):

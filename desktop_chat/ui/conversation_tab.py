@@ -540,7 +540,9 @@ class ConversationTab(TabChrome):
         self.attachment_chips.changed.connect(self._context_timer.start)
         self.attachment_chips.changed.connect(self._update_buttons)
         self.composer.attachments_offered.connect(self.attach)
+        # Qt hands a drop only to a widget that accepts drops: the (read-only) view's viewport.
         self.message_view.setAcceptDrops(True)
+        self.message_view.viewport().setAcceptDrops(True)
         self.message_view.viewport().installEventFilter(self)
         self.attach_button.show()
         self.attach_button.clicked.connect(self.choose_files)
