@@ -572,7 +572,7 @@ class ConversationStore:
                     int(usage.estimated) if usage else 0,
                     usage.first_token_ms if usage else None,
                     usage.duration_ms if usage else None,
-                    json.dumps(request) if request is not None else None,
+                    json.dumps(_without_image_data(request)) if request is not None else None,
                     usage.reasoning_tokens if usage else None,
                     usage.thinking_ms if usage else None,
                     message_id,
@@ -1128,6 +1128,38 @@ class ConversationStore:
             compare_group=row["compare_group"],
             attachments=attachments,
         )
+
+
+def _without_image_data(request: dict[str, object]) -> dict[str, object]:
+    """The recorded request with each image's base64 replaced by a short note naming its
+    bytes (SHA-256): the images are in `blobs` already, and every later turn sends them again,
+    so recording them whole would store each image once per later answer."""
+    import base64
+    import binascii
+    import hashlib
+
+    messages = request.get("messages")
+    if not isinstance(messages, list) or "image_url" not in json.dumps(messages):
+        return request
+    compact = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            parts = []
+            for part in content:
+                url = part.get("image_url", {}).get("url") if isinstance(part, dict) else None
+                if isinstance(url, str) and url.startswith("data:") and "," in url:
+                    head, _, data = url.partition(",")
+                    try:
+                        digest = hashlib.sha256(base64.b64decode(data)).hexdigest()
+                    except (binascii.Error, ValueError):
+                        digest = "unreadable"
+                    note = f"{head},<{len(data)} base64 characters: attachment sha256 {digest}>"
+                    part = {**part, "image_url": {**part["image_url"], "url": note}}
+                parts.append(part)
+            message = {**message, "content": parts}
+        compact.append(message)
+    return {**request, "messages": compact}
 
 
 def _insert_attachments(

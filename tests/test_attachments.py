@@ -294,3 +294,17 @@ def test_moving_or_editing_a_prompt_keeps_its_files(controller, tmp_path):
         ("with picture", (picture,)),
     ]
     assert store.blob_count() == 1
+
+
+def test_the_recorded_request_names_images_instead_of_repeating_them(
+    qtbot, controller, fake_openai, tmp_path
+):
+    picture = load_attachment(image_file(tmp_path / "a.png", 300, 300))
+    chat = controller.store.create_conversation(model="vision-model")
+    with qtbot.waitSignal(controller.finished, timeout=10_000) as finished:
+        controller.send(chat.id, "see", (picture,))
+    recorded = controller.store.request_of(finished.args[1].id)
+    url = recorded["messages"][0]["content"][1]["image_url"]["url"]
+    assert url.startswith("data:image/png;base64,<") and picture.sha256 in url
+    sent = fake_openai.requests_to("/chat/completions")[0].body
+    assert sent["messages"][0]["content"][1]["image_url"]["url"] == picture.data_url()
