@@ -91,10 +91,15 @@ def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
 def _readable_rows(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The conversations and messages rows SQLite can still read in `path`, opened read-only;
     reading stops at the first damaged page of a table and keeps what came before."""
-    found: dict[str, list[dict[str, object]]] = {"conversations": [], "messages": []}
+    found = _readable_tables(path, ("conversations", "messages"))
+    return found["conversations"], found["messages"]
+
+
+def _readable_tables(path: Path, tables: Sequence[str]) -> dict[str, list[dict[str, object]]]:
+    found: dict[str, list[dict[str, object]]] = {table: [] for table in tables}
     source = _open_read_only(path)
     if source is None:
-        return [], []
+        return found
     try:
         for table, rows in found.items():
             try:
@@ -106,7 +111,7 @@ def _readable_rows(path: Path) -> tuple[list[dict[str, object]], list[dict[str, 
                 continue  # not a database, no such table, or a damaged page: keep what we have
     finally:
         source.close()
-    return found["conversations"], found["messages"]
+    return found
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection | None:
@@ -845,10 +850,52 @@ class ConversationStore:
                 if shutil.which("sqlite3")
                 else None
             )
+            source = rebuilt
             conversations, messages = _readable_rows(rebuilt) if rebuilt else ([], [])
             if not conversations:
+                source = damaged
                 conversations, messages = _readable_rows(damaged)
-        return self._insert_recovered(conversations, messages)
+            files = _readable_tables(source or damaged, ("blobs", "message_attachments"))
+        added = self._insert_recovered(conversations, messages)
+        self._insert_recovered_files(files["blobs"], files["message_attachments"])
+        return added
+
+    def _insert_recovered_files(
+        self, blobs: list[dict[str, object]], attachments: list[dict[str, object]]
+    ) -> None:
+        """The recovered messages' files, where both the list entry and the bytes survived
+        (and the bytes still match their SHA-256)."""
+        import hashlib
+
+        good = {}
+        for row in blobs:
+            data = row.get("data")
+            if isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == row.get("sha256"):
+                good[row["sha256"]] = row
+        with self._transaction() as db:
+            for row in attachments:
+                blob = good.get(row.get("sha256"))  # type: ignore[arg-type]
+                exists = db.execute(
+                    "SELECT 1 FROM messages WHERE id = ?", (row.get("message_id"),)
+                ).fetchone()
+                if blob is None or exists is None or not isinstance(row.get("position"), int):
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO blobs (sha256, data, mime, size) VALUES (?, ?, ?, ?)",
+                    (blob["sha256"], blob["data"], blob.get("mime") or "", len(blob["data"])),
+                )
+                db.execute(
+                    "INSERT OR IGNORE INTO message_attachments "
+                    "(message_id, position, sha256, name, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        row.get("message_id"),
+                        row.get("position"),
+                        blob["sha256"],
+                        row.get("name") or "file",
+                        row.get("kind") or "document",
+                        row.get("text") or "",
+                    ),
+                )
 
     def _insert_recovered(
         self, conversations: list[dict[str, object]], messages: list[dict[str, object]]

@@ -308,3 +308,17 @@ def test_the_recorded_request_names_images_instead_of_repeating_them(
     assert url.startswith("data:image/png;base64,<") and picture.sha256 in url
     sent = fake_openai.requests_to("/chat/completions")[0].body
     assert sent["messages"][0]["content"][1]["image_url"]["url"] == picture.data_url()
+
+
+def test_recovery_from_a_moved_aside_history_keeps_the_files(tmp_path):
+    picture = load_attachment(image_file(tmp_path / "a.png", 20, 10))
+    old = ConversationStore(tmp_path / "old.sqlite3")
+    chat = old.create_conversation(model="m")
+    old.add_message(chat.id, None, Role.USER, "pic", attachments=(picture,))
+    old.close()
+    fresh = ConversationStore(tmp_path / "new.sqlite3")
+    assert fresh.recover_from(tmp_path / "old.sqlite3") == (1, 1)
+    assert fresh.get_conversation(chat.id).messages[0].attachments == (picture,)
+    assert fresh.recover_from(tmp_path / "old.sqlite3") == (0, 0)
+    assert fresh.blob_count() == 1
+    fresh.close()
