@@ -322,3 +322,26 @@ def test_recovery_from_a_moved_aside_history_keeps_the_files(tmp_path):
     assert fresh.recover_from(tmp_path / "old.sqlite3") == (0, 0)
     assert fresh.blob_count() == 1
     fresh.close()
+
+
+def test_the_context_estimate_counts_attachments(tmp_path):
+    from desktop_chat.domain import (
+        IMAGE_TOKENS,
+        Conversation,
+        Message,
+        request_history,
+        utc_now,
+    )
+
+    picture = load_attachment(image_file(tmp_path / "a.png", 20, 10))
+    doc_path = tmp_path / "long.txt"
+    doc_path.write_text("word " * 4000, "utf-8")
+    document = load_attachment(doc_path)
+    store = ConversationStore()
+    chat = store.create_conversation(model="m")
+    store.add_message(chat.id, None, Role.USER, "hi", attachments=(picture, document))
+    (turn,) = request_history(store.get_conversation(chat.id))
+    assert turn.estimated_tokens() >= IMAGE_TOKENS + 4000
+    plain = Message("x", chat.id, None, Role.USER, "hi", utc_now())
+    bare = request_history(Conversation(chat.id, "t", utc_now(), utc_now(), messages=(plain,)))
+    assert bare[0].estimated_tokens() < 10
