@@ -67,10 +67,14 @@ def test_paste_makes_a_chip_remove_drops_it_send_shows_a_thumbnail(qtbot, window
     assert isinstance(resource, QImage) and resource.width() == 120
     assert name in tab.message_view.toHtml() or name in tab.message_view.document().toHtml()
 
-    viewer = tab.message_view.open_image(sent.id, 0)
-    assert viewer is not None and viewer.objectName() == "imageViewer"
-    assert (viewer.image.width(), viewer.image.height()) == (120, 60)
-    viewer.close()
+    # the thumbnail is a link to the viewer: follow it as a click does
+    html_text = tab.message_view.document().toHtml()
+    assert f"action:image/{sent.id}:0" in html_text
+    tab.message_view.anchorClicked.emit(QUrl(f"action:image/{sent.id}:0"))
+    viewers = [w for w in QApplication.topLevelWidgets() if w.objectName() == "imageViewer"]
+    assert len(viewers) == 1 and viewers[0].isVisible()
+    assert (viewers[0].image.width(), viewers[0].image.height()) == (120, 60)
+    viewers[0].close()
 
 
 def test_dropped_files_attach_and_bad_ones_are_named(qtbot, window, tmp_path: Path, fake_openai):
