@@ -162,3 +162,31 @@ def test_quick_ask_takes_a_pasted_image(qtbot, controller, fake_openai):
     assert (image.width(), image.height()) == (64, 32)
     assert popup.pending == [] and not popup.attachments_label.isVisible()
     popup.close()
+
+
+def test_image_refusal_notice_leaves_earlier_images_out_in_one_click(qtbot, window, fake_openai):
+    import fake_openai as fake
+    from PySide6.QtWidgets import QCheckBox, QPushButton
+
+    tab = window.current_tab()
+    fake_openai.script(fake.error(400, "This model does not support image input."))
+    paste_image(tab, picture())
+    tab.composer.setPlainText("look")
+    with qtbot.waitSignal(tab.controller.failed, timeout=10_000):
+        tab.send()
+    qtbot.waitUntil(tab.notice.isVisible)
+    shown = " ".join(label.text() for label in tab.notice.findChildren(QLabel))
+    assert "does not accept images" in shown and "vision" in shown
+    button = tab.notice.findChild(QPushButton, "chatNoticeLeaveearlierimagesoutButton")
+    assert button is not None
+    button.click()
+    saved = tab.controller.store.get_conversation(tab.conversation_id)
+    assert saved.parameters.omit_earlier_images is True
+    assert tab.findChild(QCheckBox, "omitEarlierImages").isChecked()
+    assert len(saved.messages[0].attachments) == 1  # the prompt and its image stay
+
+    tab.composer.setPlainText("in words, then")
+    with qtbot.waitSignal(tab.controller.finished, timeout=10_000):
+        tab.send()
+    last = fake_openai.requests_to("/chat/completions")[-1].body["messages"]
+    assert "image_url" not in str(last)
