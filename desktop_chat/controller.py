@@ -15,7 +15,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from desktop_chat.domain import (
     FALLBACK_MODELS,
     SAVE_EVERY_SECONDS,
     AnswerWasThinking,
+    Attachment,
     ChatError,
     ChatTurn,
     ErrorKind,
@@ -327,18 +328,25 @@ class ChatController(QObject):
 
     # --- commands ---------------------------------------------------------------------------
 
-    def send(self, conversation_id: str, text: str) -> Message | None:
+    def send(
+        self, conversation_id: str, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Message | None:
         """Save the prompt (committed before the request goes out), then stream an answer."""
-        if not text.strip() or self.is_streaming(conversation_id):
+        if (not text.strip() and not attachments) or self.is_streaming(conversation_id):
             return None
         try:
             conversation = self.store.get_conversation(conversation_id)
             parent = conversation.last_message
             user = self.store.add_message(
-                conversation_id, parent.id if parent else None, Role.USER, text
+                conversation_id,
+                parent.id if parent else None,
+                Role.USER,
+                text,
+                attachments=tuple(attachments),
             )
             if conversation.title == DEFAULT_TITLE and not conversation.messages:
-                self.store.update_conversation(conversation_id, title=title_from_prompt(text))
+                first = text if text.strip() else attachments[0].name
+                self.store.update_conversation(conversation_id, title=title_from_prompt(first))
         except StoreError as error:
             self.storage_error.emit(str(error))
             return None
@@ -376,6 +384,7 @@ class ChatController(QObject):
                 original.role,
                 text,
                 model=original.model,
+                attachments=original.attachments,
             )
         except StoreError as error:
             self.storage_error.emit(str(error))
@@ -443,7 +452,10 @@ class ChatController(QObject):
             return
         try:
             self.store.replace_tail(
-                conversation_id, keep, [(m.role, m.content, m.model, m.status) for m in tail]
+                conversation_id,
+                keep,
+                [(m.role, m.content, m.model, m.status) for m in tail],
+                [m.attachments for m in tail],
             )
         except StoreError as error:
             self.storage_error.emit(str(error))
@@ -606,7 +618,7 @@ class ChatController(QObject):
                 conversation.model, prompt.content, conversation.parameters
             )
         else:
-            run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
+            run.prompt_estimate = sum(turn.estimated_tokens() + 4 for turn in history)
             servers = self.tool_servers_for(conversation_id)
             if servers:
                 events = self._stream_with_tools(run, client, conversation, history, servers)
