@@ -190,3 +190,27 @@ def test_image_refusal_notice_leaves_earlier_images_out_in_one_click(qtbot, wind
         tab.send()
     last = fake_openai.requests_to("/chat/completions")[-1].body["messages"]
     assert "image_url" not in str(last)
+
+
+def test_the_viewer_fits_the_image_and_a_double_click_shows_it_at_full_size(qtbot):
+    from desktop_chat.attachments import attachment_from_image
+    from desktop_chat.ui.attachment_view import ImageViewer
+
+    image = QImage(1800, 600, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    viewer = ImageViewer(attachment_from_image(image, "wide.png"))
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 400)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    shown = viewer.image_label.pixmap()
+    area = viewer.scroll.viewport().size()
+    assert shown.width() <= area.width() and shown.height() <= area.height()
+    assert abs(shown.width() / shown.height() - 3.0) < 0.05  # the shape kept
+    qtbot.mouseDClick(viewer, Qt.MouseButton.LeftButton)
+    assert (viewer.image_label.pixmap().width(), viewer.image_label.pixmap().height()) == (
+        1800,
+        600,
+    )
+    qtbot.keyClick(viewer, Qt.Key.Key_1)
+    assert viewer.image_label.pixmap().width() <= viewer.scroll.viewport().width()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -101,7 +101,12 @@ class AttachmentChips(QWidget):
             label.setPixmap(QPixmap.fromImage(thumbnail(attachment, CHIP_THUMBNAIL_PX)))
             label.setToolTip(f"{attachment.name} ({human_size(attachment.size)})")
         else:
-            label.setText(f"📄 {attachment.name} ({human_size(attachment.size)})")
+            from desktop_chat.ui.icons import icon
+
+            glyph = QLabel(chip)  # an icon, not an emoji: no font is needed for it
+            glyph.setPixmap(icon("document").pixmap(16, 16))
+            row.addWidget(glyph)
+            label.setText(f"{attachment.name} ({human_size(attachment.size)})")
         row.addWidget(label)
         remove = QToolButton(chip)
         remove.setObjectName("removeAttachment")
@@ -122,10 +127,11 @@ def insert_attachments(
     link: Callable[[str, int], str],
 ) -> None:
     """A message's files under its text: images as thumbnails (document resources, never a
-    load), documents as a line "📄 name (size)"."""
+    load), documents as a line "[document icon] name (size)"."""
     from PySide6.QtCore import QUrl
 
-    bits = []
+    bits: list[str] = []
+    documents: list[str] = []
     for index, attachment in enumerate(attachments):
         if attachment.is_image:
             image = thumbnail(attachment, THUMBNAIL_PX)
@@ -138,15 +144,34 @@ def insert_attachments(
                 f'height="{image.height()}" alt="{html.escape(attachment.name)}" /></a>'
             )
         else:
-            bits.append(
-                f"<span>📄 {html.escape(attachment.name)} ({human_size(attachment.size)})</span>"
+            documents.append(
+                f"<span>{_document_icon(document)} {html.escape(attachment.name)} "
+                f"({human_size(attachment.size)})</span>"
             )
-    if bits:
-        cursor.insertHtml("&nbsp; ".join(bits))
+    # Thumbnails side by side; each document on a line of its own below them.
+    lines = ["&nbsp; ".join(bits)] if bits else []
+    if lines or documents:
+        cursor.insertHtml("<br />".join(lines + documents))
+
+
+def _document_icon(document: QTextDocument) -> str:
+    """The document icon as an image of the view (drawn at 2x, so it stays crisp)."""
+    from PySide6.QtCore import QUrl
+
+    from desktop_chat.ui.icons import icon, icon_colour
+
+    colour = icon_colour().name()
+    name = f"attachment-icon:document/{colour}"
+    if document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name)) is None:
+        image = icon("document", colour).pixmap(32, 32).toImage()
+        image.setDevicePixelRatio(2)
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+    return f'<img src="{name}" width="16" height="16" style="vertical-align:middle" />'
 
 
 class ImageViewer(QDialog):
-    """An attached image at full size, scrollable."""
+    """An attached image: fitted to the window, or at full size (scrollable); a double-click
+    or the 1 key switches between the two, as in image viewers."""
 
     def __init__(self, attachment: Attachment, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,14 +182,57 @@ class ImageViewer(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         self.image_label = QLabel(self)
         self.image_label.setObjectName("imageViewerImage")
+        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image = QImage.fromData(attachment.data)
-        self.image_label.setPixmap(QPixmap.fromImage(self.image))
-        scroll = QScrollArea(self)
-        scroll.setWidget(self.image_label)
-        layout.addWidget(scroll)
+        self.fitted = True
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(self.image_label)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.scroll)
+        self.setToolTip("Double-click: full size / fit to the window")
         screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = self.image.width() + 24, self.image.height() + 24
-        if screen is not None:
-            width, height = min(width, screen.width() - 80), min(height, screen.height() - 80)
+        width, height = max(1, self.image.width()), max(1, self.image.height())
+        if screen is not None:  # the image's shape, as large as the screen allows
+            scale = min(1.0, (screen.width() - 80) / width, (screen.height() - 80) / height)
+            width, height = round(width * scale), round(height * scale)
         self.resize(max(200, width), max(150, height))
+        self.scroll.viewport().installEventFilter(self)  # fitted again when the view resizes
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        resized = watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize
+        if resized and self.fitted:
+            self._show_image()
+        return super().eventFilter(watched, event)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def _show_image(self) -> None:
+        if self.image.isNull():
+            return
+        if self.fitted:
+            self.scroll.setWidgetResizable(True)
+            area = self.scroll.viewport().size()
+            pixmap = QPixmap.fromImage(self.image)
+            if pixmap.width() > area.width() or pixmap.height() > area.height():
+                pixmap = pixmap.scaled(
+                    area,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            self.image_label.setPixmap(pixmap)
+        else:
+            self.scroll.setWidgetResizable(False)
+            self.image_label.setPixmap(QPixmap.fromImage(self.image))
+            self.image_label.adjustSize()
+
+    def toggle_size(self) -> None:
+        self.fitted = not self.fitted
+        self._show_image()
+
+    def mouseDoubleClickEvent(self, event: object) -> None:
+        self.toggle_size()
+
+    def keyPressEvent(self, event: object) -> None:
+        if event.key() in (Qt.Key.Key_1, Qt.Key.Key_F):  # type: ignore[attr-defined]
+            self.toggle_size()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
