@@ -127,6 +127,11 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # shutdown is ours: stop streams, then quit
+    from desktop_chat.ui import i18n
+
+    # Before any widget exists: the window is built in the user's language (the `language`
+    # setting, else the system locale), with numbers and dates in its ways.
+    i18n.install_translators(app, i18n.language_setting())
 
     from desktop_chat import ipc
 
@@ -275,9 +280,12 @@ def _attach_chats(
         return None
     except StoreError as error:  # a read-only or full data directory: chat on, in memory
         store = ConversationStore(MEMORY)
-        problems.append(
-            f"{error} This session's chats are kept in memory only and will be lost at quit."
+        from desktop_chat.ui.i18n import translate
+
+        kept = translate(
+            "app", "This session's chats are kept in memory only and will be lost at quit."
         )
+        problems.append(f"{error} {kept}")
     if providers is None:
         providers = Providers()  # settings only; the keychain is asked after the first paint
     controller = ChatController(store, providers)

@@ -86,6 +86,7 @@ class Settings:
     tool_timeout_seconds: float = 60.0
     tool_step_limit: int = 10
     attachment_text_limit: int = 200_000  # characters of an attached document's text
+    language: str = ""  # "" follows the system locale; else e.g. "de", "zh_CN", "en"
 
     def profile(self, name: str | None = None) -> Profile:
         wanted = name or self.default_profile
@@ -235,6 +236,7 @@ def _parse(raw: bytes, problems: list[str]) -> Settings:
         tool_timeout_seconds=_positive(data.get("tool_timeout_seconds"), 60.0),
         tool_step_limit=max(1, min(100, read.field("tool_step_limit", int, 10))),
         attachment_text_limit=max(1, read.field("attachment_text_limit", int, 200_000)),
+        language=read.field("language", str, ""),
     )
 
 

@@ -35,7 +35,7 @@ APT_PACKAGES=(
     libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
     xvfb xdotool imagemagick x11-utils xclip
     gnome-keyring dbus dbus-x11 libsecret-tools
-    fonts-dejavu-core
+    fonts-dejavu-core fonts-noto-cjk  # fonts-noto-cjk: the Chinese UI (screenshots, i18n)
     sqlite3
     # validators for the desktop entry and AppStream metainfo (tests/test_desktop_entry.py)
     desktop-file-utils appstream

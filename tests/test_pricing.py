@@ -86,7 +86,7 @@ def test_the_header_shows_the_cost_only_for_a_priced_model(qtbot):
     qtbot.addWidget(view)
     usage = Usage(1_000, 500, first_token_ms=250, duration_ms=1_250)
     assert view.usage_text(answer("gpt-4", usage)) == (
-        "1000 + 500 tokens · 0.25 s to first token · 500 tok/s · $0.0600"
+        "1,000 + 500 tokens · 0.25 s to first token · 500 tok/s · $0.0600"
     )
     assert "$" not in view.usage_text(answer("my-model", usage))
     view.prices = price_table({"my-model": [1, 2]})
@@ -95,7 +95,7 @@ def test_the_header_shows_the_cost_only_for_a_priced_model(qtbot):
     assert "$" not in view.usage_text(answer("gpt-4", usage))
     view.prices = price_table({"my-model": [1, 2]})
     estimated = Usage(1_000, 500, estimated=True)
-    assert view.usage_text(answer("my-model", estimated)) == "≈1000 + ≈500 tokens · ≈$0.0020"
+    assert view.usage_text(answer("my-model", estimated)) == "≈1,000 + ≈500 tokens · ≈$0.0020"
 
 
 @pytest.fixture

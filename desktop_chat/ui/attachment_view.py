@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.domain import Attachment, human_size
+from desktop_chat.ui.i18n import translate
 
 THUMBNAIL_PX = 160
 CHIP_THUMBNAIL_PX = 48
@@ -189,7 +190,7 @@ class ImageViewer(QDialog):
         self.scroll.setWidget(self.image_label)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.scroll)
-        self.setToolTip("Double-click: full size / fit to the window")
+        self.setToolTip(translate("ImageViewer", "Double-click: full size / fit to the window"))
         screen = self.screen().availableGeometry() if self.screen() else None
         width, height = max(1, self.image.width()), max(1, self.image.height())
         if screen is not None:  # the image's shape, as large as the screen allows

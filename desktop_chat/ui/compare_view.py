@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.compare import MAX_CONTENDERS, Column, Comparison, Contender
 from desktop_chat.domain import MessageStatus, Usage
-from desktop_chat.pricing import cost, format_cost
+from desktop_chat.pricing import cost
+from desktop_chat.ui.i18n import decimal, money, number, translate
 
 if TYPE_CHECKING:
     from desktop_chat.compare import CompareRunner
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from desktop_chat.ui.model_picker import ModelPickerPopup
 
 COLUMN_MIN_WIDTH = 240  # px: narrower than this per column, and the columns stack
+MORE_MODELS = MAX_CONTENDERS - 1  # besides the chat's own model
 USAGE_EVERY_SECONDS = 0.25  # live usage: readable, and four labels' relayouts stay cheap
 LIVE_BLOCK_CHARS = 1500  # as in the message view: a long streaming paragraph continues anew
 
@@ -49,16 +51,23 @@ LIVE_BLOCK_CHARS = 1500  # as in the message view: a long streaming paragraph co
 def usage_line(model: str, usage: Usage | None, prices: dict[str, tuple[float, float]]) -> str:
     """e.g. "≈240 tokens · 0.31 s to first token · 48 tok/s · $0.0150"."""
     if usage is None:
-        return "waiting…"
+        return translate("CompareView", "waiting…")
     about = "≈" if usage.estimated else ""
-    bits = [f"{about}{usage.completion_tokens:,} tokens"]
+    bits = [
+        translate("CompareView", "{count} tokens").format(
+            count=about + number(usage.completion_tokens)
+        )
+    ]
     if usage.first_token_ms is not None:
-        bits.append(f"{usage.first_token_ms / 1000:.2f} s to first token")
+        seconds = decimal(usage.first_token_ms / 1000, 2)
+        bits.append(translate("CompareView", "{seconds} s to first token").format(seconds=seconds))
     if (speed := usage.tokens_per_second) is not None:
-        bits.append(f"{about}{speed:.0f} tok/s")
+        bits.append(
+            translate("CompareView", "{speed} tok/s").format(speed=about + number(round(speed)))
+        )
     price = cost(model, usage, prices)
     if price is not None:
-        bits.append(about + format_cost(price))
+        bits.append(about + money(price))
     return " · ".join(bits)
 
 
@@ -77,18 +86,24 @@ class CompareBar(QWidget):
         layout.setSpacing(4)
         self.add_button = QToolButton(self)
         self.add_button.setObjectName("compareButton")
-        self.add_button.setText("Compare +")
-        self.add_button.setAccessibleName("Compare with another model")
+        self.add_button.setText(translate("CompareBar", "Compare +"))
+        self.add_button.setAccessibleName(translate("CompareBar", "Compare with another model"))
         self.add_button.setToolTip(
-            f"Ask up to {MAX_CONTENDERS - 1} more models the same question, side by side"
+            translate(
+                "CompareBar",
+                "Ask up to %n more models the same question, side by side",
+                "",
+                MORE_MODELS,
+            )
         )
         self.add_button.clicked.connect(lambda: self.open_picker())
         layout.addWidget(self.add_button)
         # With several profiles, the arrow beside it picks a model from another server.
         self.profile_button = QToolButton(self)
         self.profile_button.setObjectName("compareProfileButton")
-        self.profile_button.setAccessibleName("Compare with a model of another profile")
-        self.profile_button.setToolTip("Compare with a model of another profile")
+        other = translate("CompareBar", "Compare with a model of another profile")
+        self.profile_button.setAccessibleName(other)
+        self.profile_button.setToolTip(other)
         self.profile_button.setText("▾")
         self.profile_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.profile_button.setMenu(QMenu(self.profile_button))
@@ -116,7 +131,7 @@ class CompareBar(QWidget):
         menu = self.profile_button.menu()
         menu.clear()
         for name in self.other_profiles():
-            action = menu.addAction(f"A model of {name}…")
+            action = menu.addAction(translate("CompareBar", "A model of {name}…").format(name=name))
             action.triggered.connect(lambda _checked=False, n=name: self.open_picker(n))
 
     def open_picker(self, profile: str | None = None) -> ModelPickerPopup | None:
@@ -164,7 +179,9 @@ class CompareBar(QWidget):
         chip = QToolButton(self)
         chip.setObjectName("compareChip")
         chip.setText(f"{contender.label} ×")
-        chip.setAccessibleName(f"Stop comparing with {contender.label}")
+        chip.setAccessibleName(
+            translate("CompareBar", "Stop comparing with {model}").format(model=contender.label)
+        )
         chip.clicked.connect(lambda: self.remove(contender, chip))
         self._chips.addWidget(chip)
         self._update()
@@ -211,16 +228,18 @@ class CompareColumn(QFrame):
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
         self._code_blocks: tuple[str, ...] = ()
-        self.text.setAccessibleName(f"Answer of {column.contender.label}")
+        self.text.setAccessibleName(
+            translate("CompareColumn", "Answer of {model}").format(model=column.contender.label)
+        )
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
-        self.stop_button = QPushButton("Stop", self)
+        self.stop_button = QPushButton(translate("CompareColumn", "Stop"), self)
         self.stop_button.setObjectName("compareStop")
         self.stop_button.clicked.connect(lambda: view.runner.stop(view.conversation_id, index))
-        self.retry_button = QPushButton("Retry", self)
+        self.retry_button = QPushButton(translate("CompareColumn", "Retry"), self)
         self.retry_button.setObjectName("compareRetry")
         self.retry_button.clicked.connect(lambda: view.runner.retry(view.conversation_id, index))
-        self.continue_button = QPushButton("Continue with this", self)
+        self.continue_button = QPushButton(translate("CompareColumn", "Continue with this"), self)
         self.continue_button.setObjectName("compareContinue")
         self.continue_button.clicked.connect(self._continue)
         for button in (self.stop_button, self.retry_button, self.continue_button):
@@ -279,7 +298,7 @@ class CompareColumn(QFrame):
             # layout would otherwise stall the streams still running.
             self.rendered = False
             if column.final.status is MessageStatus.INTERRUPTED:
-                self.usage.setText(self.usage.text() + " · stopped")
+                self.usage.setText(self.usage.text() + translate("CompareView", " · stopped"))
         if column.error is not None:
             from desktop_chat.ui.theme import error_text_colour
 
@@ -326,7 +345,7 @@ class CompareView(QFrame):
     def __init__(self, runner: CompareRunner, conversation_id: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
-        self.setAccessibleName("Comparison of models")
+        self.setAccessibleName(translate("CompareView", "Comparison of models"))
         self.runner = runner
         self.conversation_id = conversation_id
         self.prices: dict[str, tuple[float, float]] = {}
@@ -338,14 +357,16 @@ class CompareView(QFrame):
         self.caption = QLabel(self)
         self.caption.setObjectName("compareCaption")
         header.addWidget(self.caption, 1)
-        self.stop_all = QPushButton("Stop all", self)
+        self.stop_all = QPushButton(translate("CompareView", "Stop all"), self)
         self.stop_all.setObjectName("compareStopAll")
-        self.stop_all.setToolTip("Stop every answer (Esc)")
+        self.stop_all.setToolTip(translate("CompareView", "Stop every answer (Esc)"))
         self.stop_all.clicked.connect(lambda: runner.stop(conversation_id))
         header.addWidget(self.stop_all)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(translate("CompareView", "Close"), self)
         self.close_button.setObjectName("compareClose")
-        self.close_button.setToolTip("Keep the shown answer; the others stay as alternatives")
+        self.close_button.setToolTip(
+            translate("CompareView", "Keep the shown answer; the others stay as alternatives")
+        )
         self.close_button.clicked.connect(self._close)
         header.addWidget(self.close_button)
         outer.addLayout(header)
@@ -401,10 +422,18 @@ class CompareView(QFrame):
     def _update_header(self) -> None:
         running = self.runner.is_running(self.conversation_id)
         done = sum(1 for w in self.columns if not w.column.streaming)
+        total = len(self.columns)
         self.caption.setText(
-            f"Comparing {len(self.columns)} models — {done}/{len(self.columns)} done"
+            translate("CompareView", "Comparing %n models — {done}/{total} done", "", total).format(
+                done=done, total=total
+            )
             if running
-            else f"{len(self.columns)} answers — choose one with “Continue with this”"
+            else translate(
+                "CompareView",
+                "%n answers — choose one with “Continue with this”",
+                "",
+                total,
+            )
         )
         self.stop_all.setVisible(running)
         self.close_button.setVisible(not running)

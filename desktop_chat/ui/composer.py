@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from desktop_chat.ui.i18n import translate
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QMimeData
     from PySide6.QtGui import QKeyEvent, QResizeEvent
@@ -21,9 +23,14 @@ class Composer(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("composer")
         self.setAccessibleName("composer")
-        self.setAccessibleDescription("Type a message. Enter sends, Shift+Enter adds a new line.")
+        self.setAccessibleDescription(
+            translate("Composer", "Type a message. Enter sends, Shift+Enter adds a new line.")
+        )
         self.setPlaceholderText(
-            "Message — Enter to send · Shift+Enter new line · Ctrl+L model · Esc stop"
+            translate(
+                "Composer",
+                "Message — Enter to send · Shift+Enter new line · Ctrl+L model · Esc stop",
+            )
         )
         self.setTabChangesFocus(True)
         self.document().setDocumentMargin(6)

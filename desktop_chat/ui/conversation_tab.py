@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.capabilities import capabilities_of, capability_table, format_tokens
+from desktop_chat.capabilities import capabilities_of, capability_table
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
     IMAGE_DETAILS,
@@ -57,11 +57,19 @@ from desktop_chat.domain import (
 )
 from desktop_chat.model_choice import ModelMemory
 from desktop_chat.model_list import fallback_model
-from desktop_chat.pricing import cost, format_cost, price_table
+from desktop_chat.pricing import cost, price_table
 from desktop_chat.providers import Providers
 from desktop_chat.request_rules import not_applicable_reason
 from desktop_chat.ui import tool_panel
 from desktop_chat.ui.first_paint import after_first_paint
+from desktop_chat.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    compact_tokens,
+    money,
+    number,
+    shown_title,
+    translate,
+)
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_picker import ModelPickerPopup
 from desktop_chat.ui.notice import Notice
@@ -80,7 +88,7 @@ def _optional_spin(minimum: float, maximum: float, step: float, decimals: int) -
     spin.setRange(minimum - step, maximum)
     spin.setSingleStep(step)
     spin.setDecimals(decimals)
-    spin.setSpecialValueText("default")
+    spin.setSpecialValueText(translate("ParametersPanel", "default"))
     spin.setValue(spin.minimum())
     return spin
 
@@ -89,6 +97,35 @@ BUILTIN_PRESETS: dict[str, dict[str, object]] = {
     "Precise": {"temperature": 0.2, "top_p": 1.0},
     "Balanced": {"temperature": 0.7, "top_p": 1.0},
     "Creative": {"temperature": 1.2, "top_p": 0.95, "presence_penalty": 0.3},
+}
+
+
+def _not_applicable(model: str, parameter: str) -> str | None:
+    """request_rules' verdict on `parameter` for `model`, said in the UI language."""
+    if not_applicable_reason(model, parameter) is None:
+        return None
+    if parameter == "reasoning_effort":
+        text = translate("ParametersPanel", "{model} is not a reasoning model.")
+    elif parameter == "stop":
+        text = translate("ParametersPanel", "{model} does not accept stop sequences.")
+    elif parameter == "system_prompt":
+        text = translate(
+            "ParametersPanel",
+            "{model} takes no system message: it is sent at the start of the first message.",
+        )
+    else:
+        text = translate(
+            "ParametersPanel",
+            "{model} is a reasoning model: it only accepts the default {parameter}.",
+        )
+    return text.format(model=model, parameter=parameter)
+
+
+# The built-in presets' names as shown (the keys above stay the stored names).
+PRESET_LABELS = {
+    "Precise": QT_TRANSLATE_NOOP("ParametersPanel", "Precise"),
+    "Balanced": QT_TRANSLATE_NOOP("ParametersPanel", "Balanced"),
+    "Creative": QT_TRANSLATE_NOOP("ParametersPanel", "Creative"),
 }
 
 
@@ -106,24 +143,31 @@ class ParametersPanel(QFrame):
         top = QHBoxLayout()
         self.mode = QComboBox(self)
         self.mode.setObjectName("modeSelector")
-        self.mode.setAccessibleName("Mode")
-        self.mode.addItem("Chat (messages with roles)", Mode.CHAT.value)
-        self.mode.addItem("Completion (plain prompt, instruct models)", Mode.COMPLETION.value)
+        self.mode.setAccessibleName(translate("ParametersPanel", "Mode"))
+        self.mode.addItem(
+            translate("ParametersPanel", "Chat (messages with roles)"), Mode.CHAT.value
+        )
+        self.mode.addItem(
+            translate("ParametersPanel", "Completion (plain prompt, instruct models)"),
+            Mode.COMPLETION.value,
+        )
         self.mode.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.mode.currentIndexChanged.connect(lambda _i: self._show_mode())
         top.addWidget(self.mode)
         self.presets = QComboBox(self)
         self.presets.setObjectName("parameterPresets")
-        self.presets.setAccessibleName("Parameter presets")
+        self.presets.setAccessibleName(translate("ParametersPanel", "Parameter presets"))
         self.presets.activated.connect(self._apply_preset)
         top.addWidget(self.presets)
-        save_preset = QPushButton("Save preset…", self)
+        save_preset = QPushButton(translate("ParametersPanel", "Save preset…"), self)
         save_preset.setObjectName("savePreset")
         save_preset.clicked.connect(self._save_preset)
         top.addWidget(save_preset)
-        reset = QPushButton("Reset", self)
+        reset = QPushButton(translate("ParametersPanel", "Reset"), self)
         reset.setObjectName("resetParameters")
-        reset.setToolTip("Back to the server's defaults (nothing sent)")
+        reset.setToolTip(
+            translate("ParametersPanel", "Back to the server's defaults (nothing sent)")
+        )
         reset.clicked.connect(self.reset)
         top.addWidget(reset)
         top.addStretch(1)
@@ -131,21 +175,23 @@ class ParametersPanel(QFrame):
         library_row = QHBoxLayout()
         self.prompt_library = QComboBox(self)
         self.prompt_library.setObjectName("promptLibrary")
-        self.prompt_library.setAccessibleName("Saved system messages")
+        self.prompt_library.setAccessibleName(translate("ParametersPanel", "Saved system messages"))
         self.prompt_library.activated.connect(self._use_saved_prompt)
-        save_prompt = QPushButton("Save to library…", self)
+        save_prompt = QPushButton(translate("ParametersPanel", "Save to library…"), self)
         save_prompt.setObjectName("savePrompt")
         save_prompt.clicked.connect(self._save_prompt)
         library_row.addWidget(self.prompt_library, 1)
         library_row.addWidget(save_prompt)
-        form.addRow("Library", library_row)
+        form.addRow(translate("ParametersPanel", "Library"), library_row)
         self.system_prompt = QPlainTextEdit(self)
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System message")
-        self.system_prompt.setPlaceholderText("Optional system message, sent first with every turn")
+        self.system_prompt.setAccessibleName(translate("ParametersPanel", "System message"))
+        self.system_prompt.setPlaceholderText(
+            translate("ParametersPanel", "Optional system message, sent first with every turn")
+        )
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        form.addRow("System message", self.system_prompt)
+        form.addRow(translate("ParametersPanel", "System message"), self.system_prompt)
         row = QHBoxLayout()
         self.temperature = _optional_spin(0.0, 2.0, 0.1, 2)
         self.top_p = _optional_spin(0.0, 1.0, 0.05, 2)
@@ -153,13 +199,13 @@ class ParametersPanel(QFrame):
         self.frequency_penalty = _optional_spin(-2.0, 2.0, 0.1, 2)
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(0, 1_000_000)
-        self.max_tokens.setSpecialValueText("default")
+        self.max_tokens.setSpecialValueText(translate("ParametersPanel", "default"))
         for label, widget, name in (
-            ("Temperature", self.temperature, "temperature"),
-            ("Top p", self.top_p, "topP"),
-            ("Max tokens", self.max_tokens, "maxTokens"),
-            ("Presence", self.presence_penalty, "presencePenalty"),
-            ("Frequency", self.frequency_penalty, "frequencyPenalty"),
+            (translate("ParametersPanel", "Temperature"), self.temperature, "temperature"),
+            (translate("ParametersPanel", "Top p"), self.top_p, "topP"),
+            (translate("ParametersPanel", "Max tokens"), self.max_tokens, "maxTokens"),
+            (translate("ParametersPanel", "Presence"), self.presence_penalty, "presencePenalty"),
+            (translate("ParametersPanel", "Frequency"), self.frequency_penalty, "frequencyPenalty"),
         ):
             widget.setObjectName(name)
             widget.setAccessibleName(label)
@@ -173,52 +219,64 @@ class ParametersPanel(QFrame):
         extra = QHBoxLayout()
         self.seed = QSpinBox(self)
         self.seed.setObjectName("seed")
-        self.seed.setAccessibleName("Seed")
+        self.seed.setAccessibleName(translate("ParametersPanel", "Seed"))
         self.seed.setRange(-1, 2_147_483_647)
-        self.seed.setSpecialValueText("default")
+        self.seed.setSpecialValueText(translate("ParametersPanel", "default"))
         self.seed.setValue(-1)
         self.seed.valueChanged.connect(self.changed)
-        seed_label = QLabel("Seed", self)
+        seed_label = QLabel(translate("ParametersPanel", "Seed"), self)
         seed_label.setBuddy(self.seed)
-        self.json_mode = QCheckBox("JSON output", self)
+        self.json_mode = QCheckBox(translate("ParametersPanel", "JSON output"), self)
         self.json_mode.setObjectName("jsonMode")
-        self.json_mode.setToolTip('response_format {"type": "json_object"} (chat mode)')
+        self.json_mode.setToolTip(
+            translate("ParametersPanel", 'response_format {"type": "json_object"} (chat mode)')
+        )
         self.json_mode.toggled.connect(lambda _on: self.changed.emit())
         self.reasoning_effort = QComboBox(self)
         self.reasoning_effort.setObjectName("reasoningEffort")
-        self.reasoning_effort.setAccessibleName("Reasoning effort")
+        self.reasoning_effort.setAccessibleName(translate("ParametersPanel", "Reasoning effort"))
         self.reasoning_effort.addItem("default", None)
         for effort in REASONING_EFFORTS:
             self.reasoning_effort.addItem(effort, effort)
         self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        effort_label = QLabel("Reasoning", self)
+        effort_label = QLabel(translate("ParametersPanel", "Reasoning"), self)
         effort_label.setBuddy(self.reasoning_effort)
         self.image_detail = QComboBox(self)
         self.image_detail.setObjectName("imageDetail")
-        self.image_detail.setAccessibleName("Image detail")
-        self.image_detail.setToolTip("How closely a vision model looks at attached images")
+        self.image_detail.setAccessibleName(translate("ParametersPanel", "Image detail"))
+        self.image_detail.setToolTip(
+            translate("ParametersPanel", "How closely a vision model looks at attached images")
+        )
         for detail in IMAGE_DETAILS:
             self.image_detail.addItem(detail, detail)
         self.image_detail.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        detail_label = QLabel("Image detail", self)
+        detail_label = QLabel(translate("ParametersPanel", "Image detail"), self)
         detail_label.setBuddy(self.image_detail)
-        self.omit_images = QCheckBox("Leave earlier images out", self)
+        self.omit_images = QCheckBox(translate("ParametersPanel", "Leave earlier images out"), self)
         self.omit_images.setObjectName("omitEarlierImages")
         self.omit_images.setToolTip(
-            "Send earlier prompts without their images (for a model that takes no images)"
+            translate(
+                "ParametersPanel",
+                "Send earlier prompts without their images (for a model that takes no images)",
+            )
         )
         self.omit_images.toggled.connect(lambda _on: self.changed.emit())
         self.context_messages = QSpinBox(self)
         self.context_messages.setObjectName("contextMessages")
-        self.context_messages.setAccessibleName("Context: messages sent")
+        self.context_messages.setAccessibleName(
+            translate("ParametersPanel", "Context: messages sent")
+        )
         self.context_messages.setRange(0, 100_000)
-        self.context_messages.setSpecialValueText("all messages")
-        self.context_messages.setPrefix("last ")
+        self.context_messages.setSpecialValueText(translate("ParametersPanel", "all messages"))
+        self.context_messages.setPrefix(translate("ParametersPanel", "last "))
         self.context_messages.setToolTip(
-            "How much of the history each request sends; the system message always goes"
+            translate(
+                "ParametersPanel",
+                "How much of the history each request sends; the system message always goes",
+            )
         )
         self.context_messages.valueChanged.connect(self.changed)
-        context_label = QLabel("Context", self)
+        context_label = QLabel(translate("ParametersPanel", "Context"), self)
         context_label.setBuddy(self.context_messages)
         extra.addWidget(seed_label)
         extra.addWidget(self.seed)
@@ -231,18 +289,22 @@ class ParametersPanel(QFrame):
         extra.addWidget(self.image_detail)
         extra.addWidget(self.omit_images)
         one = QLabel("n = 1", self)
-        one.setToolTip("One answer per request: regenerate for another")
+        one.setToolTip(
+            translate("ParametersPanel", "One answer per request: regenerate for another")
+        )
         one.setEnabled(False)
         extra.addWidget(one)
         extra.addStretch(1)
         form.addRow(extra)
         self.stop = QPlainTextEdit(self)
         self.stop.setObjectName("stopSequences")
-        self.stop.setAccessibleName("Stop sequences")
-        self.stop.setPlaceholderText("Stop sequences, one per line (up to 4)")
+        self.stop.setAccessibleName(translate("ParametersPanel", "Stop sequences"))
+        self.stop.setPlaceholderText(
+            translate("ParametersPanel", "Stop sequences, one per line (up to 4)")
+        )
         self.stop.setTabChangesFocus(True)
         self.stop.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 12)
-        form.addRow("Stop", self.stop)
+        form.addRow(translate("ParametersPanel", "Stop"), self.stop)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
@@ -259,16 +321,17 @@ class ParametersPanel(QFrame):
     def _fill_library(self) -> None:
         settings = self._providers.settings if self._providers is not None else None
         self.presets.clear()
-        self.presets.addItem("Presets…")
-        self.presets.addItems(
-            list(BUILTIN_PRESETS) + list(settings.parameter_presets if settings else {})
-        )
+        self.presets.addItem(translate("ParametersPanel", "Presets…"))
+        for name in BUILTIN_PRESETS:
+            self.presets.addItem(translate("ParametersPanel", PRESET_LABELS[name]), name)
+        for name in settings.parameter_presets if settings else {}:
+            self.presets.addItem(name, name)
         self.prompt_library.clear()
-        self.prompt_library.addItem("Saved system messages…")
+        self.prompt_library.addItem(translate("ParametersPanel", "Saved system messages…"))
         self.prompt_library.addItems(list(settings.system_prompts if settings else {}))
 
     def _apply_preset(self, index: int) -> None:
-        name = self.presets.itemText(index)
+        name = self.presets.itemData(index) or self.presets.itemText(index)
         settings = self._providers.settings if self._providers is not None else None
         values = BUILTIN_PRESETS.get(name) or (
             settings.parameter_presets.get(name) if settings else None
@@ -281,7 +344,11 @@ class ParametersPanel(QFrame):
     def _save_preset(self) -> None:
         if self._providers is None:
             return
-        name, ok = QInputDialog.getText(self, "Save preset", "Name for these parameters")
+        name, ok = QInputDialog.getText(
+            self,
+            translate("ParametersPanel", "Save preset"),
+            translate("ParametersPanel", "Name for these parameters"),
+        )
         if ok and name.strip():
             settings = self._providers.settings
             presets = {**settings.parameter_presets, name.strip(): self.parameters().to_dict()}
@@ -299,7 +366,12 @@ class ParametersPanel(QFrame):
         text = self.system_prompt.toPlainText().strip()
         if self._providers is None or not text:
             return
-        name, ok = QInputDialog.getText(self, "Save system message", "Name", text=text[:40])
+        name, ok = QInputDialog.getText(
+            self,
+            translate("ParametersPanel", "Save system message"),
+            translate("ParametersPanel", "Name"),
+            text=text[:40],
+        )
         if ok and name.strip():
             settings = self._providers.settings
             prompts = {**settings.system_prompts, name.strip(): text}
@@ -352,7 +424,9 @@ class ParametersPanel(QFrame):
         chat = self.current_mode() is Mode.CHAT
         self.system_prompt.setEnabled(chat)
         self.json_mode.setEnabled(chat)
-        self.system_prompt.setToolTip("" if chat else "Not sent in Completion mode")
+        self.system_prompt.setToolTip(
+            "" if chat else translate("ParametersPanel", "Not sent in Completion mode")
+        )
 
     def current_mode(self) -> Mode:
         return Mode(self.mode.currentData())
@@ -402,28 +476,37 @@ class ParametersPanel(QFrame):
             (self.stop, "stop"),
             (self.reasoning_effort, "reasoning_effort"),
         ):
-            reason = not_applicable_reason(model, parameter)
+            reason = _not_applicable(model, parameter)
             widget.setEnabled(reason is None)
             widget.setToolTip(reason or "")
         # Still sent, but folded into the first message: say so where it is typed.
-        self.system_prompt.setToolTip(not_applicable_reason(model, "system_prompt") or "")
+        self.system_prompt.setToolTip(_not_applicable(model, "system_prompt") or "")
 
 
 class EditDialog(QDialog):
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editMessageDialog")
-        self.setWindowTitle(f"Edit {message.role.value} message")
+        titles = {
+            Role.USER: translate("EditDialog", "Edit user message"),
+            Role.ASSISTANT: translate("EditDialog", "Edit assistant message"),
+            Role.SYSTEM: translate("EditDialog", "Edit system message"),
+        }
+        self.setWindowTitle(titles.get(message.role, translate("EditDialog", "Edit message")))
         layout = QVBoxLayout(self)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("editMessageText")
-        self.editor.setAccessibleName("Message text")
+        self.editor.setAccessibleName(translate("EditDialog", "Message text"))
         self.editor.setPlainText(message.content)
         layout.addWidget(self.editor)
         hint = (
-            "Saving sends the edited prompt again; the previous version stays as an alternative."
+            translate(
+                "EditDialog",
+                "Saving sends the edited prompt again; the previous version stays as an "
+                "alternative.",
+            )
             if message.role is Role.USER
-            else "The previous version stays as an alternative (‹ ›)."
+            else translate("EditDialog", "The previous version stays as an alternative (‹ ›).")
         )
         note = QLabel(hint, self)
         note.setWordWrap(True)
@@ -432,7 +515,9 @@ class EditDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         if message.role is Role.USER:
-            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save && send")
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText(
+                translate("EditDialog", "Save && send")
+            )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -448,17 +533,17 @@ class AddMessageDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("addMessageDialog")
-        self.setWindowTitle("Add a message")
+        self.setWindowTitle(translate("AddMessageDialog", "Add a message"))
         layout = QVBoxLayout(self)
         self.role_picker = QComboBox(self)
         self.role_picker.setObjectName("addMessageRole")
-        self.role_picker.setAccessibleName("Role")
+        self.role_picker.setAccessibleName(translate("AddMessageDialog", "Role"))
         for role in (Role.USER, Role.ASSISTANT, Role.SYSTEM):
             self.role_picker.addItem(role.value.capitalize(), role.value)
         layout.addWidget(self.role_picker)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("addMessageText")
-        self.editor.setAccessibleName("Message text")
+        self.editor.setAccessibleName(translate("AddMessageDialog", "Message text"))
         layout.addWidget(self.editor)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -496,7 +581,11 @@ class ConversationTab(TabChrome):
         self._rendered_signature: tuple[object, ...] | None = None
         self._deferred = False
         self.lay_out_after_paint = False
-        self.setAccessibleName(f"Conversation: {conversation.title}")
+        self.setAccessibleName(
+            translate("ConversationTab", "Conversation: {title}").format(
+                title=shown_title(conversation.title)
+            )
+        )
         layout = self.column
         self.add_message_button.clicked.connect(self._add_message)
 
@@ -511,8 +600,10 @@ class ConversationTab(TabChrome):
 
         self.find_bar = QLineEdit(self)
         self.find_bar.setObjectName("findInConversation")
-        self.find_bar.setAccessibleName("Find in this conversation")
-        self.find_bar.setPlaceholderText("Find in this chat — Enter: next, Shift+Enter: previous")
+        self.find_bar.setAccessibleName(translate("ConversationTab", "Find in this conversation"))
+        self.find_bar.setPlaceholderText(
+            translate("ConversationTab", "Find in this chat — Enter: next, Shift+Enter: previous")
+        )
         self.find_bar.setClearButtonEnabled(True)
         self.find_bar.hide()
         self.find_bar.textChanged.connect(lambda _text: self._find(restart=True))
@@ -645,7 +736,9 @@ class ConversationTab(TabChrome):
     def choose_files(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        paths, _filter = QFileDialog.getOpenFileNames(self, "Attach files")
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, translate("ConversationTab", "Attach files")
+        )
         if paths:
             self.attach(paths)
 
@@ -867,11 +960,13 @@ class ConversationTab(TabChrome):
         if conversation_id != self.conversation.id:
             return
         self._after_stream()
-        actions = [("Retry", self.retry)] if error.retryable else []
+        actions = [(translate("ConversationTab", "Retry"), self.retry)] if error.retryable else []
         if error.kind is ErrorKind.CONTEXT_TOO_LONG:
-            actions.insert(0, ("Send less history…", self._offer_context_setting))
+            less = translate("ConversationTab", "Send less history…")
+            actions.insert(0, (less, self._offer_context_setting))
         if error.kind is ErrorKind.IMAGES_NOT_SUPPORTED:
-            actions.insert(0, ("Leave earlier images out", self._leave_images_out))
+            leave = translate("ConversationTab", "Leave earlier images out")
+            actions.insert(0, (leave, self._leave_images_out))
         # The prompt stays in the conversation (it was committed before the request).
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
@@ -892,7 +987,11 @@ class ConversationTab(TabChrome):
         previous_title = self.conversation.title
         self.conversation = self.controller.store.get_conversation(self.conversation.id)
         if self.conversation.title != previous_title:
-            self.setAccessibleName(f"Conversation: {self.conversation.title}")
+            self.setAccessibleName(
+                translate("ConversationTab", "Conversation: {title}").format(
+                    title=shown_title(self.conversation.title)
+                )
+            )
             self.title_changed.emit(self.conversation.title)
         if render:
             self._render()
@@ -941,17 +1040,19 @@ class ConversationTab(TabChrome):
         known = capabilities_of(self.conversation.model, self.capabilities)
         window = known.context_window if known else None
         if window:
-            text = f"≈{format_tokens(tokens)} / {format_tokens(window)}"
-            tip = (
-                f"The next request sends about {tokens:,} tokens of the {window:,} that "
-                f"{self.conversation.model} takes (an estimate, about four characters a token)."
-            )
+            text = f"≈{compact_tokens(tokens)} / {compact_tokens(window)}"
+            tip = translate(
+                "ConversationTab",
+                "The next request sends about {tokens} tokens of the {window} that {model} "
+                "takes (an estimate, about four characters a token).",
+            ).format(tokens=number(tokens), window=number(window), model=self.conversation.model)
         elif tokens:
-            text = f"≈{format_tokens(tokens)}"
-            tip = (
-                f"The next request sends about {tokens:,} tokens; the model's context window "
-                'is not known (add it in settings.json under "capabilities").'
-            )
+            text = f"≈{compact_tokens(tokens)}"
+            tip = translate(
+                "ConversationTab",
+                "The next request sends about {tokens} tokens; the model's context window "
+                'is not known (add it in settings.json under "capabilities").',
+            ).format(tokens=number(tokens))
         else:
             text = tip = ""
         self.context_usage.setText(text)
@@ -971,9 +1072,11 @@ class ConversationTab(TabChrome):
         estimated = any(m.usage.estimated for m in answers if m.usage)
         costs = [cost(m.model, m.usage, self.message_view.prices) for m in answers]
         about = "≈" if estimated else ""
-        text = f"Σ {about}{tokens:,} tokens"
+        text = "Σ " + translate("ConversationTab", "{count} tokens").format(
+            count=about + number(tokens)
+        )
         if all(c is not None for c in costs):
-            text += f" · {about}{format_cost(sum(c for c in costs if c is not None))}"
+            text += f" · {about}{money(sum(c for c in costs if c is not None))}"
         self.totals.setText(text)
 
     def _live_ids(self) -> set[str]:
@@ -1018,9 +1121,17 @@ class ConversationTab(TabChrome):
 
         names = ", ".join(c.label for c in contenders)
         self.notice.show_message(
-            f"This turn compared {names}.",
+            translate("ConversationTab", "This turn compared {models}.").format(models=names),
             "info",
-            [("Compare again", again), (f"Only {answer.model or 'this model'}", one)],
+            [
+                (translate("ConversationTab", "Compare again"), again),
+                (
+                    translate("ConversationTab", "Only {model}").format(model=answer.model)
+                    if answer.model
+                    else translate("ConversationTab", "Only this model"),
+                    one,
+                ),
+            ],
         )
 
     def _update_buttons(self) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.i18n import short_datetime, shown_title, translate
 from desktop_chat.ui.plain_text import plain_tooltip
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class HistoryModel(QAbstractListModel):
                 _Row(
                     s.id,
                     s.title,
-                    f"{s.model} · {s.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                    f"{s.model} · {short_datetime(s.updated_at)}",
                     s.pinned,
                 )
                 for s in summaries
@@ -127,10 +128,11 @@ class HistoryModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if row.message_id is not None or self._query:
-                return f"{row.title}\n{row.detail}"  # a search hit: title, then the snippet
-            return ("📌 " if row.pinned else "") + row.title
+                # a search hit: title, then the snippet
+                return f"{shown_title(row.title)}\n{row.detail}"
+            return ("📌 " if row.pinned else "") + shown_title(row.title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{row.title}\n{row.detail}")
+            return plain_tooltip(f"{shown_title(row.title)}\n{row.detail}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row.detail
         if role == ConversationIdRole:
@@ -167,13 +169,15 @@ class HistorySidebar(QWidget):
         self.search_field = QLineEdit(self)
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("searchField")
-        self.search_field.setPlaceholderText("Search all chats (Ctrl+Shift+F)")
+        self.search_field.setPlaceholderText(
+            translate("HistorySidebar", "Search all chats (Ctrl+Shift+F)")
+        )
         from desktop_chat.ui.icons import themed_action_icon
 
         magnifier = self.search_field.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         themed_action_icon(magnifier, "search")
         layout.addWidget(self.search_field)
-        self.caption = QLabel("&History", self)
+        self.caption = QLabel(translate("HistorySidebar", "&History"), self)
         layout.addWidget(self.caption)
         self.list_view = QListView(self)
         self.list_view.setObjectName("historyList")
@@ -204,10 +208,16 @@ class HistorySidebar(QWidget):
         self.search_field.textChanged.connect(lambda _text: self._refresh_timer.start())
         self.search_field.returnPressed.connect(self._open_first_result)
 
-        self.rename_action = self._action("Rename…", "F2", self._rename_current)
-        self.pin_action = self._action("Pin / unpin", "Ctrl+P", self._toggle_pin_current)
+        self.rename_action = self._action(
+            translate("HistorySidebar", "Rename…"), "F2", self._rename_current
+        )
+        self.pin_action = self._action(
+            translate("HistorySidebar", "Pin / unpin"), "Ctrl+P", self._toggle_pin_current
+        )
         self.delete_action = self._action(
-            "Move to trash", QKeySequence(QKeySequence.StandardKey.Delete), self._trash_current
+            translate("HistorySidebar", "Move to trash"),
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self._trash_current,
         )
         if self.search_field.text():  # typed before the store was attached
             self._refresh_timer.start()
@@ -228,7 +238,11 @@ class HistorySidebar(QWidget):
     def refresh(self) -> None:
         current = self.current_conversation_id()
         self.model.reload(self.search_field.text())
-        self.caption.setText("Search &results" if self.model.searching else "&History")
+        self.caption.setText(
+            translate("HistorySidebar", "Search &results")
+            if self.model.searching
+            else translate("HistorySidebar", "&History")
+        )
         if current is not None and (row := self.model.row_of(current)) >= 0:
             self.list_view.setCurrentIndex(self.model.index(row))
 
@@ -260,9 +274,13 @@ class HistorySidebar(QWidget):
 
         self.list_view.setCurrentIndex(index)
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self._on_activated(index))
+        menu.addAction(translate("HistorySidebar", "Open"), lambda: self._on_activated(index))
         menu.addAction(self.rename_action)
-        self.pin_action.setText("Unpin" if index.data(PinnedRole) else "Pin to top")
+        self.pin_action.setText(
+            translate("HistorySidebar", "Unpin")
+            if index.data(PinnedRole)
+            else translate("HistorySidebar", "Pin to top")
+        )
         menu.addAction(self.pin_action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
@@ -276,7 +294,11 @@ class HistorySidebar(QWidget):
 
         conversation = self.store.get_conversation(conversation_id)
         title, ok = QInputDialog.getText(
-            self, "Rename chat", "Title", QLineEdit.EchoMode.Normal, conversation.title
+            self,
+            translate("HistorySidebar", "Rename chat"),
+            translate("HistorySidebar", "Title"),
+            QLineEdit.EchoMode.Normal,
+            conversation.title,
         )
         if ok and title.strip():
             self.store.update_conversation(conversation_id, title=title.strip())

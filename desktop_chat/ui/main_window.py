@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME, __version__, window_state
 from desktop_chat.ui.history_sidebar import HistorySidebar
+from desktop_chat.ui.i18n import shown_title, translate
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.plain_text import plain_tooltip
 from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         # Until attach: the look of a new chat, and anything typed there is kept.
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
         self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
-        self.tabs.addTab(self._placeholder, "New chat")
+        self.tabs.addTab(self._placeholder, translate("MainWindow", "New chat"))
         # The frame's pages: the placeholder, and plain pages for the session's other tabs.
         self._frame_pages: list[QWidget] = [self._placeholder]
         self._frame_look = WindowState()
@@ -216,7 +217,12 @@ class MainWindow(QMainWindow):
         )
         controller.storage_error.connect(
             lambda text: self.message_bar.show_message(
-                f"{text} Your text is kept in memory and will be saved again shortly.", "warning"
+                text
+                + " "
+                + translate(
+                    "MainWindow", "Your text is kept in memory and will be saved again shortly."
+                ),
+                "warning",
             )
         )
 
@@ -244,8 +250,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self._menu_actions: list[QAction] = []
-        file_menu = self.menuBar().addMenu("&File")
-        self.new_tab_action = self._new_action("&New chat")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
+        self.new_tab_action = self._new_action(translate("MainWindow", "&New chat"))
         self.new_tab_action.setShortcuts(
             _keys(QKeySequence.StandardKey.AddTab, "Ctrl+T")
             + _keys(QKeySequence.StandardKey.New, "Ctrl+N")
@@ -255,73 +261,73 @@ class MainWindow(QMainWindow):
         if isinstance(corner, QToolButton):
             corner.clicked.connect(self.new_tab_action.trigger)
         file_menu.addAction(self.new_tab_action)
-        self.close_tab_action = self._new_action("&Close chat")
+        self.close_tab_action = self._new_action(translate("MainWindow", "&Close chat"))
         self.close_tab_action.setShortcuts(_keys(QKeySequence.StandardKey.Close, "Ctrl+W"))
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
-        export_current = self._new_action("&Export chat…")
+        export_current = self._new_action(translate("MainWindow", "&Export chat…"))
         export_current.triggered.connect(lambda: self._export(only_current=True))
-        export_all = self._new_action("Export &all chats…")
+        export_all = self._new_action(translate("MainWindow", "Export &all chats…"))
         export_all.triggered.connect(lambda: self._export(only_current=False))
-        import_action = self._new_action("&Import chats…")
+        import_action = self._new_action(translate("MainWindow", "&Import chats…"))
         import_action.triggered.connect(self._import)
         self._import_action = import_action
         self._import_task: asyncio.Future[None] | None = None
-        empty_trash = self._new_action("Empty &trash…")
+        empty_trash = self._new_action(translate("MainWindow", "Empty &trash…"))
         empty_trash.triggered.connect(self._empty_trash)
         for action in (export_current, export_all, import_action, empty_trash):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        settings_action = self._new_action("&Settings…")
+        settings_action = self._new_action(translate("MainWindow", "&Settings…"))
         settings_action.setObjectName("settingsAction")
         settings_action.setShortcuts(_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
-        prices_action = self._new_action("&Prices…")
+        prices_action = self._new_action(translate("MainWindow", "&Prices…"))
         prices_action.setObjectName("pricesAction")
         prices_action.triggered.connect(self.open_prices)
         file_menu.addAction(prices_action)
-        tools_action = self._new_action("Too&l servers (MCP)…")
+        tools_action = self._new_action(translate("MainWindow", "Too&l servers (MCP)…"))
         tools_action.setObjectName("toolServersAction")
         tools_action.triggered.connect(self.open_tool_servers)
         file_menu.addAction(tools_action)
         file_menu.addSeparator()
-        quit_action = self._new_action("&Quit")
+        quit_action = self._new_action(translate("MainWindow", "&Quit"))
         quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.triggered.connect(self.request_quit)
         file_menu.addAction(quit_action)
 
-        view_menu = self.menuBar().addMenu("&View")
-        next_action = self._new_action("&Next chat")
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
+        next_action = self._new_action(translate("MainWindow", "&Next chat"))
         next_action.setShortcuts(
             _keys(QKeySequence.StandardKey.NextChild, "Ctrl+Tab", "Ctrl+PgDown")
         )
         next_action.triggered.connect(lambda: self._cycle_tab(1))
-        previous_action = self._new_action("&Previous chat")
+        previous_action = self._new_action(translate("MainWindow", "&Previous chat"))
         previous_action.setShortcuts(
             _keys(QKeySequence.StandardKey.PreviousChild, "Ctrl+Shift+Tab", "Ctrl+PgUp")
         )
         previous_action.triggered.connect(lambda: self._cycle_tab(-1))
         view_menu.addSeparator()
-        zoom_in = self._new_action("Zoom &in")
+        zoom_in = self._new_action(translate("MainWindow", "Zoom &in"))
         zoom_in.setShortcuts(_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"))
         zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom + 1))
-        zoom_out = self._new_action("Zoom &out")
+        zoom_out = self._new_action(translate("MainWindow", "Zoom &out"))
         zoom_out.setShortcuts(_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
         zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom - 1))
-        zoom_reset = self._new_action("&Actual size")
+        zoom_reset = self._new_action(translate("MainWindow", "&Actual size"))
         zoom_reset.setShortcuts([QKeySequence("Ctrl+0")])
         zoom_reset.triggered.connect(lambda: self.set_zoom(0))
         for action in (zoom_in, zoom_out, zoom_reset):
             view_menu.addAction(action)
-        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
         self._theme_actions: dict[str, QAction] = {}
         for name, label in (
-            ("system", "Follow the &system"),
-            ("light", "&Light"),
-            ("dark", "&Dark"),
+            ("system", translate("MainWindow", "Follow the &system")),
+            ("light", translate("MainWindow", "&Light")),
+            ("dark", translate("MainWindow", "&Dark")),
         ):
             action = self._new_action(label)
             action.setCheckable(True)
@@ -329,21 +335,21 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
             self._theme_actions[name] = action
         view_menu.addSeparator()
-        search_action = self._new_action("&Search chats")
+        search_action = self._new_action(translate("MainWindow", "&Search chats"))
         search_action.setShortcuts([QKeySequence("Ctrl+Shift+F")])
         search_action.triggered.connect(self._focus_search)
-        model_action = self._new_action("Choose the &model…")
+        model_action = self._new_action(translate("MainWindow", "Choose the &model…"))
         model_action.setObjectName("chooseModelAction")
         model_action.setShortcuts([QKeySequence("Ctrl+L")])
         model_action.triggered.connect(self._open_model_picker)
         for action in (next_action, previous_action, search_action, model_action):
             view_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        welcome = self._new_action("&Welcome…")
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
+        welcome = self._new_action(translate("MainWindow", "&Welcome…"))
         welcome.setObjectName("welcomeAction")
         welcome.triggered.connect(self.open_onboarding)
         help_menu.addAction(welcome)
-        about = self._new_action("&About Desktop Chat")
+        about = self._new_action(translate("MainWindow", "&About Desktop Chat"))
         about.triggered.connect(self._about)
         help_menu.addAction(about)
         self._need_providers = {settings_action, prices_action, tools_action, welcome}
@@ -358,9 +364,12 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(
             self,
-            "About Desktop Chat",
-            f"Desktop Chat {__version__}\nA native client for OpenAI-compatible chat models."
-            "\nYour chats stay on this computer; API keys stay in the system keychain.",
+            translate("MainWindow", "About Desktop Chat"),
+            translate(
+                "MainWindow",
+                "Desktop Chat {version}\nA native client for OpenAI-compatible chat models."
+                "\nYour chats stay on this computer; API keys stay in the system keychain.",
+            ).format(version=__version__),
         )
 
     def request_quit(self) -> None:
@@ -433,11 +442,21 @@ class MainWindow(QMainWindow):
     def show_missing_key(self) -> None:
         lookup = self.providers.key_lookup() if self.providers is not None else None
         problem = f" {lookup.problem}" if lookup is not None and lookup.problem else ""
-        actions = [("Open settings", self.open_settings)] if self.providers is not None else []
+        actions = (
+            [(translate("MainWindow", "Open settings"), self.open_settings)]
+            if self.providers is not None
+            else []
+        )
         self.message_bar.show_message(
-            "No API key is set, so the OpenAI endpoint cannot answer yet." + problem + " Add a key "
-            "in Settings (Ctrl+,), set OPENAI_API_KEY, or choose a local OpenAI-compatible server "
-            "(e.g. Ollama at http://localhost:11434/v1) that needs no key.",
+            translate("MainWindow", "No API key is set, so the OpenAI endpoint cannot answer yet.")
+            + problem
+            + " "
+            + translate(
+                "MainWindow",
+                "Add a key in Settings (Ctrl+,), set OPENAI_API_KEY, or choose a local "
+                "OpenAI-compatible server (e.g. Ollama at http://localhost:11434/v1) that needs "
+                "no key.",
+            ),
             "warning",
             actions,
         )
@@ -450,8 +469,11 @@ class MainWindow(QMainWindow):
         if moved_history is not None:
             self._moved_history = moved_history
             problems = [
-                f"The history database was damaged and could not be opened. It was moved "
-                f"aside to {moved_history}, and a new, empty history was started.",
+                translate(
+                    "MainWindow",
+                    "The history database was damaged and could not be opened. It was moved "
+                    "aside to {path}, and a new, empty history was started.",
+                ).format(path=moved_history),
                 *problems,
             ]
         if not problems:
@@ -459,7 +481,8 @@ class MainWindow(QMainWindow):
         for problem in problems:
             log.warning("%s", problem)
         self._problems.extend(problems)
-        actions = [("Recover chats", self.recover_history)] if self._moved_history else []
+        recover = translate("MainWindow", "Recover chats")
+        actions = [(recover, self.recover_history)] if self._moved_history else []
         self.problem_bar.show_message("\n".join(self._problems), "warning", actions)
 
     def recover_history(self) -> None:
@@ -472,24 +495,44 @@ class MainWindow(QMainWindow):
         try:
             chats, messages = self.store.recover_from(damaged)
         except StoreError as error:
-            self.problem_bar.show_message(f"Nothing was recovered: {error}", "error")
+            self.problem_bar.show_message(
+                translate("MainWindow", "Nothing was recovered: {error}").format(error=error),
+                "error",
+            )
             return
         self._moved_history, self._problems = None, []
         self.refresh_history()
         self.problem_bar.show_message(
-            f"Recovered {chats} chat(s) and {messages} message(s) from {damaged}. The damaged "
-            "file is kept there; delete it when you no longer need it."
+            translate(
+                "MainWindow",
+                "Recovered {chats} and {messages} from {path}. The damaged file is kept there; "
+                "delete it when you no longer need it.",
+            ).format(
+                chats=translate("MainWindow", "%n chat(s)", "", chats),
+                messages=translate("MainWindow", "%n message(s)", "", messages),
+                path=damaged,
+            )
             if chats or messages
-            else f"No chats could be read from {damaged}; it is kept there.",
+            else translate(
+                "MainWindow", "No chats could be read from {path}; it is kept there."
+            ).format(path=damaged),
             "info",
         )
 
     def show_unexpected_error(self, summary: str, log_file: Path | None = None) -> None:
         """An error inside the app (a bug): told, the window and the chats stay as they are."""
-        where = f" The details are in {log_file}." if log_file else ""
+        where = (
+            " " + translate("MainWindow", "The details are in {path}.").format(path=log_file)
+            if log_file
+            else ""
+        )
         self.problem_bar.show_message(
-            f"Something went wrong inside the app ({summary}). Your chats and drafts are kept; "
-            f"you can go on.{where}",
+            translate(
+                "MainWindow",
+                "Something went wrong inside the app ({error}). Your chats and drafts are kept; "
+                "you can go on.",
+            ).format(error=summary)
+            + where,
             "error",
         )
 
@@ -609,8 +652,11 @@ class MainWindow(QMainWindow):
         self._stale_tabs.discard(tab)  # type: ignore[arg-type]
         if tab.is_streaming:
             self.message_bar.show_message(
-                f"“{tab.conversation.title}” is still answering in the background; it will be "
-                "saved, and you can reopen it from History.",
+                translate(
+                    "MainWindow",
+                    "“{title}” is still answering in the background; it will be saved, and you "
+                    "can reopen it from History.",
+                ).format(title=tab.conversation.title),
                 "info",
             )
         self.tabs.removeTab(index)
@@ -643,11 +689,11 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(tab)
         if index < 0:
             return
-        title = tab.conversation.title
+        title = shown_title(tab.conversation.title)
         if tab.is_streaming:
-            mark, state = STREAMING_MARK, "answering"
+            mark, state = STREAMING_MARK, translate("MainWindow", "answering")
         elif tab.unread and index != self.tabs.currentIndex():
-            mark, state = UNREAD_MARK, "unread answer"
+            mark, state = UNREAD_MARK, translate("MainWindow", "unread answer")
         else:
             tab.unread = False
             mark, state = "", ""
@@ -695,9 +741,19 @@ class MainWindow(QMainWindow):
         self.store.trash_conversation(conversation_id)
         self.refresh_history()
         self.message_bar.show_message(
-            f"“{title}” moved to the trash. It is deleted for good after {TRASH_DAYS} days.",
+            translate(
+                "MainWindow",
+                "“{title}” moved to the trash. It is deleted for good after %n days.",
+                "",
+                TRASH_DAYS,
+            ).format(title=title),
             "info",
-            [("Undo", lambda: self._undo_trash(conversation_id, reopen=tab is not None))],
+            [
+                (
+                    translate("MainWindow", "Undo"),
+                    lambda: self._undo_trash(conversation_id, reopen=tab is not None),
+                )
+            ],
         )
 
     def _undo_trash(self, conversation_id: str, reopen: bool) -> None:
@@ -712,12 +768,17 @@ class MainWindow(QMainWindow):
 
         answer = QMessageBox.question(
             self,
-            "Empty trash",
-            "Delete every conversation in the trash for good? This cannot be undone.",
+            translate("MainWindow", "Empty trash"),
+            translate(
+                "MainWindow",
+                "Delete every conversation in the trash for good? This cannot be undone.",
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             count = self.store.empty_trash()
-            self.message_bar.show_message(f"Deleted {count} conversation(s) for good.", "info")
+            self.message_bar.show_message(
+                translate("MainWindow", "Deleted %n conversation(s) for good.", "", count), "info"
+            )
 
     def _focus_search(self) -> None:
         self.sidebar.focus_search()
@@ -732,7 +793,9 @@ class MainWindow(QMainWindow):
 
         path, chosen = QFileDialog.getSaveFileName(
             self,
-            "Export chat" if only_current else "Export all chats",
+            translate("MainWindow", "Export chat")
+            if only_current
+            else translate("MainWindow", "Export all chats"),
             "chat.json" if only_current else "desktop-chat-export.json",
             "JSON (*.json);;Markdown (*.md)",
         )
@@ -750,18 +813,29 @@ class MainWindow(QMainWindow):
             write_private_atomically(Path(path), text)
         except OSError as error:
             reason = error.strerror or str(error)
-            self.message_bar.show_message(f"Could not write {path}: {reason}.", "error")
+            self.message_bar.show_message(
+                translate("MainWindow", "Could not write {path}: {reason}.").format(
+                    path=path, reason=reason
+                ),
+                "error",
+            )
             return
-        self.message_bar.show_message(f"Exported {len(conversations)} chat(s) to {path}.", "info")
+        exported = len(conversations)
+        self.message_bar.show_message(
+            translate("MainWindow", "Exported %n chat(s) to {path}.", "", exported).format(
+                path=path
+            ),
+            "info",
+        )
 
     def _import(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getOpenFileName(
             self,
-            "Import chats",
+            translate("MainWindow", "Import chats"),
             "",
-            "Chat exports (*.json *.zip);;All files (*)",
+            translate("MainWindow", "Chat exports (*.json *.zip);;All files (*)"),
         )
         if path:
             self.import_file(Path(path))
@@ -773,10 +847,15 @@ class MainWindow(QMainWindow):
         import asyncio
 
         if self._import_task is not None and not self._import_task.done():
-            self.message_bar.show_message("An import is already running.", "info")
+            self.message_bar.show_message(
+                translate("MainWindow", "An import is already running."),
+                "info",
+            )
             return None
         self._import_action.setEnabled(False)
-        self.message_bar.show_message(f"Importing {path.name}…", "info")
+        self.message_bar.show_message(
+            translate("MainWindow", "Importing {name}…").format(name=path.name), "info"
+        )
         self._import_task = asyncio.ensure_future(self._run_import(path))
         return self._import_task
 
@@ -790,18 +869,28 @@ class MainWindow(QMainWindow):
             conversations = await asyncio.to_thread(exchange.load_file, path)
             added, messages = self.store.import_conversations(conversations)
         except (exchange.ImportFormatError, StoreError) as error:
-            self.message_bar.show_message(f"Nothing was imported. {error}", "error")
+            self.message_bar.show_message(
+                translate("MainWindow", "Nothing was imported. {error}").format(error=error),
+                "error",
+            )
             return
         except MemoryError:
             self.message_bar.show_message(
-                f"Nothing was imported. {path.name}: not enough memory to read it.", "error"
+                translate(
+                    "MainWindow", "Nothing was imported. {name}: not enough memory to read it."
+                ).format(name=path.name),
+                "error",
             )
             return
         finally:
             self._import_action.setEnabled(True)
         self.refresh_history()
         self.message_bar.show_message(
-            f"Imported {added} new chat(s) and {messages} new message(s).", "info"
+            translate("MainWindow", "Imported {chats} and {messages}.").format(
+                chats=translate("MainWindow", "%n new chat(s)", "", added),
+                messages=translate("MainWindow", "%n new message(s)", "", messages),
+            ),
+            "info",
         )
 
     # --- session ----------------------------------------------------------------------------

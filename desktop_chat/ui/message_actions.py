@@ -15,17 +15,50 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from desktop_chat.domain import Message, Role
 from desktop_chat.ui import icons
+from desktop_chat.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 # action, label (menu and tooltip), icon, accessible name
 _ACTIONS: dict[str, tuple[str, str, str]] = {
-    "copy": ("Copy", "copy", "Copy message"),
-    "edit": ("Edit…", "edit", "Edit message"),
-    "regenerate": ("Regenerate", "regenerate", "Regenerate answer"),
-    "rerun": ("Run from here", "run", "Run from this message"),
-    "request": ("Show request…", "request", "Show the request"),
-    "up": ("Move up", "move-up", "Move message up"),
-    "down": ("Move down", "move-down", "Move message down"),
-    "delete": ("Delete", "delete", "Delete message"),
+    "copy": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Copy"),
+        "copy",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Copy message"),
+    ),
+    "edit": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Edit…"),
+        "edit",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Edit message"),
+    ),
+    "regenerate": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Regenerate"),
+        "regenerate",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Regenerate answer"),
+    ),
+    "rerun": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Run from here"),
+        "run",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Run from this message"),
+    ),
+    "request": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Show request…"),
+        "request",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Show the request"),
+    ),
+    "up": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Move up"),
+        "move-up",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Move message up"),
+    ),
+    "down": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Move down"),
+        "move-down",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Move message down"),
+    ),
+    "delete": (
+        QT_TRANSLATE_NOOP("MessageActionBar", "Delete"),
+        "delete",
+        QT_TRANSLATE_NOOP("MessageActionBar", "Delete message"),
+    ),
 }
 BAR_ACTIONS = ("copy", "edit", "regenerate", "rerun", "delete")  # the rest: in "More"
 
@@ -43,7 +76,7 @@ def actions_for(message: Message) -> list[str]:
 
 
 def accessible_name(action: str) -> str:
-    return _ACTIONS[action][2]
+    return translate("MessageActionBar", _ACTIONS[action][2])
 
 
 def fill_menu(menu: QMenu, message: Message, emit: Callable[[str, str], None]) -> None:
@@ -52,7 +85,7 @@ def fill_menu(menu: QMenu, message: Message, emit: Callable[[str, str], None]) -
         label, icon_name, _name = _ACTIONS[action]
         if action in ("up", "delete"):
             menu.addSeparator()
-        item = menu.addAction(icons.icon(icon_name), label)
+        item = menu.addAction(icons.icon(icon_name), translate("MessageActionBar", label))
         item.setObjectName(f"messageAction-{action}")
         item.triggered.connect(lambda _checked=False, a=action, m=message.id: emit(a, m))
 
@@ -63,7 +96,7 @@ class MessageActionBar(QWidget):
     def __init__(self, parent: QWidget, emit: Callable[[str, str], None]) -> None:
         super().__init__(parent)
         self.setObjectName("messageActions")
-        self.setAccessibleName("Message actions")
+        self.setAccessibleName(translate("MessageActionBar", "Message actions"))
         self.setAutoFillBackground(True)
         self._emit = emit
         self.message_id = ""
@@ -77,10 +110,16 @@ class MessageActionBar(QWidget):
             button.setAutoRaise(True)
             button.setIconSize(QSize(16, 16))
             if action == "more":
-                label, icon_name, name = "More actions…", "more", "More message actions"
+                label = translate("MessageActionBar", "More actions…")
+                icon_name = "more"
+                name = translate("MessageActionBar", "More message actions")
                 button.clicked.connect(self._show_more)
             else:
                 label, icon_name, name = _ACTIONS[action]
+                label, name = (
+                    translate("MessageActionBar", label),
+                    translate("MessageActionBar", name),
+                )
                 button.clicked.connect(lambda _checked=False, a=action: self._run(a))
             button.setToolTip(label.rstrip("…"))
             button.setAccessibleName(name)

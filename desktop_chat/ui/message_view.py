@@ -12,6 +12,7 @@ following, and the "Jump to latest" button (shown only then) brings it back.
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -40,8 +41,18 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QToolButton, QW
 
 from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
-from desktop_chat.pricing import cost, format_cost, price_table
+from desktop_chat.pricing import cost, price_table
 from desktop_chat.render import COPY_CODE_SCHEME, MATH_SCHEME, is_safe_link, render_markdown
+from desktop_chat.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    decimal,
+    money,
+    short_time,
+    translate,
+)
+from desktop_chat.ui.i18n import (
+    number as grouped,
+)
 from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
@@ -54,11 +65,15 @@ ACTION_SCHEME = "action"
 
 QUIET_TEXT = "#8a8d93"  # header and footer lines: readable on light and dark, never loud
 COLUMN_CHARS = 80  # the readable column: about this many characters of body text
-_ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
+_ROLE_LABELS = {
+    Role.USER: QT_TRANSLATE_NOOP("MessageView", "You"),
+    Role.ASSISTANT: QT_TRANSLATE_NOOP("MessageView", "Assistant"),
+    Role.SYSTEM: QT_TRANSLATE_NOOP("MessageView", "System"),
+}
 _STATUS_LABELS = {
-    MessageStatus.INTERRUPTED: "interrupted",
-    MessageStatus.ERROR: "incomplete: the connection failed",
-    MessageStatus.STREAMING: "answering…",
+    MessageStatus.INTERRUPTED: QT_TRANSLATE_NOOP("MessageView", "interrupted"),
+    MessageStatus.ERROR: QT_TRANSLATE_NOOP("MessageView", "incomplete: the connection failed"),
+    MessageStatus.STREAMING: QT_TRANSLATE_NOOP("MessageView", "answering…"),
 }
 
 
@@ -123,14 +138,51 @@ def _thinking_block(base: QTextBlockFormat, gap_below: float = 0) -> QTextBlockF
     return indented
 
 
+def written_right_to_left(text: str) -> bool:
+    """Whether `text` is in a right-to-left script (Arabic, Hebrew, ...), whatever the UI
+    language: its first strongly directional character decides, as in Unicode's rule P2."""
+    if text.isascii():
+        return False  # the usual case, at C speed
+    for character in text:
+        if character.isascii():
+            if character.isalpha():
+                return False
+            continue
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _align_right_to_left(cursor: QTextCursor, start: int) -> None:
+    """Lay the blocks from `start` to the cursor out right to left, aligned right."""
+    from PySide6.QtCore import Qt  # here: the `Qt` namespace is built lazily, and slowly
+
+    block = cursor.document().findBlock(start)
+    end = cursor.position()
+    while block.isValid() and block.position() <= end:
+        edit = QTextCursor(block)
+        block_format = block.blockFormat()
+        block_format.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        block_format.setAlignment(Qt.AlignmentFlag.AlignRight)
+        edit.setBlockFormat(block_format)
+        block = block.next()
+
+
 def format_seconds(seconds: float) -> str:
     """ "0.4 s", "12 s", "2 min 5 s": how long a model thought."""
     if seconds < 1:
-        return f"{seconds:.1f} s"
+        return translate("MessageView", "{seconds} s").format(seconds=decimal(seconds, 1))
     whole = round(seconds)
     if whole < 60:
-        return f"{whole} s"
-    return f"{whole // 60} min {whole % 60} s" if whole % 60 else f"{whole // 60} min"
+        return translate("MessageView", "{seconds} s").format(seconds=whole)
+    if whole % 60:
+        return translate("MessageView", "{minutes} min {seconds} s").format(
+            minutes=whole // 60, seconds=whole % 60
+        )
+    return translate("MessageView", "{minutes} min").format(minutes=whole // 60)
 
 
 def _href_part(value: str) -> str:
@@ -158,7 +210,9 @@ class MessageView(QTextBrowser):
         self.prices: Mapping[str, tuple[float, float]] = price_table()
         self.setObjectName("messageView")
         self.setAccessibleName("messageView")
-        self.setAccessibleDescription("The conversation. Answers appear here as they stream.")
+        self.setAccessibleDescription(
+            translate("MessageView", "The conversation. Answers appear here as they stream.")
+        )
         self.setOpenLinks(False)  # our action links and any model link go through a slot
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -199,8 +253,8 @@ class MessageView(QTextBrowser):
         self._adjusting = False
         self._jump = QToolButton(self)
         self._jump.setObjectName("jumpToLatest")
-        self._jump.setAccessibleName("Jump to latest")
-        self._jump.setText("↓ Jump to latest")
+        self._jump.setAccessibleName(translate("MessageView", "Jump to latest"))
+        self._jump.setText(translate("MessageView", "↓ Jump to latest"))
         self._jump.setAutoRaise(False)
         self._jump.hide()
         self._jump.clicked.connect(self.jump_to_latest)
@@ -246,10 +300,16 @@ class MessageView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         if self._shown_from > 0:
+            earlier = min(WINDOW, self._shown_from)
             cursor.insertHtml(
                 f'<p align="center"><a href="{ACTION_SCHEME}:earlier/">'
-                f"Show {min(WINDOW, self._shown_from)} earlier messages "
-                f"({self._shown_from} not shown)</a></p>"
+                + translate(
+                    "MessageView",
+                    "Show %n earlier messages ({hidden} not shown)",
+                    "",
+                    earlier,
+                ).format(hidden=grouped(self._shown_from))
+                + "</a></p>"
             )
         for message in self._messages[self._shown_from :]:
             self._insert_message(cursor, message)
@@ -383,9 +443,15 @@ class MessageView(QTextBrowser):
             return
         if live.answered_at is None:
             seconds = int(time.monotonic() - live.started_at)
-            text = f"Thinking… {seconds} s" if seconds else "Thinking…"
+            text = (
+                translate("MessageView", "Thinking… {seconds} s").format(seconds=seconds)
+                if seconds
+                else translate("MessageView", "Thinking…")
+            )
         else:
-            text = "Thought for " + format_seconds(live.answered_at - live.started_at)
+            text = translate("MessageView", "Thought for {time}").format(
+                time=format_seconds(live.answered_at - live.started_at)
+            )
         message_id = self._messages[-1].id if self._messages else ""
         arrow = "▾" if live.cursor is not None else "▸"
         cursor = QTextCursor(live.label)
@@ -733,6 +799,12 @@ class MessageView(QTextBrowser):
     def _insert_contents(self, cursor: QTextCursor, message: Message) -> None:
         cursor.insertHtml(self._header_html(message))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        body_start = cursor.position()
+        self._insert_body(cursor, message)
+        if written_right_to_left(message.content):
+            _align_right_to_left(cursor, body_start)
+
+    def _insert_body(self, cursor: QTextCursor, message: Message) -> None:
         if message.reasoning:
             self._insert_thinking(cursor, message)
         if message.role is Role.ASSISTANT and message.status is not MessageStatus.STREAMING:
@@ -847,9 +919,11 @@ class MessageView(QTextBrowser):
         words = len(message.reasoning.split())
         thought_ms = message.usage.thinking_ms if message.usage is not None else None
         if thought_ms is not None and message.content.strip():
-            label = f"Thought for {format_seconds(thought_ms / 1000)} ({words:,} words)"
+            label = translate("MessageView", "Thought for {time} (%n words)", "", words).format(
+                time=format_seconds(thought_ms / 1000)
+            )
         else:
-            label = f"Thinking ({words:,} words)"
+            label = translate("MessageView", "Thinking (%n words)", "", words)
         cursor.insertHtml(
             f'<a href="{ACTION_SCHEME}:thinking/{_href_part(message.id)}" '
             f'style="text-decoration:none; color:{QUIET_TEXT}">{"▾" if open_ else "▸"} {label}</a>'
@@ -864,8 +938,11 @@ class MessageView(QTextBrowser):
             note = QTextCharFormat()
             note.setForeground(QColor("#b05000"))
             cursor.insertText(
-                "No answer: the model spent its token limit thinking. Raise Max tokens, or "
-                "lower the reasoning effort, and regenerate.",
+                translate(
+                    "MessageView",
+                    "No answer: the model spent its token limit thinking. Raise Max tokens, or "
+                    "lower the reasoning effort, and regenerate.",
+                ),
                 note,
             )
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -961,12 +1038,13 @@ class MessageView(QTextBrowser):
 
         small = QFont(self.font()).pointSizeF() * 0.9
         quiet = f'<span style="font-size:{small:.1f}pt; color:{QUIET_TEXT}">'
-        details = [f"<b>{_ROLE_LABELS[message.role]}</b>"]
+        details = [f"<b>{translate('MessageView', _ROLE_LABELS[message.role])}</b>"]
         if message.role is Role.ASSISTANT and message.model:
             details.append(html.escape(message.model))
-        details.append(message.created_at.astimezone().strftime("%H:%M"))
+        details.append(short_time(message.created_at))
         parts = [quiet + " · ".join(details) + "</span>"]
         status = _STATUS_LABELS.get(message.status)
+        status = translate("MessageView", status) if status else None
         if status:
             parts.append(f'<i style="color:#b05000">— {html.escape(status)}</i>')
         if message.sibling_count > 1:
@@ -980,9 +1058,10 @@ class MessageView(QTextBrowser):
     def _footer_html(self, message: Message) -> str:
         """Under a finished answer: its tokens, speed and cost, and the request it was."""
         small = QFont(self.font()).pointSizeF() * 0.85
+        label = translate("MessageView", "Request")
         request = (
             f' · <a href="{ACTION_SCHEME}:request/{_href_part(message.id)}" '
-            f'style="text-decoration:none">Request</a>'
+            f'style="text-decoration:none">{label}</a>'
             if self._show_actions
             else ""
         )
@@ -997,16 +1076,31 @@ class MessageView(QTextBrowser):
         if usage is None:
             return ""
         about = "≈" if usage.estimated else ""
-        bits = [f"{about}{usage.prompt_tokens} + {about}{usage.completion_tokens} tokens"]
+        bits = [
+            translate("MessageView", "{prompt} + {completion} tokens").format(
+                prompt=about + grouped(usage.prompt_tokens),
+                completion=about + grouped(usage.completion_tokens),
+            )
+        ]
         if usage.reasoning_tokens:
-            bits[0] += f" ({usage.reasoning_tokens} thinking)"
+            bits[0] += " " + translate("MessageView", "({count} thinking)").format(
+                count=grouped(usage.reasoning_tokens)
+            )
         if usage.first_token_ms is not None:
-            bits.append(f"{usage.first_token_ms / 1000:.2f} s to first token")
+            bits.append(
+                translate("MessageView", "{seconds} s to first token").format(
+                    seconds=decimal(usage.first_token_ms / 1000, 2)
+                )
+            )
         if (speed := usage.tokens_per_second) is not None:
-            bits.append(f"{about}{speed:.0f} tok/s")
+            bits.append(
+                translate("MessageView", "{speed} tok/s").format(
+                    speed=about + grouped(round(speed))
+                )
+            )
         price = cost(message.model, usage, self.prices)
         if price is not None:
-            bits.append(about + format_cost(price))
+            bits.append(about + money(price))
         return " · ".join(bits)
 
     def _on_anchor(self, url: QUrl) -> None:

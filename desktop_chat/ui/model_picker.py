@@ -42,6 +42,7 @@ from desktop_chat.model_choice import (
     filter_entries,
     ordered_entries,
 )
+from desktop_chat.ui.i18n import translate
 
 STAR = "★"
 NO_STAR = "☆"
@@ -92,10 +93,13 @@ class ModelListModel(QAbstractListModel):
             star = STAR if entry.section is Section.FAVOURITE else NO_STAR
             return f"{star}  {entry.model_id}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            where = {Section.FAVOURITE: "favourite", Section.RECENT: "recently used"}
+            where = {
+                Section.FAVOURITE: translate("ModelPickerPopup", "favourite"),
+                Section.RECENT: translate("ModelPickerPopup", "recently used"),
+            }
             notes = [note for note in (where.get(entry.section),) if note]
             if not entry.listed:
-                notes.append("not listed by the server now")
+                notes.append(translate("ModelPickerPopup", "not listed by the server now"))
             return f"{entry.model_id} — {', '.join(notes)}" if notes else entry.model_id
         if role == Qt.ItemDataRole.ForegroundRole and not entry.listed:
             # Read at paint time: the theme (light, dark) may have changed since.
@@ -173,7 +177,9 @@ class ModelPickerPopup(QFrame):
         self.search = QLineEdit(self)
         self.search.setObjectName("modelPickerSearch")
         self.search.setAccessibleName("modelPickerSearch")
-        self.search.setPlaceholderText("Search models — every word matches somewhere")
+        self.search.setPlaceholderText(
+            translate("ModelPickerPopup", "Search models — every word matches somewhere")
+        )
         self.search.setClearButtonEnabled(True)
         self.list_model = ModelListModel(self)
         self.list_view = _ModelListView(self)
@@ -186,15 +192,19 @@ class ModelPickerPopup(QFrame):
         self.status = QLabel(self)
         self.status.setObjectName("modelPickerStatus")
         self.status.setWordWrap(True)
-        self.retry_button = QPushButton("&Retry", self)
+        self.retry_button = QPushButton(translate("ModelPickerPopup", "&Retry"), self)
         self.retry_button.setObjectName("modelPickerRetry")
         self.retry_button.setAccessibleName("modelPickerRetry")
         self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
         self.retry_button.hide()
-        self.show_all = QCheckBox("Show &all models", self)
+        self.show_all = QCheckBox(translate("ModelPickerPopup", "Show &all models"), self)
         self.show_all.setObjectName("modelPickerShowAll")
         self.show_all.setAccessibleName("modelPickerShowAll")
-        self.show_all.setToolTip("Also list embeddings, speech, image and moderation models")
+        self.show_all.setToolTip(
+            translate(
+                "ModelPickerPopup", "Also list embeddings, speech, image and moderation models"
+            )
+        )
         self.show_all.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the search
         self.show_all.hide()
         self.show_all.toggled.connect(lambda _on: self._reorder())
@@ -247,7 +257,7 @@ class ModelPickerPopup(QFrame):
         self._reorder()
 
     def _retry(self) -> None:
-        self.status.setText("Asking the server for its models…")
+        self.status.setText(translate("ModelPickerPopup", "Asking the server for its models…"))
         self.retry_requested.emit()
 
     def _reorder(self) -> None:
@@ -264,13 +274,32 @@ class ModelPickerPopup(QFrame):
         self.list_model.set_rows(rows)
         self._select(0)  # the best match
         if not self._models:
-            self.status.setText("No models listed; type a model name here and press Enter.")
+            self.status.setText(
+                translate(
+                    "ModelPickerPopup", "No models listed; type a model name here and press Enter."
+                )
+            )
         elif not rows:
-            self.status.setText("No model matches; the model box takes any name typed in it.")
+            self.status.setText(
+                translate(
+                    "ModelPickerPopup",
+                    "No model matches; the model box takes any name typed in it.",
+                )
+            )
         elif not self._from_server:
-            self.status.setText("The server did not list its models; these are the defaults.")
+            self.status.setText(
+                translate(
+                    "ModelPickerPopup",
+                    "The server did not list its models; these are the defaults.",
+                )
+            )
         else:
-            self.status.setText(f"{len(rows)} of {len(self._entries)} models")
+            listed = len(self._entries)
+            self.status.setText(
+                translate("ModelPickerPopup", "{shown} of %n models", "", listed).format(
+                    shown=len(rows)
+                )
+            )
 
     def visible_models(self) -> list[str]:
         count = self.list_model.rowCount()

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from desktop_chat.ui.i18n import translate
+
 
 class Notice(QFrame):
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
@@ -41,8 +43,8 @@ class Notice(QFrame):
         layout.addLayout(self._button_row)
         close = QToolButton(self)
         close.setText("✕")
-        close.setAccessibleName("Dismiss")
-        close.setToolTip("Dismiss")
+        close.setAccessibleName(translate("Notice", "Dismiss"))
+        close.setToolTip(translate("Notice", "Dismiss"))
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.secret_field import save_key, secret_field
 from desktop_chat.ui.theme import error_text_colour
 
@@ -35,32 +36,42 @@ class OnboardingDialog(QDialog):
         super().__init__(parent)
         self.providers = providers
         self.setObjectName("onboardingDialog")
-        self.setAccessibleName("Welcome")
-        self.setWindowTitle("Welcome to Desktop Chat")
+        self.setAccessibleName(translate("OnboardingDialog", "Welcome"))
+        self.setWindowTitle(translate("OnboardingDialog", "Welcome to Desktop Chat"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "<b>Welcome!</b> To start chatting, tell Desktop Chat which model server to use. "
-            "You can change this any time in Settings (Ctrl+,).",
+            translate(
+                "OnboardingDialog",
+                "<b>Welcome!</b> To start chatting, tell Desktop Chat which model server to use. "
+                "You can change this any time in Settings (Ctrl+,).",
+            ),
             self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.use_key = QRadioButton("I have an &OpenAI API key", self)
+        self.use_key = QRadioButton(
+            translate("OnboardingDialog", "I have an &OpenAI API key"), self
+        )
         self.use_key.setObjectName("onboardingUseKey")
-        self.key_field = secret_field(self, "sk-…  (kept in your system keychain, never in a file)")
+        self.key_field = secret_field(
+            self,
+            translate("OnboardingDialog", "sk-…  (kept in your system keychain, never in a file)"),
+        )
         self.key_field.setObjectName("onboardingKey")
-        self.key_field.setAccessibleName("OpenAI API key")
+        self.key_field.setAccessibleName(translate("OnboardingDialog", "OpenAI API key"))
 
-        self.use_local = QRadioButton("I use a &local or other OpenAI-compatible server", self)
+        self.use_local = QRadioButton(
+            translate("OnboardingDialog", "I use a &local or other OpenAI-compatible server"), self
+        )
         self.use_local.setObjectName("onboardingUseLocal")
         self.preset = QComboBox(self)
         self.preset.setObjectName("onboardingPreset")
-        self.preset.setAccessibleName("Server kind")
+        self.preset.setAccessibleName(translate("OnboardingDialog", "Server kind"))
         self.preset.addItems([p.name for p in _LOCAL_PRESETS])
         self.url_field = QLineEdit(_LOCAL_PRESETS[0].base_url, self)
         self.url_field.setObjectName("onboardingServerUrl")
-        self.url_field.setAccessibleName("Server address (base URL)")
+        self.url_field.setAccessibleName(translate("OnboardingDialog", "Server address (base URL)"))
         self.preset.currentIndexChanged.connect(
             lambda index: self.url_field.setText(_LOCAL_PRESETS[index].base_url)
         )
@@ -82,9 +93,13 @@ class OnboardingDialog(QDialog):
         layout.addWidget(self.error)
 
         buttons = QDialogButtonBox(self)
-        start = buttons.addButton("Start chatting", QDialogButtonBox.ButtonRole.AcceptRole)
+        start = buttons.addButton(
+            translate("OnboardingDialog", "Start chatting"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         start.setObjectName("onboardingStart")
-        skip = buttons.addButton("Skip for now", QDialogButtonBox.ButtonRole.RejectRole)
+        skip = buttons.addButton(
+            translate("OnboardingDialog", "Skip for now"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         skip.setObjectName("onboardingSkip")
         buttons.accepted.connect(self._apply)
         buttons.rejected.connect(self._skip)
@@ -111,7 +126,9 @@ class OnboardingDialog(QDialog):
         if self.use_key.isChecked():
             key = self.key_field.text().strip()
             if not key:
-                self._show_error("Paste your API key, or choose a local server.")
+                self._show_error(
+                    translate("OnboardingDialog", "Paste your API key, or choose a local server.")
+                )
                 return
             profile = self.providers.settings.profile()
             if not save_key(self, self.providers.keys, profile.name, key):
@@ -120,7 +137,11 @@ class OnboardingDialog(QDialog):
         else:
             url = self.url_field.text().strip()
             if not url.startswith(("http://", "https://")):
-                self._show_error("The address should start with http:// or https://")
+                self._show_error(
+                    translate(
+                        "OnboardingDialog", "The address should start with http:// or https://"
+                    )
+                )
                 return
             preset = _LOCAL_PRESETS[self.preset.currentIndex()]
             existing = {p.name for p in self.providers.settings.profiles}

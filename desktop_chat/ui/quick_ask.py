@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import Attachment, ChatError, Message, Role
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.theme import error_text_colour
 
@@ -65,7 +66,7 @@ class QuickAskWindow(QFrame):
         self.model_name = ""
         self.setObjectName("quickAskWindow")
         self.setAccessibleName("quickAskWindow")
-        self.setWindowTitle("Quick ask — desktop-chat")
+        self.setWindowTitle(translate("QuickAskWindow", "Quick ask — desktop-chat"))
         self.setWindowFlags(
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint
@@ -80,7 +81,9 @@ class QuickAskWindow(QFrame):
         self.input = QLineEdit(self)
         self.input.setObjectName("quickAskInput")
         self.input.setAccessibleName("quickAskInput")
-        self.input.setPlaceholderText("Ask anything — Enter to ask, Esc to close")
+        self.input.setPlaceholderText(
+            translate("QuickAskWindow", "Ask anything — Enter to ask, Esc to close")
+        )
         font = self.input.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.input.setFont(font)
@@ -105,15 +108,18 @@ class QuickAskWindow(QFrame):
         layout.addWidget(self.status)
         row = QHBoxLayout()
         hint = QLabel(
-            "Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer · Ctrl+N: new question",
+            translate(
+                "QuickAskWindow",
+                "Ctrl+Enter: continue in a tab · Ctrl+Shift+C: copy answer · Ctrl+N: new question",
+            ),
             self,
         )
         hint.setEnabled(False)
         row.addWidget(hint, 1)
-        self.copy_button = QPushButton("Copy answer", self)
+        self.copy_button = QPushButton(translate("QuickAskWindow", "Copy answer"), self)
         self.copy_button.setObjectName("quickAskCopy")
         self.copy_button.clicked.connect(self.copy_answer)
-        self.continue_button = QPushButton("Continue in a tab", self)
+        self.continue_button = QPushButton(translate("QuickAskWindow", "Continue in a tab"), self)
         self.continue_button.setObjectName("quickAskContinue")
         self.continue_button.clicked.connect(self.continue_in_tab)
         row.addWidget(self.copy_button)
@@ -253,7 +259,7 @@ class QuickAskWindow(QFrame):
         answers = [m for m in self.answer.messages if m.role is Role.ASSISTANT]
         if answers:
             QGuiApplication.clipboard().setText(answers[-1].content)
-            self.status.setText("Answer copied.")
+            self.status.setText(translate("QuickAskWindow", "Answer copied."))
             self.status.setStyleSheet("")
             self.status.show()
 

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import snippets
+from desktop_chat.ui.i18n import translate
 
 
 class RequestDialog(QDialog):
     def __init__(self, request: dict, base_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("requestDialog")
-        self.setWindowTitle("Request sent for this answer")
+        self.setWindowTitle(translate("RequestDialog", "Request sent for this answer"))
         self.request = request
         self.base_url = base_url
         layout = QVBoxLayout(self)
@@ -36,9 +37,21 @@ class RequestDialog(QDialog):
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         for label, name, make in (
-            ("Copy JSON", "copyJson", lambda: snippets.to_json(request)),
-            ("Copy as curl", "copyCurl", lambda: snippets.to_curl(base_url, request)),
-            ("Copy as Python", "copyPython", lambda: snippets.to_python(base_url, request)),
+            (
+                translate("RequestDialog", "Copy JSON"),
+                "copyJson",
+                lambda: snippets.to_json(request),
+            ),
+            (
+                translate("RequestDialog", "Copy as curl"),
+                "copyCurl",
+                lambda: snippets.to_curl(base_url, request),
+            ),
+            (
+                translate("RequestDialog", "Copy as Python"),
+                "copyPython",
+                lambda: snippets.to_python(base_url, request),
+            ),
         ):
             button = QPushButton(label, self)
             button.setObjectName(name)

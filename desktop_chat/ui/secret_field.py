@@ -7,16 +7,17 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from desktop_chat.credentials import KeychainUnavailable, KeyStore
+from desktop_chat.ui.i18n import translate
 
 
 def secret_field(parent: QWidget, placeholder: str = "") -> QLineEdit:
     field = QLineEdit(parent)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
-    reveal = QAction("Show", field)
+    reveal = QAction(translate("secret_field", "Show"), field)
     reveal.setObjectName("revealKey")
     reveal.setCheckable(True)
-    reveal.setToolTip("Show or hide the key")
+    reveal.setToolTip(translate("secret_field", "Show or hide the key"))
     reveal.toggled.connect(
         lambda shown: field.setEchoMode(
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -35,10 +36,14 @@ def save_key(parent: QWidget, keys: KeyStore, profile: str, key: str) -> bool:
     except KeychainUnavailable as error:
         answer = QMessageBox.question(
             parent,
-            "Keychain unavailable",
-            f"{error}\n\nKeep the key for “{profile}” for this session only? It will not be "
-            "written anywhere; you will be asked again next time. You can also set "
-            "OPENAI_API_KEY in the environment instead.",
+            translate("secret_field", "Keychain unavailable"),
+            f"{error}\n\n"
+            + translate(
+                "secret_field",
+                "Keep the key for “{profile}” for this session only? It will not be written "
+                "anywhere; you will be asked again next time. You can also set OPENAI_API_KEY in "
+                "the environment instead.",
+            ).format(profile=profile),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:

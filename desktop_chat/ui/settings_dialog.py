@@ -36,6 +36,7 @@ from desktop_chat.credentials import KeychainUnavailable, KeySource
 from desktop_chat.hotkey import BIND_COMMAND
 from desktop_chat.providers import Providers
 from desktop_chat.settings import PRESETS, Profile, Settings
+from desktop_chat.ui.i18n import LANGUAGES, translate
 from desktop_chat.ui.secret_field import save_key, secret_field
 
 
@@ -51,8 +52,8 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setAccessibleName("Settings")
-        self.setWindowTitle("Settings")
+        self.setAccessibleName(translate("SettingsDialog", "Settings"))
+        self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.providers = providers
         self.controller = controller
         self._renamed: dict[str, str] = {}
@@ -66,18 +67,20 @@ class SettingsDialog(QDialog):
         left = QVBoxLayout()
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profileList")
-        self.profile_list.setAccessibleName("Profiles")
-        left.addWidget(QLabel("Profiles", self))
+        self.profile_list.setAccessibleName(translate("SettingsDialog", "Profiles"))
+        left.addWidget(QLabel(translate("SettingsDialog", "Profiles"), self))
         left.addWidget(self.profile_list, 1)
         add_row = QHBoxLayout()
         self.preset_picker = QComboBox(self)
         self.preset_picker.setObjectName("presetPicker")
-        self.preset_picker.setAccessibleName("Preset for a new profile")
+        self.preset_picker.setAccessibleName(
+            translate("SettingsDialog", "Preset for a new profile")
+        )
         self.preset_picker.addItems([p.name for p in PRESETS])
-        add_button = QPushButton("Add", self)
+        add_button = QPushButton(translate("SettingsDialog", "Add"), self)
         add_button.setObjectName("addProfileButton")
         add_button.clicked.connect(self._add_profile)
-        remove_button = QPushButton("Remove", self)
+        remove_button = QPushButton(translate("SettingsDialog", "Remove"), self)
         remove_button.setObjectName("removeProfileButton")
         remove_button.clicked.connect(self._remove_profile)
         add_row.addWidget(self.preset_picker, 1)
@@ -97,25 +100,27 @@ class SettingsDialog(QDialog):
         self.timeout_field.setRange(1, 3600)
         self.timeout_field.setSuffix(" s")
         self.proxy_field = QLineEdit(self)
-        self.proxy_field.setPlaceholderText("empty: the system proxy")
-        self.needs_key_box = QCheckBox("This server needs an API key", self)
-        self.key_field = secret_field(self, "unchanged")
+        self.proxy_field.setPlaceholderText(translate("SettingsDialog", "empty: the system proxy"))
+        self.needs_key_box = QCheckBox(
+            translate("SettingsDialog", "This server needs an API key"), self
+        )
+        self.key_field = secret_field(self, translate("SettingsDialog", "unchanged"))
         self.key_status = QLabel(self)
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
-        self.delete_key_button = QPushButton("Forget key", self)
+        self.delete_key_button = QPushButton(translate("SettingsDialog", "Forget key"), self)
         self.delete_key_button.setObjectName("forgetKeyButton")
         self.delete_key_button.clicked.connect(self._forget_key)
         for label, widget, name in (
-            ("Name", self.name_field, "profileName"),
-            ("Base URL", self.base_url_field, "baseUrl"),
-            ("Default model", self.model_field, "defaultModel"),
-            ("Organization", self.organization_field, "organization"),
-            ("Project", self.project_field, "project"),
-            ("Timeout", self.timeout_field, "timeout"),
-            ("Proxy", self.proxy_field, "proxy"),
+            (translate("SettingsDialog", "Name"), self.name_field, "profileName"),
+            (translate("SettingsDialog", "Base URL"), self.base_url_field, "baseUrl"),
+            (translate("SettingsDialog", "Default model"), self.model_field, "defaultModel"),
+            (translate("SettingsDialog", "Organization"), self.organization_field, "organization"),
+            (translate("SettingsDialog", "Project"), self.project_field, "project"),
+            (translate("SettingsDialog", "Timeout"), self.timeout_field, "timeout"),
+            (translate("SettingsDialog", "Proxy"), self.proxy_field, "proxy"),
             ("", self.needs_key_box, "needsKey"),
-            ("API key", self.key_field, "apiKey"),
+            (translate("SettingsDialog", "API key"), self.key_field, "apiKey"),
             ("", self.key_status, "keyStatusLabel"),
             ("", self.delete_key_button, "forgetKey"),
         ):
@@ -124,7 +129,7 @@ class SettingsDialog(QDialog):
             form.addRow(label, widget)
         right.addLayout(form)
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test connection", self)
+        self.test_button = QPushButton(translate("SettingsDialog", "Test connection"), self)
         self.test_button.setObjectName("testConnectionButton")
         self.test_button.clicked.connect(self._test_connection)
         self.test_result = QLabel(self)
@@ -134,21 +139,27 @@ class SettingsDialog(QDialog):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
         right.addLayout(test_row)
-        self.default_box = QCheckBox("Use this profile for new chats", self)
+        self.default_box = QCheckBox(
+            translate("SettingsDialog", "Use this profile for new chats"), self
+        )
         self.default_box.setObjectName("defaultProfile")
         right.addWidget(self.default_box)
         shortcut_row = QHBoxLayout()
-        shortcut_label = QLabel("Quick ask shortcut", self)
+        shortcut_label = QLabel(translate("SettingsDialog", "Quick ask shortcut"), self)
         self.shortcut_field = QKeySequenceEdit(
             QKeySequence(self._settings.quick_ask_shortcut), self
         )
         self.shortcut_field.setObjectName("quickAskShortcut")
-        self.shortcut_field.setAccessibleName("Quick ask shortcut")
+        self.shortcut_field.setAccessibleName(translate("SettingsDialog", "Quick ask shortcut"))
         self.shortcut_field.setMaximumSequenceLength(1)
         shortcut_label.setBuddy(self.shortcut_field)
-        copy_command = QPushButton("Copy command", self)
+        copy_command = QPushButton(translate("SettingsDialog", "Copy command"), self)
         copy_command.setObjectName("copyQuickAskCommand")
-        copy_command.setToolTip(f"Copies `{BIND_COMMAND}` to bind in your desktop's settings")
+        copy_command.setToolTip(
+            translate(
+                "SettingsDialog", "Copies `{command}` to bind in your desktop's settings"
+            ).format(command=BIND_COMMAND)
+        )
         copy_command.clicked.connect(lambda: QGuiApplication.clipboard().setText(BIND_COMMAND))
         shortcut_row.addWidget(shortcut_label)
         shortcut_row.addWidget(self.shortcut_field, 1)
@@ -156,8 +167,11 @@ class SettingsDialog(QDialog):
         right.addLayout(shortcut_row)
         self.hotkey_status = QLabel(
             hotkey_status
-            or f"To open Quick ask from anywhere, you can also bind `{BIND_COMMAND}` to a key "
-            "in your desktop's keyboard settings.",
+            or translate(
+                "SettingsDialog",
+                "To open Quick ask from anywhere, you can also bind `{command}` to a key "
+                "in your desktop's keyboard settings.",
+            ).format(command=BIND_COMMAND),
             self,
         )
         self.hotkey_status.setObjectName("hotkeyStatus")
@@ -165,17 +179,39 @@ class SettingsDialog(QDialog):
         self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
         self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.hotkey_status)
-        self.tray_box = QCheckBox("Closing the window keeps the app running in the tray", self)
+        self.tray_box = QCheckBox(
+            translate("SettingsDialog", "Closing the window keeps the app running in the tray"),
+            self,
+        )
         self.tray_box.setObjectName("closeToTray")
         self.tray_box.setChecked(self._settings.close_to_tray)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             self.tray_box.setEnabled(False)
-            self.tray_box.setToolTip("This desktop shows no tray icons.")
+            self.tray_box.setToolTip(
+                translate("SettingsDialog", "This desktop shows no tray icons.")
+            )
         right.addWidget(self.tray_box)
-        self.prefill_box = QCheckBox("Fill Quick ask with the selected (or copied) text", self)
+        self.prefill_box = QCheckBox(
+            translate("SettingsDialog", "Fill Quick ask with the selected (or copied) text"), self
+        )
         self.prefill_box.setObjectName("quickAskPrefill")
         self.prefill_box.setChecked(self._settings.quick_ask_prefill)
         right.addWidget(self.prefill_box)
+        language_row = QHBoxLayout()
+        language_label = QLabel(translate("SettingsDialog", "&Language"), self)
+        self.language_box = QComboBox(self)
+        self.language_box.setObjectName("language")
+        self.language_box.setAccessibleName(translate("SettingsDialog", "Language"))
+        self.language_box.addItem(translate("SettingsDialog", "System default"), "")
+        for code, native_name in LANGUAGES.items():  # each in its own language, not translated
+            self.language_box.addItem(native_name, code)
+        chosen = self.language_box.findData(self._settings.language)
+        self.language_box.setCurrentIndex(max(0, chosen))
+        language_label.setBuddy(self.language_box)
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.language_box, 1)
+        language_row.addWidget(QLabel(translate("SettingsDialog", "(applies on restart)"), self))
+        right.addLayout(language_row)
         right.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -226,16 +262,22 @@ class SettingsDialog(QDialog):
 
     def _show_key_status(self, name: str) -> None:
         if name in self._pending_keys:
-            text = "A new key will be saved in the system keychain."
+            text = translate("SettingsDialog", "A new key will be saved in the system keychain.")
         elif name in self._deleted_keys:
-            text = "The key will be forgotten."
+            text = translate("SettingsDialog", "The key will be forgotten.")
         else:
             lookup = self.providers.lookup_for(self._settings.profile(name))
             text = {
-                KeySource.ENVIRONMENT: "OPENAI_API_KEY is set: it is used instead of a stored key.",
-                KeySource.KEYCHAIN: "A key is stored in the system keychain.",
-                KeySource.SESSION: "A key is kept for this session only (not saved).",
-                KeySource.NONE: "No key stored.",
+                KeySource.ENVIRONMENT: translate(
+                    "SettingsDialog", "OPENAI_API_KEY is set: it is used instead of a stored key."
+                ),
+                KeySource.KEYCHAIN: translate(
+                    "SettingsDialog", "A key is stored in the system keychain."
+                ),
+                KeySource.SESSION: translate(
+                    "SettingsDialog", "A key is kept for this session only (not saved)."
+                ),
+                KeySource.NONE: translate("SettingsDialog", "No key stored."),
             }[lookup.source]
             if lookup.problem:
                 text = f"{text} {lookup.problem}"
@@ -319,7 +361,7 @@ class SettingsDialog(QDialog):
             return
         profile = self._settings.profile(self._current)
         key = self._pending_keys.get(profile.name) or self.providers.lookup_for(profile).key
-        self.test_result.setText("Testing…")
+        self.test_result.setText(translate("SettingsDialog", "Testing…"))
         self.test_button.setEnabled(False)
         self._test_task = asyncio.ensure_future(self._run_test(profile, key))
 
@@ -339,6 +381,7 @@ class SettingsDialog(QDialog):
             self._settings,
             quick_ask_prefill=self.prefill_box.isChecked(),
             close_to_tray=self.tray_box.isChecked(),
+            language=str(self.language_box.currentData() or ""),
         )
         keys = self.providers.keys
         # Without a usable keychain nothing was stored there to rename or delete.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_chat.controller import ChatController
 from desktop_chat.providers import Providers
+from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.quick_ask import QuickAskWindow
 
@@ -131,13 +132,19 @@ class Shell(QObject):
             if self.hotkey.name == "portal":
                 # The desktop confirms (and may change) the key later, in its own dialog.
                 self._set_hotkey_status(
-                    f"Asked the desktop to bind {sequence} to Quick ask; it may ask you to "
-                    f"confirm. You can also bind `{BIND_COMMAND}` in the keyboard settings."
+                    translate(
+                        "Shell",
+                        "Asked the desktop to bind {key} to Quick ask; it may ask you to "
+                        "confirm. You can also bind `{command}` in the keyboard settings.",
+                    ).format(key=sequence, command=BIND_COMMAND)
                 )
             else:
                 self._set_hotkey_status(
-                    f"{sequence} opens Quick ask from any application. You can also bind "
-                    f"`{BIND_COMMAND}` in your desktop's keyboard settings."
+                    translate(
+                        "Shell",
+                        "{key} opens Quick ask from any application. You can also bind "
+                        "`{command}` in your desktop's keyboard settings.",
+                    ).format(key=sequence, command=BIND_COMMAND)
                 )
         return self.hotkey_status
 
@@ -157,15 +164,15 @@ class Shell(QObject):
         tray.setToolTip("desktop-chat")
         menu = QMenu()
         for text, slot in (
-            ("New chat", lambda: self.handle_command("new-chat")),
-            ("Quick ask", self.quick_ask.present),
-            ("Show window", self.show_window),
+            (translate("Shell", "New chat"), lambda: self.handle_command("new-chat")),
+            (translate("Shell", "Quick ask"), self.quick_ask.present),
+            (translate("Shell", "Show window"), self.show_window),
         ):
             action = QAction(text, menu)
             action.triggered.connect(slot)
             menu.addAction(action)
         menu.addSeparator()
-        quit_action = QAction("Quit", menu)
+        quit_action = QAction(translate("Shell", "Quit"), menu)
         quit_action.triggered.connect(self.quit)
         menu.addAction(quit_action)
         tray.setContextMenu(menu)
@@ -187,7 +194,10 @@ class Shell(QObject):
         )
         if keep:
             if self.tray is not None:
-                self.tray.showMessage("desktop-chat", "Still running in the tray.")
+                self.tray.showMessage(
+                    "desktop-chat",
+                    translate("Shell", "Still running in the tray."),
+                )
             return
         self._end()  # the closing window has saved the session
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QToolButton
 
 from desktop_chat.domain import Message, ToolCall
 from desktop_chat.tool_loop import Decision
+from desktop_chat.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_chat.ui.notice import Notice
 
 if TYPE_CHECKING:
@@ -27,11 +28,11 @@ ARGUMENTS_SHOWN = 4000  # characters of a call's arguments shown in the view
 RESULT_SHOWN = 8000
 _STATUS_MARKS = {
     "ok": "✓",
-    "error": "⚠ error",
-    "denied": "✕ denied",
-    "cancelled": "✕ cancelled",
-    "skipped": "… not run",
-    "": "… pending",
+    "error": QT_TRANSLATE_NOOP("tool_panel", "⚠ error"),
+    "denied": QT_TRANSLATE_NOOP("tool_panel", "✕ denied"),
+    "cancelled": QT_TRANSLATE_NOOP("tool_panel", "✕ cancelled"),
+    "skipped": QT_TRANSLATE_NOOP("tool_panel", "… not run"),
+    "": QT_TRANSLATE_NOOP("tool_panel", "… pending"),
 }
 
 
@@ -43,7 +44,10 @@ def _pretty(arguments: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"\n… ({len(text):,} characters)"
+    length = len(text)
+    if length <= limit:
+        return text
+    return text[:limit] + "\n… " + translate("tool_panel", "(%n characters)", "", length)
 
 
 def call_key(message_id: str, position: int) -> str:
@@ -64,19 +68,24 @@ def insert_tool_calls(
         key = call_key(message.id, position)
         open_ = key in opened
         mark = _STATUS_MARKS.get(call.status, call.status)
+        mark = translate("tool_panel", mark) if mark else mark
         link = f"{action_scheme}:toolcall/{href(key)}"  # type: ignore[operator]
         cursor.insertHtml(
             f'<a href="{link}" style="text-decoration:none; color:#3a7bd5">'
-            f"{'▾' if open_ else '▸'} Tool {html.escape(call.name)}</a>"
+            f"{'▾' if open_ else '▸'} "
+            + translate("tool_panel", "Tool {name}").format(name=html.escape(call.name))
+            + "</a>"
             f'<span style="color:#888888"> {html.escape(mark)}</span>'
         )
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         if open_:
-            cursor.insertText("Arguments\n", grey)
+            cursor.insertText(translate("tool_panel", "Arguments\n"), grey)
             cursor.insertText(_clip(_pretty(call.arguments) or "{}", ARGUMENTS_SHOWN), mono)
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            cursor.insertText("Result\n", grey)
-            result = call.result if call.result is not None else "(waiting)"
+            cursor.insertText(translate("tool_panel", "Result\n"), grey)
+            result = (
+                call.result if call.result is not None else translate("tool_panel", "(waiting)")
+            )
             cursor.insertText(_clip(result, RESULT_SHOWN), mono)  # plain text: never markup
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
 
@@ -88,8 +97,10 @@ class ToolsButton(QToolButton):
         super().__init__(tab)
         self.tab = tab
         self.setObjectName("toolsButton")
-        self.setAccessibleName("Tools for this chat")
-        self.setToolTip("Which tool servers (MCP) the model may use in this chat")
+        self.setAccessibleName(translate("ToolsButton", "Tools for this chat"))
+        self.setToolTip(
+            translate("ToolsButton", "Which tool servers (MCP) the model may use in this chat")
+        )
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
         self.menu().aboutToShow.connect(self.fill)
@@ -105,7 +116,11 @@ class ToolsButton(QToolButton):
 
     def refresh(self) -> None:
         enabled, chosen = self._servers()
-        self.setText(f"Tools ({len(chosen)})" if chosen else "Tools")
+        self.setText(
+            translate("ToolsButton", "Tools ({count})").format(count=len(chosen))
+            if chosen
+            else translate("ToolsButton", "Tools")
+        )
         self.setVisible(bool(enabled))
 
     def fill(self) -> None:
@@ -126,7 +141,8 @@ class ToolsButton(QToolButton):
             known = controller.tools.known_tools(name)
             if known is None:
                 menu.addAction(
-                    f"    {self._problems.get(name) or 'Listing its tools…'}"
+                    "    "
+                    + (self._problems.get(name) or translate("ToolsButton", "Listing its tools…"))
                 ).setEnabled(False)
                 if name not in self._problems:
                     controller.load_tools_of(name)
@@ -142,7 +158,9 @@ class ToolsButton(QToolButton):
                     )
                 )
         if not enabled:
-            menu.addAction("No tool servers: add them in Settings → Tools").setEnabled(False)
+            menu.addAction(
+                translate("ToolsButton", "No tool servers: add them in Settings → Tools")
+            ).setEnabled(False)
 
     def _on_tools_listed(self, server: str, problem: str) -> None:
         if problem:
@@ -184,19 +202,28 @@ class ApprovalPrompt:
             return
         arguments = _clip(_pretty(call.arguments) or "{}", 1200)
         self.notice.show_message(
-            f"The model wants to run the tool “{call.name}” of {server}:\n{arguments}",
+            translate(
+                "ApprovalPrompt", "The model wants to run the tool “{tool}” of {server}:"
+            ).format(tool=call.name, server=server)
+            + f"\n{arguments}",
             "warning",
             [
-                ("Allow once", lambda: self._answer(Decision.ALLOW_ONCE)),
-                ("Always allow in this chat", lambda: self._answer(Decision.ALWAYS_IN_CHAT)),
-                ("Deny", lambda: self._answer(Decision.DENY)),
+                (
+                    translate("ApprovalPrompt", "Allow once"),
+                    lambda: self._answer(Decision.ALLOW_ONCE),
+                ),
+                (
+                    translate("ApprovalPrompt", "Always allow in this chat"),
+                    lambda: self._answer(Decision.ALWAYS_IN_CHAT),
+                ),
+                (translate("ApprovalPrompt", "Deny"), lambda: self._answer(Decision.DENY)),
             ],
         )
         if not self._dismiss_denies:
             # Closing the prompt (✕) is a No, as with a browser's permission prompt; else
             # the chat would wait for an answer nobody can give any more.
             for button in self.notice.findChildren(QToolButton):
-                if button.accessibleName() == "Dismiss":
+                if button.accessibleName() == translate("Notice", "Dismiss"):
                     button.clicked.connect(lambda: self._answer(Decision.DENY))
                     self._dismiss_denies = True
 

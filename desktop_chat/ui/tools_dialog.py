@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_chat import tool_secrets
 from desktop_chat.mcp_tools import ToolBox, server_from_json, servers_from_settings
 from desktop_chat.tool_secrets import KEYCHAIN
+from desktop_chat.ui.i18n import translate
 
 if TYPE_CHECKING:
     from desktop_chat.controller import ChatController
@@ -46,7 +47,7 @@ class ToolServersDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("toolServersDialog")
-        self.setWindowTitle("Tool servers (MCP)")
+        self.setWindowTitle(translate("ToolServersDialog", "Tool servers (MCP)"))
         self.providers = providers
         self.controller = controller
         settings = providers.settings
@@ -65,13 +66,15 @@ class ToolServersDialog(QDialog):
         left = QVBoxLayout()
         self.server_list = QListWidget(self)
         self.server_list.setObjectName("toolServerList")
-        self.server_list.setAccessibleName("Tool servers; checked ones are enabled")
+        self.server_list.setAccessibleName(
+            translate("ToolServersDialog", "Tool servers; checked ones are enabled")
+        )
         left.addWidget(self.server_list, 1)
         row = QHBoxLayout()
-        add = QPushButton("Add", self)
+        add = QPushButton(translate("ToolServersDialog", "Add"), self)
         add.setObjectName("addToolServer")
         add.clicked.connect(self._add)
-        remove = QPushButton("Remove", self)
+        remove = QPushButton(translate("ToolServersDialog", "Remove"), self)
         remove.setObjectName("removeToolServer")
         remove.clicked.connect(self._remove)
         row.addWidget(add)
@@ -85,7 +88,12 @@ class ToolServersDialog(QDialog):
         self.name_field.setObjectName("toolServerName")
         self.kind = QComboBox(self)
         self.kind.setObjectName("toolServerKind")
-        self.kind.addItems(["Command (stdio)", "URL (Streamable HTTP)"])
+        self.kind.addItems(
+            [
+                translate("ToolServersDialog", "Command (stdio)"),
+                translate("ToolServersDialog", "URL (Streamable HTTP)"),
+            ]
+        )
         self.command_field = QLineEdit(self)
         self.command_field.setObjectName("toolServerCommand")
         self.command_field.setPlaceholderText("npx -y @modelcontextprotocol/server-filesystem ~/")
@@ -94,30 +102,40 @@ class ToolServersDialog(QDialog):
         self.url_field.setPlaceholderText("https://example.com/mcp")
         self.env_field = QPlainTextEdit(self)
         self.env_field.setObjectName("toolServerEnv")
-        self.env_field.setPlaceholderText("NAME=value, one per line (never your API key)")
+        self.env_field.setPlaceholderText(
+            translate("ToolServersDialog", "NAME=value, one per line (never your API key)")
+        )
         self.env_field.setFixedHeight(60)
-        self.secrets_box = QCheckBox("Keep the values in the keychain, not in settings.json", self)
+        self.secrets_box = QCheckBox(
+            translate("ToolServersDialog", "Keep the values in the keychain, not in settings.json"),
+            self,
+        )
         self.secrets_box.setObjectName("toolServerSecretsInKeychain")
         self.secrets_box.setToolTip(
-            "For tokens: settings.json then says ${keychain}, and the value is read from the "
-            "keychain when the server starts"
+            translate(
+                "ToolServersDialog",
+                "For tokens: settings.json then says ${keychain}, and the value is read from "
+                "the keychain when the server starts",
+            )
         )
-        self.default_box = QCheckBox("Use in new chats", self)
+        self.default_box = QCheckBox(translate("ToolServersDialog", "Use in new chats"), self)
         self.default_box.setObjectName("toolServerDefault")
         self.allow_field = QLineEdit(self)
         self.allow_field.setObjectName("toolServerAlwaysAllow")
-        self.allow_field.setPlaceholderText("tool names that run without asking, comma-separated")
-        form.addRow("&Name", self.name_field)
-        form.addRow("&Kind", self.kind)
-        form.addRow("&Command", self.command_field)
-        form.addRow("&URL", self.url_field)
-        form.addRow("&Environment", self.env_field)
+        self.allow_field.setPlaceholderText(
+            translate("ToolServersDialog", "tool names that run without asking, comma-separated")
+        )
+        form.addRow(translate("ToolServersDialog", "&Name"), self.name_field)
+        form.addRow(translate("ToolServersDialog", "&Kind"), self.kind)
+        form.addRow(translate("ToolServersDialog", "&Command"), self.command_field)
+        form.addRow(translate("ToolServersDialog", "&URL"), self.url_field)
+        form.addRow(translate("ToolServersDialog", "&Environment"), self.env_field)
         form.addRow("", self.secrets_box)
         form.addRow("", self.default_box)
-        form.addRow("&Always allowed", self.allow_field)
+        form.addRow(translate("ToolServersDialog", "&Always allowed"), self.allow_field)
         right.addLayout(form)
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test", self)
+        self.test_button = QPushButton(translate("ToolServersDialog", "Test"), self)
         self.test_button.setObjectName("testToolServer")
         self.test_button.clicked.connect(self._test)
         self.test_result = QLabel(self)
@@ -137,8 +155,8 @@ class ToolServersDialog(QDialog):
         self.step_limit.setObjectName("toolStepLimit")
         self.step_limit.setRange(1, 100)
         self.step_limit.setValue(settings.tool_step_limit)
-        limits.addRow("Tool &timeout", self.timeout)
-        limits.addRow("&Steps per answer", self.step_limit)
+        limits.addRow(translate("ToolServersDialog", "Tool &timeout"), self.timeout)
+        limits.addRow(translate("ToolServersDialog", "&Steps per answer"), self.step_limit)
         right.addLayout(limits)
         right.addStretch(1)
         buttons = QDialogButtonBox(
@@ -289,9 +307,11 @@ class ToolServersDialog(QDialog):
             }
         server = server_from_json(name or "server", entry)
         if server is None:
-            self.test_result.setText("Give a command or a URL first.")
+            self.test_result.setText(
+                translate("ToolServersDialog", "Give a command or a URL first.")
+            )
             return
-        self.test_result.setText("Starting the server…")
+        self.test_result.setText(translate("ToolServersDialog", "Starting the server…"))
         self.test_button.setEnabled(False)
         self._test_task = asyncio.ensure_future(self._run_test(replace(server, disabled=False)))
 
