@@ -163,10 +163,14 @@ def _align_right_to_left(cursor: QTextCursor, start: int) -> None:
     block = cursor.document().findBlock(start)
     end = cursor.position()
     while block.isValid() and block.position() <= end:
+        if not written_right_to_left(block.text()):  # the usage line, a code block, ...
+            block = block.next()
+            continue
         edit = QTextCursor(block)
         block_format = block.blockFormat()
         block_format.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        block_format.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Absolute: in a right-to-left block a plain AlignRight means the *left* edge.
+        block_format.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         edit.setBlockFormat(block_format)
         block = block.next()
 
