@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat.domain import (
+    IMAGE_DETAILS,
     OFFICIAL_BASE_URL,
     AnswerWasThinking,
     ChatError,
@@ -417,6 +418,8 @@ def _choice_reasoning(choice: Any) -> str | None:
 def turn_json(turn: ChatTurn, model: str = "") -> dict[str, Any]:
     """One history turn as the API takes it, tool calls and results included."""
     message: dict[str, Any] = {"role": turn.role.value, "content": turn.content}
+    if turn.attachments:
+        message["content"] = content_parts(turn)
     if turn.tool_call_id is not None:
         message["tool_call_id"] = turn.tool_call_id
     if turn.tool_calls:
@@ -432,6 +435,26 @@ def turn_json(turn: ChatTurn, model: str = "") -> dict[str, Any]:
         if turn.reasoning and sends_reasoning_back(model):
             message["reasoning_content"] = turn.reasoning
     return message
+
+
+def content_parts(turn: ChatTurn) -> list[dict[str, Any]]:
+    """A prompt with files as Chat Completions content parts, in order: the prompt's text,
+    then each file: a document's text under its name, an image as a base64 data: URL."""
+    parts: list[dict[str, Any]] = []
+    if turn.content:
+        parts.append({"type": "text", "text": turn.content})
+    for attachment in turn.attachments:
+        if attachment.is_image:
+            detail = turn.image_detail if turn.image_detail in IMAGE_DETAILS else "auto"
+            parts.append(
+                {
+                    "type": "image_url",
+                    "image_url": {"url": attachment.data_url(), "detail": detail},
+                }
+            )
+        else:
+            parts.append({"type": "text", "text": attachment.document_part()})
+    return parts
 
 
 def _choice_tool_calls(
@@ -484,6 +507,14 @@ def _rejects_stream_options(failure: ChatFailure) -> bool:
 # --- error classification ----------------------------------------------------------------
 
 _KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_*\-]{3,})")
+
+
+_NO_IMAGES = re.compile(
+    r"image_url|image input|images? (are|is) not supported|does not support images?|"
+    r"not support(ed)? (image|vision)|no vision|vision is not|multimodal|image content|"
+    r"content type.*image|image.*not (allowed|supported)",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str, api_key: str | None) -> str:
@@ -619,6 +650,15 @@ def classify(
             f"The server had a problem ({status})." + suffix,
             "This is usually temporary: retry in a moment.",
             status,
+        )
+    refuses_images = _NO_IMAGES.search(detail)
+    if refuses_images and isinstance(error, openai.APIStatusError) and status in (400, 404, 422):
+        return ChatError(
+            ErrorKind.IMAGES_NOT_SUPPORTED,
+            f"This model does not accept images ({status})." + suffix,
+            "Choose a vision model, or leave the earlier images out of this chat's requests.",
+            status,
+            retryable=False,
         )
     too_long = _CONTEXT_TOO_LONG.search(detail) or _error_code(error) == "context_length_exceeded"
     if too_long and isinstance(error, openai.APIStatusError) and status in (400, 413, 422):

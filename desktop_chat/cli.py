@@ -106,6 +106,16 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     ask.add_argument(
         "--yes", "-y", action="store_true", help="approve every tool call without asking"
     )
+    ask.add_argument(
+        "--attach",
+        "-a",
+        dest="attachments",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="attach a file (repeatable): an image for a vision model, or a text, code, "
+        "Markdown, CSV, JSON or PDF document sent as text",
+    )
     ask.set_defaults(command_function=run_ask)
     mcp = subparsers.add_parser(
         "mcp",
@@ -401,6 +411,17 @@ def run_ask(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"desktop-chat: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.attachments:
+        from desktop_chat.attachments import AttachmentError, load_attachment
+
+        limit = _providers().settings.attachment_text_limit
+        try:
+            args.loaded_attachments = tuple(
+                load_attachment(Path(f), limit) for f in args.attachments
+            )
+        except AttachmentError as error:
+            print(f"desktop-chat: {error}", file=sys.stderr)
+            return EXIT_FAILED
     prompt = _read_prompt(args, sys.stdin)
     if not prompt.strip():
         print(
@@ -509,7 +530,13 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
         elif args.system is not None:
             print("desktop-chat: --system is ignored with --continue", file=sys.stderr)
         parent = conversation.last_message
-        user = store.add_message(conversation.id, parent.id if parent else None, Role.USER, prompt)
+        user = store.add_message(
+            conversation.id,
+            parent.id if parent else None,
+            Role.USER,
+            prompt,
+            attachments=getattr(args, "loaded_attachments", ()),
+        )
         conversation = store.get_conversation(conversation.id)
         if len(models) > 1:
             from desktop_chat.compare_cli import ask_models

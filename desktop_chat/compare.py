@@ -266,7 +266,7 @@ class CompareRunner(QObject):
                 contender.model, comparison.prompt.content, conversation.parameters
             )
         else:
-            run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
+            run.prompt_estimate = sum(turn.estimated_tokens() + 4 for turn in history)
             events = client.stream_chat(contender.model, history, conversation.parameters)
         column.run = run
         run.task = _spawn(self._stream(comparison, index, run, events))

@@ -88,7 +88,7 @@ async def ask_models(
     conversation = store.get_conversation(conversation_id)
     prompt = store.get_message(prompt_id)
     history = request_history(conversation, upto=prompt)
-    prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
+    prompt_estimate = sum(turn.estimated_tokens() + 4 for turn in history)
     group = new_id()
     answers: list[_Answer] = []
     for index, model in enumerate(models):

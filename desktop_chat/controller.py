@@ -15,7 +15,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from desktop_chat.domain import (
     FALLBACK_MODELS,
     SAVE_EVERY_SECONDS,
     AnswerWasThinking,
+    Attachment,
     ChatError,
     ChatTurn,
     ErrorKind,
@@ -173,6 +174,7 @@ class ChatController(QObject):
     tool_calls_changed = Signal(str, object)  # conversation id, the assistant Message
     tools_running = Signal(str, bool)  # conversation id, True while calls run or wait
     tool_notice = Signal(str, str)  # conversation id, text for the user
+    tools_listed = Signal(str, str)  # server, "" or why it could not start (load_tools_of)
 
     def __init__(
         self,
@@ -279,6 +281,25 @@ class ChatController(QObject):
         state.servers = list(servers)
         self._save_chat_tools(conversation_id, state)
 
+    def set_tool_enabled(self, conversation_id: str, server: str, tool: str, on: bool) -> None:
+        """Offer one tool of a chosen server in this chat, or not."""
+        state = self.chat_tools(conversation_id)
+        key = ChatTools.key(server, tool)
+        state.off = (state.off - {key}) if on else (state.off | {key})
+        self._save_chat_tools(conversation_id, state)
+
+    def load_tools_of(self, server: str) -> None:
+        """Start a server to learn its tools; `tools_listed` tells when they are known."""
+        if self.tools is None:
+            return
+        tools = self.tools
+
+        async def start() -> None:
+            _specs, problems = await tools.tools([server])
+            self.tools_listed.emit(server, problems[0] if problems else "")
+
+        _spawn(start())
+
     def _save_chat_tools(self, conversation_id: str, state: ChatTools) -> None:
         try:
             self.store.set_state(STATE_PREFIX + conversation_id, state.to_json())
@@ -307,18 +328,25 @@ class ChatController(QObject):
 
     # --- commands ---------------------------------------------------------------------------
 
-    def send(self, conversation_id: str, text: str) -> Message | None:
+    def send(
+        self, conversation_id: str, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Message | None:
         """Save the prompt (committed before the request goes out), then stream an answer."""
-        if not text.strip() or self.is_streaming(conversation_id):
+        if (not text.strip() and not attachments) or self.is_streaming(conversation_id):
             return None
         try:
             conversation = self.store.get_conversation(conversation_id)
             parent = conversation.last_message
             user = self.store.add_message(
-                conversation_id, parent.id if parent else None, Role.USER, text
+                conversation_id,
+                parent.id if parent else None,
+                Role.USER,
+                text,
+                attachments=tuple(attachments),
             )
             if conversation.title == DEFAULT_TITLE and not conversation.messages:
-                self.store.update_conversation(conversation_id, title=title_from_prompt(text))
+                first = text if text.strip() else attachments[0].name
+                self.store.update_conversation(conversation_id, title=title_from_prompt(first))
         except StoreError as error:
             self.storage_error.emit(str(error))
             return None
@@ -356,6 +384,7 @@ class ChatController(QObject):
                 original.role,
                 text,
                 model=original.model,
+                attachments=original.attachments,
             )
         except StoreError as error:
             self.storage_error.emit(str(error))
@@ -423,7 +452,10 @@ class ChatController(QObject):
             return
         try:
             self.store.replace_tail(
-                conversation_id, keep, [(m.role, m.content, m.model, m.status) for m in tail]
+                conversation_id,
+                keep,
+                [(m.role, m.content, m.model, m.status) for m in tail],
+                [m.attachments for m in tail],
             )
         except StoreError as error:
             self.storage_error.emit(str(error))
@@ -586,7 +618,7 @@ class ChatController(QObject):
                 conversation.model, prompt.content, conversation.parameters
             )
         else:
-            run.prompt_estimate = sum(estimate_tokens(turn.content) + 4 for turn in history)
+            run.prompt_estimate = sum(turn.estimated_tokens() + 4 for turn in history)
             servers = self.tool_servers_for(conversation_id)
             if servers:
                 events = self._stream_with_tools(run, client, conversation, history, servers)
@@ -743,6 +775,8 @@ class ChatController(QObject):
         specs, problems = await self.tools.tools(servers)
         for problem in problems:
             self.tool_notice.emit(run.conversation_id, problem)
+        off = self.chat_tools(run.conversation_id).off
+        specs = [spec for spec in specs if ChatTools.key(spec.server, spec.name) not in off]
         run.tool_specs = {spec.exposed: spec for spec in specs}
         definitions = [spec.definition() for spec in specs]
         async for event in client.stream_chat(

@@ -15,6 +15,8 @@ DEFAULT_MODEL = "gpt-4"
 MAX_STOP_SEQUENCES = 4
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 REASONING_EFFORTS = ("minimal", "low", "medium", "high")
+IMAGE_DETAILS = ("auto", "low", "high")
+IMAGE_TOKENS = 800  # a rough guess of what one image costs in the context
 # A streaming answer is written to the history at most this often (window and `ask` alike), so
 # a crash loses at most about this much of it.
 SAVE_EVERY_SECONDS = 1.0
@@ -76,6 +78,8 @@ class Parameters:
     json_mode: bool = False  # response_format {"type": "json_object"} (chat mode only)
     reasoning_effort: str | None = None  # one of REASONING_EFFORTS; None: the model's default
     context_messages: int | None = None  # send only the last N messages (None: all of them)
+    image_detail: str = "auto"  # one of IMAGE_DETAILS, sent with each image (not a kwarg)
+    omit_earlier_images: bool = False  # leave out images before the last prompt (text models)
 
     def as_request_kwargs(self, mode: Mode = Mode.CHAT) -> dict[str, object]:
         kwargs: dict[str, object] = {}
@@ -99,6 +103,10 @@ class Parameters:
             data["json_mode"] = True
         if self.context_messages:
             data["context_messages"] = self.context_messages
+        if self.image_detail != "auto" and self.image_detail in IMAGE_DETAILS:
+            data["image_detail"] = self.image_detail
+        if self.omit_earlier_images:
+            data["omit_earlier_images"] = True
         return data
 
     @classmethod
@@ -126,6 +134,10 @@ class Parameters:
             context_messages=context
             if isinstance(context, int) and not isinstance(context, bool) and context > 0
             else None,
+            image_detail=detail
+            if (detail := data.get("image_detail")) in IMAGE_DETAILS
+            else "auto",
+            omit_earlier_images=data.get("omit_earlier_images") is True,
         )
 
 
@@ -195,6 +207,66 @@ class ToolCall:
         )
 
 
+class AttachmentKind(enum.StrEnum):
+    IMAGE = "image"  # sent as an image_url part (a base64 data: URL)
+    DOCUMENT = "document"  # its text is sent, under the file's name
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a user message: an image, or a document reduced to its text.
+
+    `data` is the bytes kept (the re-encoded image, or the document's original bytes);
+    `sha256` names them (the store keeps each distinct content once)."""
+
+    name: str
+    mime_type: str
+    sha256: str
+    size: int
+    kind: AttachmentKind
+    text: str = ""  # a document's extracted text
+    data: bytes = field(default=b"", repr=False, compare=True)
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind is AttachmentKind.IMAGE
+
+    @classmethod
+    def of(
+        cls, name: str, mime_type: str, data: bytes, kind: AttachmentKind, text: str = ""
+    ) -> Attachment:
+        import hashlib  # off the start-up path
+
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(name, mime_type, digest, len(data), kind, text, data)
+
+    def estimated_tokens(self) -> int:
+        if self.is_image:
+            return IMAGE_TOKENS
+        return estimate_tokens(self.text) + estimate_tokens(self.name) + 4
+
+    def data_url(self) -> str:
+        import base64
+
+        return f"data:{self.mime_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+    def document_part(self) -> str:
+        """A document as the text sent to the model: its name, then its text fenced."""
+        fence = "```"
+        while fence in self.text:
+            fence += "`"
+        return f"{self.name}\n{fence}\n{self.text}\n{fence}"
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} MB"
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     id: str
@@ -212,6 +284,7 @@ class Message:
     tool_calls: tuple[ToolCall, ...] = ()  # an assistant's calls, each with its result
     profile: str | None = None  # the answer's own profile (compare); None: the conversation's
     compare_group: str | None = None  # shared by the answers of one compared turn
+    attachments: tuple[Attachment, ...] = ()  # a user message's files, in order
 
     def with_content(self, content: str, status: MessageStatus | None = None) -> Message:
         return replace(self, content=content, status=status or self.status)
@@ -245,6 +318,11 @@ class ChatTurn:
     tool_calls: tuple[ToolCall, ...] = ()  # on an assistant turn
     tool_call_id: str | None = None  # on a tool turn: the call it answers
     reasoning: str = ""  # sent back only where a model's rules ask for it (DeepSeek)
+    attachments: tuple[Attachment, ...] = ()  # on a user turn: sent as content parts
+    image_detail: str = "auto"
+
+    def estimated_tokens(self) -> int:
+        return estimate_tokens(self.content) + sum(a.estimated_tokens() for a in self.attachments)
 
 
 NO_RESULT = "The tool was not run (the request was interrupted)."
@@ -270,13 +348,34 @@ def request_history(conversation: Conversation, upto: Message | None = None) -> 
                 for call in message.tool_calls
             )
         elif message.content or message.role is Role.USER:
-            turns.append(ChatTurn(message.role, message.content))
+            turns.append(
+                ChatTurn(
+                    message.role,
+                    message.content,
+                    attachments=message.attachments,
+                    image_detail=conversation.parameters.image_detail,
+                )
+            )
         if upto is not None and message.id == upto.id:
             break
+    if conversation.parameters.omit_earlier_images:
+        turns = without_earlier_images(turns)
     turns = last_messages(turns, conversation.parameters.context_messages)
     if conversation.system_prompt.strip():
         turns.insert(0, ChatTurn(Role.SYSTEM, conversation.system_prompt))
     return turns
+
+
+def without_earlier_images(turns: list[ChatTurn]) -> list[ChatTurn]:
+    """The chat's "leave earlier images out": images before the last user turn are dropped
+    (documents stay), so a text-only model can go on with a chat that had pictures."""
+    last_user = max((i for i, t in enumerate(turns) if t.role is Role.USER), default=-1)
+    return [
+        replace(t, attachments=tuple(a for a in t.attachments if not a.is_image))
+        if i < last_user and t.attachments
+        else t
+        for i, t in enumerate(turns)
+    ]
 
 
 def last_messages(turns: list[ChatTurn], count: int | None) -> list[ChatTurn]:
@@ -379,6 +478,7 @@ class ErrorKind(enum.StrEnum):
     MALFORMED = "malformed"
     BAD_REQUEST = "bad_request"
     CONTEXT_TOO_LONG = "context_too_long"
+    IMAGES_NOT_SUPPORTED = "images_not_supported"  # a text-only model was sent an image
     TLS = "tls"
     UNKNOWN = "unknown"
 

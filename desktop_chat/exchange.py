@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.domain import (
+    Attachment,
+    AttachmentKind,
     Conversation,
     Message,
     MessageStatus,
@@ -27,6 +29,7 @@ from desktop_chat.domain import (
     Parameters,
     Role,
     ToolCall,
+    human_size,
 )
 
 FORMAT = "desktop-chat/1"
@@ -47,6 +50,7 @@ class ImportedMessage:
     status: MessageStatus = MessageStatus.COMPLETE
     reasoning: str = ""
     tool_calls: tuple[ToolCall, ...] = ()  # an assistant's calls, with their results
+    attachments: tuple[Attachment, ...] = ()  # a prompt's files
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,59 @@ def _message_json(message: Message) -> dict[str, object]:
         "status": message.status.value,
         **({"reasoning": message.reasoning} if message.reasoning else {}),
         **_compare_fields(message),
+        **(
+            {"attachments": [_attachment_json(a) for a in message.attachments]}
+            if message.attachments
+            else {}
+        ),
     }
+
+
+def _attachment_json(attachment: Attachment) -> dict[str, object]:
+    import base64
+
+    entry: dict[str, object] = {
+        "name": attachment.name,
+        "mime_type": attachment.mime_type,
+        "kind": attachment.kind.value,
+        "data": base64.b64encode(attachment.data).decode("ascii"),
+    }
+    if attachment.kind is AttachmentKind.DOCUMENT:
+        entry["text"] = attachment.text
+    return entry
+
+
+def _imported_attachments(value: Any, at: str) -> tuple[Attachment, ...]:
+    """The optional `attachments` of a message (older exports have none)."""
+    import base64
+    import binascii
+
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ImportFormatError(f"{at}.attachments must be a list")
+    found = []
+    for position, item in enumerate(value):
+        where = f"{at}.attachments[{position}]"
+        if not isinstance(item, dict):
+            raise ImportFormatError(f"{where} must be an object")
+        kind = item.get("kind")
+        if kind not in AttachmentKind._value2member_map_:
+            raise ImportFormatError(f"{where}.kind must be 'image' or 'document'")
+        try:
+            data = base64.b64decode(_text(item.get("data"), f"{where}.data"), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ImportFormatError(f"{where}.data is not base64") from error
+        found.append(
+            Attachment.of(
+                _text(item.get("name"), f"{where}.name", allow_empty=False),
+                _text(item.get("mime_type"), f"{where}.mime_type", allow_empty=False),
+                data,
+                AttachmentKind(kind),
+                _text(item.get("text") or "", f"{where}.text"),
+            )
+        )
+    return tuple(found)
 
 
 def to_json(
@@ -220,7 +276,9 @@ def to_markdown(conversations: Iterable[Conversation]) -> str:
                 for call in message.tool_calls
             )
             role = label.get(message.role, message.role.value)
-            out.append(f"**{role}**{note}\n\n{thinking}{message.content}\n{tools}")
+            files = "".join(f"\n- 📎 {a.name} ({human_size(a.size)})" for a in message.attachments)
+            files = f"\n*Attachments*\n{files}\n" if files else ""
+            out.append(f"**{role}**{note}\n\n{thinking}{message.content}\n{files}{tools}")
         out.append("---\n")
     return "\n".join(out)
 
@@ -411,6 +469,7 @@ def _parse_ours(data: Mapping[str, Any], name: str) -> list[ImportedConversation
                     tool_calls=_imported_tool_calls(message.get("tool_calls"), at)
                     if role is Role.ASSISTANT
                     else (),
+                    attachments=_imported_attachments(message.get("attachments"), at),
                 )
             )
         result.append(

@@ -31,12 +31,13 @@ Qt requirements:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -198,6 +199,7 @@ class InstanceServer(QObject):
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None  # made when listening
         self._buffers: dict[QLocalSocket, bytearray] = {}
+        self._slots: dict[QLocalSocket, tuple[Callable[[], None], Callable[[], None]]] = {}
         self._last_error = ""
 
     @property
@@ -285,8 +287,10 @@ class InstanceServer(QObject):
             if sock is None:
                 break
             self._buffers[sock] = bytearray()
-            sock.readyRead.connect(partial(self._on_ready_read, sock))
-            sock.disconnected.connect(partial(self._forget, sock))
+            slots = (partial(self._on_ready_read, sock), partial(self._forget, sock))
+            self._slots[sock] = slots
+            sock.readyRead.connect(slots[0])
+            sock.disconnected.connect(slots[1])
             # A timer owned by the socket (not QTimer.singleShot with the socket as context,
             # which crashed in ~QObject now and then when the socket went first).
             idle = QTimer(sock)
@@ -299,12 +303,18 @@ class InstanceServer(QObject):
         self._buffers.pop(sock, None)
         self._dispose(sock)
 
-    @staticmethod
-    def _dispose(sock: QLocalSocket) -> None:
-        """Delete `sock` later, with its signals blocked first: its destructor aborts the
-        connection and would emit `disconnected` into Python slots while it is being torn down
-        (seen as a rare crash in ~QObject under the test suite)."""
+    def _dispose(self, sock: QLocalSocket) -> None:
+        """Delete `sock` later, its Python slots disconnected now. Those slots hold this
+        server; were they dropped only in the socket's destructor, the last reference to the
+        server could go there, and the server would delete its children, the dying socket
+        among them, a second time (a crash in ~QObject, seen now and then in the tests)."""
         sock.blockSignals(True)
+        slots = self._slots.pop(sock, None)
+        if slots is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                sock.readyRead.disconnect(slots[0])
+            with contextlib.suppress(RuntimeError, TypeError):
+                sock.disconnected.disconnect(slots[1])
         sock.deleteLater()  # safe to call more than once
 
     def _on_ready_read(self, sock: QLocalSocket) -> None:

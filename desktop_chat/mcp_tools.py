@@ -241,10 +241,15 @@ class _Connection:
 
         from mcp import ClientSession
 
+        from desktop_chat import tool_secrets
+
         assert self._ready is not None
         try:
+            config = self.config  # kept as configured: secrets only in this frame
+            if tool_secrets.held(config.env) or tool_secrets.held(config.headers):
+                config = await asyncio.to_thread(tool_secrets.resolve, config)
             async with contextlib.AsyncExitStack() as stack:
-                read, write = await stack.enter_async_context(self._transport())
+                read, write = await stack.enter_async_context(self._transport(config))
                 session = await stack.enter_async_context(ClientSession(read, write))
                 await session.initialize()
                 listed = await session.list_tools()
@@ -268,8 +273,7 @@ class _Connection:
         finally:
             self.session = None
 
-    def _transport(self) -> contextlib.AbstractAsyncContextManager[Any]:
-        config = self.config
+    def _transport(self, config: ServerConfig) -> contextlib.AbstractAsyncContextManager[Any]:
         if config.url:
             from mcp.client.streamable_http import streamable_http_client
             from mcp.shared._httpx_utils import create_mcp_http_client
@@ -410,6 +414,13 @@ class ToolBox:
                 self._connections.pop(name, None)
                 raise
             return connection
+
+    def known_tools(self, name: str) -> list[str] | None:
+        """The tool names of a server that has started (None: not started yet)."""
+        connection = self._connections.get(name)
+        if connection is None or not connection.alive:
+            return None
+        return [tool.name for tool in connection.tools]
 
     async def tools(self, names: Iterable[str]) -> tuple[list[ToolSpec], list[str]]:
         """The tools of these servers (started as needed), and a line per server that failed."""

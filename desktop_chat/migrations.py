@@ -162,6 +162,56 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 10: how long the model thought before it answered ("Thought for 12 s").
     ("ALTER TABLE messages ADD COLUMN thinking_ms INTEGER",),
+    # 11: attachments. Their bytes are content-addressed (`blobs`, by SHA-256: the same image
+    # twice is kept once); each message lists its files in order. A blob no attachment uses
+    # any more is deleted with its last use (a conversation deleted for good cascades here).
+    # Names and documents' text are searchable (their own index, like tool calls').
+    (
+        """
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE message_attachments (
+            message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (message_id, position)
+        )
+        """,
+        "CREATE INDEX message_attachments_by_blob ON message_attachments(sha256)",
+        """
+        CREATE TRIGGER message_attachments_free_blob AFTER DELETE ON message_attachments
+        BEGIN
+            DELETE FROM blobs WHERE sha256 = old.sha256
+                AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE sha256 = old.sha256);
+        END
+        """,
+        """
+        CREATE VIRTUAL TABLE attachments_fts USING fts5(
+            name, text, content='message_attachments', content_rowid='rowid',
+            tokenize='unicode61'
+        )
+        """,
+        """
+        CREATE TRIGGER attachments_fts_insert AFTER INSERT ON message_attachments BEGIN
+            INSERT INTO attachments_fts(rowid, name, text) VALUES (new.rowid, new.name, new.text);
+        END
+        """,
+        """
+        CREATE TRIGGER attachments_fts_delete AFTER DELETE ON message_attachments BEGIN
+            INSERT INTO attachments_fts(attachments_fts, rowid, name, text)
+            VALUES ('delete', old.rowid, old.name, old.text);
+        END
+        """,
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

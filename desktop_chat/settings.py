@@ -85,6 +85,7 @@ class Settings:
     mcp_servers: dict[str, Any] = field(default_factory=dict)
     tool_timeout_seconds: float = 60.0
     tool_step_limit: int = 10
+    attachment_text_limit: int = 200_000  # characters of an attached document's text
     language: str = ""  # "" follows the system locale; else e.g. "de", "zh_CN", "en"
 
     def profile(self, name: str | None = None) -> Profile:
@@ -234,6 +235,7 @@ def _parse(raw: bytes, problems: list[str]) -> Settings:
         },
         tool_timeout_seconds=_positive(data.get("tool_timeout_seconds"), 60.0),
         tool_step_limit=max(1, min(100, read.field("tool_step_limit", int, 10))),
+        attachment_text_limit=max(1, read.field("attachment_text_limit", int, 200_000)),
         language=read.field("language", str, ""),
     )
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from desktop_chat.domain import (
     DEFAULT_MODEL,
+    Attachment,
+    AttachmentKind,
     Conversation,
     Message,
     MessageStatus,
@@ -89,10 +91,15 @@ def _known_failure(error: sqlite3.OperationalError) -> StoreError | None:
 def _readable_rows(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The conversations and messages rows SQLite can still read in `path`, opened read-only;
     reading stops at the first damaged page of a table and keeps what came before."""
-    found: dict[str, list[dict[str, object]]] = {"conversations": [], "messages": []}
+    found = _readable_tables(path, ("conversations", "messages"))
+    return found["conversations"], found["messages"]
+
+
+def _readable_tables(path: Path, tables: Sequence[str]) -> dict[str, list[dict[str, object]]]:
+    found: dict[str, list[dict[str, object]]] = {table: [] for table in tables}
     source = _open_read_only(path)
     if source is None:
-        return [], []
+        return found
     try:
         for table, rows in found.items():
             try:
@@ -104,7 +111,7 @@ def _readable_rows(path: Path) -> tuple[list[dict[str, object]], list[dict[str, 
                 continue  # not a database, no such table, or a damaged page: keep what we have
     finally:
         source.close()
-    return found["conversations"], found["messages"]
+    return found
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection | None:
@@ -430,6 +437,7 @@ class ConversationStore:
         *,
         model: str | None = None,
         status: MessageStatus = MessageStatus.COMPLETE,
+        attachments: Sequence[Attachment] = (),
     ) -> Message:
         """Append a message under `parent_id` and make it the tip of the active branch."""
         now = utc_now()
@@ -449,18 +457,51 @@ class ConversationStore:
                     status.value,
                 ),
             )
+            _insert_attachments(db, message_id, attachments)
             db.execute(
                 "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",
                 (message_id, _time(now), conversation_id),
             )
         return self.get_message(message_id)
 
+    def attachments_of(self, message_ids: Sequence[str]) -> dict[str, tuple[Attachment, ...]]:
+        """The attachments of these messages, each message's in order, bytes included."""
+        found: dict[str, list[Attachment]] = {}
+        ids = list(dict.fromkeys(message_ids))
+        for start in range(0, len(ids), 500):  # bounded by SQLite's variable limit
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT a.message_id, a.name, a.kind, a.text, a.sha256, b.mime, b.size, b.data "
+                "FROM message_attachments a JOIN blobs b ON b.sha256 = a.sha256 "
+                f"WHERE a.message_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY a.message_id, a.position",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                kind = r["kind"] if r["kind"] in AttachmentKind._value2member_map_ else "document"
+                found.setdefault(r["message_id"], []).append(
+                    Attachment(
+                        name=r["name"],
+                        mime_type=r["mime"],
+                        sha256=r["sha256"],
+                        size=int(r["size"]),
+                        kind=AttachmentKind(kind),
+                        text=r["text"] or "",
+                        data=bytes(r["data"]),
+                    )
+                )
+        return {key: tuple(value) for key, value in found.items()}
+
+    def blob_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM blobs").fetchone()[0])
+
     def get_message(self, message_id: str) -> Message:
         row = self._db.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise KeyError(message_id)
         index, count = self._sibling_position(row)
-        return self._message_from_row(row, index, count)
+        attachments = self.attachments_of([message_id]).get(message_id, ())
+        return self._message_from_row(row, index, count, attachments)
 
     def update_message(
         self,
@@ -487,6 +528,7 @@ class ConversationStore:
         conversation_id: str,
         keep: int,
         tail: Sequence[tuple[Role, str, str | None, MessageStatus]],
+        attachments: Sequence[Sequence[Attachment]] = (),
     ) -> None:
         """Playground-style rewrite of the active branch after its first `keep` messages:
         the new tail (role, content, model, status) is written as a new branch and shown; the
@@ -511,6 +553,8 @@ class ConversationStore:
                         status.value,
                     ),
                 )
+                if offset < len(attachments):  # each rewritten message keeps its files
+                    _insert_attachments(db, message_id, attachments[offset])
                 parent = message_id
             db.execute(
                 "UPDATE conversations SET current_message_id = ?, updated_at = ? WHERE id = ?",
@@ -533,7 +577,7 @@ class ConversationStore:
                     int(usage.estimated) if usage else 0,
                     usage.first_token_ms if usage else None,
                     usage.duration_ms if usage else None,
-                    json.dumps(request) if request is not None else None,
+                    json.dumps(_without_image_data(request)) if request is not None else None,
                     usage.reasoning_tokens if usage else None,
                     usage.thinking_ms if usage else None,
                     message_id,
@@ -702,12 +746,76 @@ class ConversationStore:
             """,
             (match, limit),
         ).fetchall()
-        rows = sorted([*titles, *messages, *tool_results], key=lambda r: r["score"])[:limit]
+        documents = self._db.execute(
+            """
+            SELECT c.id AS conversation_id, m.id AS message_id, c.title AS title,
+                   snippet(attachments_fts, -1, '[', ']', '…', 12) AS snippet,
+                   attachments_fts.rank AS score
+            FROM attachments_fts
+            JOIN message_attachments a ON a.rowid = attachments_fts.rowid
+            JOIN messages m ON m.id = a.message_id
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE attachments_fts MATCH ? AND c.deleted_at IS NULL
+            ORDER BY attachments_fts.rank LIMIT ?
+            """,
+            (match, limit),
+        ).fetchall()
+        rows = sorted([*titles, *messages, *tool_results, *documents], key=lambda r: r["score"])[
+            :limit
+        ]
         return [
             SearchHit(r["conversation_id"], r["message_id"], r["title"], r["snippet"]) for r in rows
         ]
 
     # --- app state (open tabs, drafts, geometry) -------------------------------------------
+
+    def set_draft_attachments(
+        self, conversation_id: str, attachments: Sequence[Attachment]
+    ) -> None:
+        """The files of a chat's unsent draft, kept across restarts (none: forgotten)."""
+        import base64
+
+        key = f"draft_attachments:{conversation_id}"
+        if not attachments:
+            with self._transaction() as db:
+                db.execute("DELETE FROM app_state WHERE key = ?", (key,))
+            return
+        entries = [
+            {
+                "name": a.name,
+                "mime_type": a.mime_type,
+                "kind": a.kind.value,
+                "text": a.text,
+                "data": base64.b64encode(a.data).decode("ascii"),
+            }
+            for a in attachments
+        ]
+        self.set_state(key, json.dumps(entries, ensure_ascii=False))
+
+    def draft_attachments(self, conversation_id: str) -> tuple[Attachment, ...]:
+        import base64
+        import binascii
+
+        raw = self.get_state(f"draft_attachments:{conversation_id}")
+        try:
+            entries = json.loads(raw) if raw else []
+        except ValueError:
+            return ()
+        found = []
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                found.append(
+                    Attachment.of(
+                        str(entry["name"]),
+                        str(entry["mime_type"]),
+                        base64.b64decode(entry["data"], validate=True),
+                        AttachmentKind(entry["kind"]),
+                        str(entry.get("text") or ""),
+                    )
+                )
+            except (KeyError, TypeError, ValueError, binascii.Error):
+                continue
+        return tuple(found)
 
     def get_state(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
@@ -742,10 +850,52 @@ class ConversationStore:
                 if shutil.which("sqlite3")
                 else None
             )
+            source = rebuilt
             conversations, messages = _readable_rows(rebuilt) if rebuilt else ([], [])
             if not conversations:
+                source = damaged
                 conversations, messages = _readable_rows(damaged)
-        return self._insert_recovered(conversations, messages)
+            files = _readable_tables(source or damaged, ("blobs", "message_attachments"))
+        added = self._insert_recovered(conversations, messages)
+        self._insert_recovered_files(files["blobs"], files["message_attachments"])
+        return added
+
+    def _insert_recovered_files(
+        self, blobs: list[dict[str, object]], attachments: list[dict[str, object]]
+    ) -> None:
+        """The recovered messages' files, where both the list entry and the bytes survived
+        (and the bytes still match their SHA-256)."""
+        import hashlib
+
+        good = {}
+        for row in blobs:
+            data = row.get("data")
+            if isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == row.get("sha256"):
+                good[row["sha256"]] = row
+        with self._transaction() as db:
+            for row in attachments:
+                blob = good.get(row.get("sha256"))  # type: ignore[arg-type]
+                exists = db.execute(
+                    "SELECT 1 FROM messages WHERE id = ?", (row.get("message_id"),)
+                ).fetchone()
+                if blob is None or exists is None or not isinstance(row.get("position"), int):
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO blobs (sha256, data, mime, size) VALUES (?, ?, ?, ?)",
+                    (blob["sha256"], blob["data"], blob.get("mime") or "", len(blob["data"])),
+                )
+                db.execute(
+                    "INSERT OR IGNORE INTO message_attachments "
+                    "(message_id, position, sha256, name, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        row.get("message_id"),
+                        row.get("position"),
+                        blob["sha256"],
+                        row.get("name") or "file",
+                        row.get("kind") or "document",
+                        row.get("text") or "",
+                    ),
+                )
 
     def _insert_recovered(
         self, conversations: list[dict[str, object]], messages: list[dict[str, object]]
@@ -889,6 +1039,7 @@ class ConversationStore:
                             else "",
                         ),
                     )
+                    _insert_attachments(db, stored_id, message.attachments)
                     added_messages += 1
                 current = conversation.current_message_id
                 if exists is None and current and current in stored_as:
@@ -967,7 +1118,13 @@ class ConversationStore:
             chain.append(by_id[node])
             node = by_id[node]["parent_id"]
         chain.reverse()
-        return [self._message_from_row(r, r["sibling_index"], r["sibling_count"]) for r in chain]
+        files = self.attachments_of([r["id"] for r in chain if r["role"] == Role.USER.value])
+        return [
+            self._message_from_row(
+                r, r["sibling_index"], r["sibling_count"], files.get(r["id"], ())
+            )
+            for r in chain
+        ]
 
     def _sibling_position(self, row: sqlite3.Row) -> tuple[int, int]:
         counts = self._db.execute(
@@ -986,7 +1143,9 @@ class ConversationStore:
         return row["id"] if row else None
 
     @staticmethod
-    def _message_from_row(row: sqlite3.Row, index: int, count: int) -> Message:
+    def _message_from_row(
+        row: sqlite3.Row, index: int, count: int, attachments: tuple[Attachment, ...] = ()
+    ) -> Message:
         usage = None
         if row["prompt_tokens"] is not None or row["completion_tokens"] is not None:
             usage = Usage(
@@ -1014,6 +1173,63 @@ class ConversationStore:
             tool_calls=_tool_calls_from(row["tool_calls"]),
             profile=row["profile"],
             compare_group=row["compare_group"],
+            attachments=attachments,
+        )
+
+
+def _without_image_data(request: dict[str, object]) -> dict[str, object]:
+    """The recorded request with each image's base64 replaced by a short note naming its
+    bytes (SHA-256): the images are in `blobs` already, and every later turn sends them again,
+    so recording them whole would store each image once per later answer."""
+    import base64
+    import binascii
+    import hashlib
+
+    messages = request.get("messages")
+    if not isinstance(messages, list) or "image_url" not in json.dumps(messages):
+        return request
+    compact = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            parts = []
+            for part in content:
+                url = part.get("image_url", {}).get("url") if isinstance(part, dict) else None
+                if isinstance(url, str) and url.startswith("data:") and "," in url:
+                    head, _, data = url.partition(",")
+                    try:
+                        digest = hashlib.sha256(base64.b64decode(data)).hexdigest()
+                    except (binascii.Error, ValueError):
+                        digest = "unreadable"
+                    note = f"{head},<{len(data)} base64 characters: attachment sha256 {digest}>"
+                    part = {**part, "image_url": {**part["image_url"], "url": note}}
+                parts.append(part)
+            message = {**message, "content": parts}
+        compact.append(message)
+    return {**request, "messages": compact}
+
+
+def _insert_attachments(
+    db: sqlite3.Connection, message_id: str, attachments: Sequence[Attachment]
+) -> None:
+    """A message's files: each distinct content stored once, then the message's list."""
+    for position, attachment in enumerate(attachments):
+        db.execute(
+            "INSERT INTO blobs (sha256, data, mime, size) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(sha256) DO NOTHING",
+            (attachment.sha256, attachment.data, attachment.mime_type, len(attachment.data)),
+        )
+        db.execute(
+            "INSERT INTO message_attachments (message_id, position, sha256, name, kind, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message_id,
+                position,
+                attachment.sha256,
+                attachment.name,
+                attachment.kind.value,
+                attachment.text,
+            ),
         )
 
 

@@ -43,13 +43,16 @@ class ChatTools:
 
     servers: list[str] | None = None
     allowed: set[str] = field(default_factory=set)  # "server/tool", allowed for this chat
+    off: set[str] = field(default_factory=set)  # "server/tool", not offered in this chat
 
     @staticmethod
     def key(server: str, tool: str) -> str:
         return f"{server}/{tool}"
 
     def to_json(self) -> str:
-        return json.dumps({"servers": self.servers, "allowed": sorted(self.allowed)})
+        return json.dumps(
+            {"servers": self.servers, "allowed": sorted(self.allowed), "off": sorted(self.off)}
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> ChatTools:
@@ -61,7 +64,9 @@ class ChatTools:
             data = {}
         servers = data.get("servers")
         allowed = data.get("allowed")
+        off = data.get("off")
         return cls(
             servers=[str(s) for s in servers] if isinstance(servers, list) else None,
             allowed={str(a) for a in allowed} if isinstance(allowed, list) else set(),
+            off={str(o) for o in off} if isinstance(off, list) else set(),
         )

@@ -366,6 +366,16 @@ def test_a_message_in_arabic_is_right_aligned_whatever_the_ui_language(
         block = _block_of(view, text)
         assert block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft, text
         assert block.blockFormat().alignment() & Qt.AlignmentFlag.AlignRight, text
+        # Absolute: in a right-to-left block a plain AlignRight would mean the left edge.
+        assert block.blockFormat().alignment() & Qt.AlignmentFlag.AlignAbsolute, text
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    block = _block_of(view, arabic)
+    line = block.layout().lineAt(0)
+    # Drawn at the right of the column: it ends near the right edge, far from the left.
+    assert line.naturalTextRect().right() > line.rect().right() - 5
+    assert line.naturalTextRect().left() > line.rect().left() + 100
     english = _block_of(view, "An English answer")
     assert english.blockFormat().layoutDirection() != Qt.LayoutDirection.RightToLeft
 

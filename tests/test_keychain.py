@@ -526,3 +526,96 @@ def test_ask_records_the_profile_of_a_new_conversation(
     with profile.store() as store:
         conversation = store.get_conversation(store.conversation_ids()[0])
     assert conversation.profile == "Other"
+
+
+# --- tool servers' secrets (issue 14): ${keychain} values in mcp_servers ------------------------
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_tool_servers_token_is_kept_in_the_keychain_and_reaches_only_that_server(
+    keychain: SecretService, qtbot, controller, tmp_path: Path
+) -> None:
+    import asyncio
+    import shlex
+
+    from mcp_helpers import SERVER_SCRIPT
+
+    from desktop_chat import tool_secrets
+    from desktop_chat.mcp_tools import ToolBox, servers_from_settings
+    from desktop_chat.providers import Providers
+    from desktop_chat.settings import load
+    from desktop_chat.ui.tools_dialog import ToolServersDialog
+
+    keychain.clear(service=tool_secrets.SERVICE)
+    settings_file = tmp_path / "settings.json"
+    providers = Providers(settings_file=settings_file, environ={})
+    controller.tools = ToolBox()
+    dialog = ToolServersDialog(providers, controller)
+    qtbot.addWidget(dialog)
+    dialog._add()
+    dialog.name_field.setText("github")
+    dialog.command_field.setText(shlex.join([sys.executable, SERVER_SCRIPT]))
+    dialog.env_field.setPlainText("GITHUB_TOKEN=ghp-secret-token-0123\nLEVEL=debug")
+    dialog.secrets_box.setChecked(True)
+    dialog._save()
+    text = settings_file.read_text(encoding="utf-8")
+    assert "ghp-secret-token-0123" not in text  # not in the file ...
+    saved = load(settings_file).mcp_servers["github"]
+    assert saved["env"] == {"GITHUB_TOKEN": "${keychain}", "LEVEL": "${keychain}"}
+    # ... but in the keychain, under its own service
+    assert keychain.lookup(service=tool_secrets.SERVICE, username="github/GITHUB_TOKEN") == (
+        "ghp-secret-token-0123"
+    )
+
+    async def read_from_server(entries: dict[str, object]) -> tuple[str, list[str]]:
+        box = ToolBox(servers=servers_from_settings(entries))
+        specs, problems = await box.tools(list(entries))
+        token = "<none>"
+        if specs:
+            environment = next(s for s in specs if s.name == "environment")
+            token = (await box.call(environment, json.dumps({"name": "GITHUB_TOKEN"}))).text
+        await box.close()
+        return token, problems
+
+    def run(coroutine):  # on the chat's qasync loop, as in the app
+        task = asyncio.ensure_future(coroutine)
+        qtbot.waitUntil(task.done, timeout=20_000)
+        return task.result()
+
+    token, problems = run(read_from_server({"github": saved}))
+    assert (token, problems) == ("ghp-secret-token-0123", [])
+
+    # Renamed in the dialog: the secret follows, the old entry is freed.
+    dialog = ToolServersDialog(providers, controller)
+    qtbot.addWidget(dialog)
+    assert dialog.env_field.toPlainText().startswith("GITHUB_TOKEN=${keychain}")
+    assert dialog.secrets_box.isChecked()
+    dialog.name_field.setText("gh")
+    dialog._save()
+    assert keychain.lookup(service=tool_secrets.SERVICE, username="gh/GITHUB_TOKEN") == (
+        "ghp-secret-token-0123"
+    )
+    assert keychain.lookup(service=tool_secrets.SERVICE, username="github/GITHUB_TOKEN") is None
+
+    # A secret missing from the keychain: the server does not start, and says which one.
+    keychain.clear(service=tool_secrets.SERVICE)
+    _token, problems = run(read_from_server({"gh": load(settings_file).mcp_servers["gh"]}))
+    assert len(problems) == 1 and "GITHUB_TOKEN" in problems[0] and "keychain" in problems[0]
+    assert "ghp-secret" not in problems[0]
+    keychain.clear(service=tool_secrets.SERVICE)
+
+
+def test_a_tool_secret_that_cannot_be_kept_says_so_without_the_value(monkeypatch) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from desktop_chat import tool_secrets
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        with pytest.raises(tool_secrets.SecretError) as raised:
+            tool_secrets.store("gh", "GITHUB_TOKEN", "ghp-never-shown-999")
+    finally:
+        keyring.set_keyring(previous)
+    assert "GITHUB_TOKEN" in str(raised.value) and "ghp-never" not in str(raised.value)

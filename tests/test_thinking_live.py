@@ -140,3 +140,22 @@ def test_the_chat_window_streams_thinking_live_and_stores_its_time(
     assert answer.reasoning == "Let me add two and two."
     assert answer.usage is not None and 400 <= (answer.usage.thinking_ms or 0) <= 3_000
     qtbot.waitUntil(lambda: "Thought for" in view.toPlainText() and "words)" in view.toPlainText())
+
+
+def test_quick_ask_shows_the_thinking_live_too(qtbot, controller, fake_openai):
+    from PySide6.QtCore import Qt
+
+    from desktop_chat.ui.quick_ask import QuickAskWindow
+
+    fake_openai.script(fake.reply(["<think>", "Adding ", "up.", "</think>", "Four", "."], 0.25))
+    popup = QuickAskWindow(controller)
+    qtbot.addWidget(popup)
+    popup.present()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClicks(popup.input, "2+2?")
+    qtbot.keyClick(popup.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Adding up." in popup.answer.toPlainText(), timeout=10_000)
+    assert "▾ Thinking…" in popup.answer.toPlainText()
+    qtbot.waitUntil(lambda: "Four." in popup.answer.toPlainText(), timeout=10_000)
+    assert "Adding up." not in popup.answer.toPlainText()
+    assert "Thought for" in popup.answer.toPlainText()

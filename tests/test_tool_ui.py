@@ -138,3 +138,32 @@ def test_quick_ask_uses_the_default_servers_and_asks_inline(
     qtbot.waitUntil(lambda: "Four." in popup.answer.toPlainText(), timeout=20_000)
     assert calls_in(log)[0]["arguments"] == {"a": 2, "b": 2}
     assert not approval.isVisible()
+
+
+def test_single_tools_can_be_turned_off_for_a_chat(
+    qtbot, open_window, controller, fake_openai, tmp_path
+):
+    tab = _window(open_window, controller, tmp_path / "calls.jsonl")
+    menu = tab.tools.button.menu()
+    tab.tools.button.fill()  # the server has not started: opening the menu starts it
+    assert any("Listing its tools" in a.text() for a in menu.actions())
+    qtbot.waitUntil(lambda: controller.tools.known_tools("calc") is not None, timeout=20_000)
+    tab.tools.button.fill()
+    echo = next(a for a in menu.actions() if a.objectName() == "tool-calc/echo")
+    assert echo.isCheckable() and echo.isChecked()
+    echo.setChecked(False)
+    fake_openai.script(fake.reply(["No tools needed."]))
+    with qtbot.waitSignal(controller.finished, timeout=20_000):
+        tab.composer.setPlainText("hello")
+        tab.send()
+    offered = [
+        t["function"]["name"]
+        for t in fake_openai.requests_to("/chat/completions")[-1].body["tools"]
+    ]
+    assert "echo" not in offered and "add" in offered
+    tab.tools.button.fill()
+    assert not next(a for a in menu.actions() if a.objectName() == "tool-calc/echo").isChecked()
+    # Kept with the chat, and only for it.
+    assert "calc/echo" in controller.chat_tools(tab.conversation.id).off
+    other = controller.store.create_conversation(model="gpt-4")
+    assert controller.chat_tools(other.id).off == set()

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "desktop_chat" / "resources" / "i18n"
 LANGUAGES = ("de", "zh_CN")
-PLURAL_FORMS = {"de": 2, "fr": 2, "zh_CN": 1}  # as Qt counts them for each language
+PLURAL_FORMS = {"de": 2, "zh_CN": 1}  # as Qt counts them for each language
 
 
 def tool(name: str) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTextBrowser,
     QToolButton,
@@ -95,25 +96,75 @@ class CompareBar(QWidget):
                 MORE_MODELS,
             )
         )
-        self.add_button.clicked.connect(self.open_picker)
+        self.add_button.clicked.connect(lambda: self.open_picker())
         layout.addWidget(self.add_button)
+        # With several profiles, the arrow beside it picks a model from another server.
+        self.profile_button = QToolButton(self)
+        self.profile_button.setObjectName("compareProfileButton")
+        other = translate("CompareBar", "Compare with a model of another profile")
+        self.profile_button.setAccessibleName(other)
+        self.profile_button.setToolTip(other)
+        self.profile_button.setText("▾")
+        self.profile_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.profile_button.setMenu(QMenu(self.profile_button))
+        self.profile_button.menu().aboutToShow.connect(self._fill_profile_menu)
+        self.profile_button.hide()
+        layout.addWidget(self.profile_button)
+        self._picking_profile: str | None = None  # the profile whose models the popup lists
+        self._waiting_for: str | None = None  # a profile whose models are being fetched
+        self._models_of: dict[str, list[str]] = {}
+        tab.controller.profile_models_loaded.connect(self._on_profile_models)
         self._chips = QHBoxLayout()
         self._chips.setSpacing(2)
         layout.addLayout(self._chips)
 
-    def open_picker(self) -> ModelPickerPopup | None:
+    def other_profiles(self) -> list[str]:
+        picker = self.tab.profile_picker
+        names = [picker.itemText(i) for i in range(picker.count())]
+        return [name for name in names if name != picker.currentText()]
+
+    def show_profiles(self) -> None:
+        """The profile arrow shows only when there is another profile to pick from."""
+        self.profile_button.setVisible(bool(self.other_profiles()))
+
+    def _fill_profile_menu(self) -> None:
+        menu = self.profile_button.menu()
+        menu.clear()
+        for name in self.other_profiles():
+            action = menu.addAction(translate("CompareBar", "A model of {name}…").format(name=name))
+            action.triggered.connect(lambda _checked=False, n=name: self.open_picker(n))
+
+    def open_picker(self, profile: str | None = None) -> ModelPickerPopup | None:
+        """The model popup, listing the chat's models, or those of `profile` (fetched from
+        its server first; the popup opens when they come)."""
         if len(self.extras) >= MAX_CONTENDERS - 1 or self.tab.is_streaming:
             return None
         from desktop_chat.ui.model_picker import ModelPickerPopup
 
+        current = self.tab.profile_picker.currentText()
+        if profile is not None and profile != current:
+            listed = self._models_of.get(profile)
+            if listed is None:
+                self._waiting_for = profile
+                self.tab.controller.load_models_of(profile)
+                return None
+        else:
+            profile = None
+            picker = self.tab.model_picker
+            listed = [picker.itemText(i) for i in range(picker.count())]
         if self._popup is None:
             self._popup = ModelPickerPopup(self.tab)
-            self._popup.chosen.connect(self.add)
-        picker = self.tab.model_picker
-        listed = [picker.itemText(i) for i in range(picker.count())]
+            self._popup.chosen.connect(lambda model: self.add(model, self._picking_profile))
+        self._picking_profile = profile
         self._popup.set_models(listed, self.tab.model_memory(), True)
         self._popup.open_under(self.add_button)
         return self._popup
+
+    def _on_profile_models(self, name: str, models: list[str], _from_server: bool) -> None:
+        self._models_of[name] = list(models)
+        if name == self._waiting_for:
+            self._waiting_for = None
+            self.open_picker(name)
 
     def add(self, model: str, profile: str | None = None) -> None:
         """Add a model (on the chat's current profile unless told) to the comparison."""

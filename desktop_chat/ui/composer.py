@@ -10,11 +10,14 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from desktop_chat.ui.i18n import translate
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData
     from PySide6.QtGui import QKeyEvent, QResizeEvent
 
 
 class Composer(QPlainTextEdit):
     submitted = Signal()
+    # Files dropped or an image pasted: a list of local paths (str) and QImages, to attach.
+    attachments_offered = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,3 +62,25 @@ class Composer(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_height()  # the same text may wrap to more or fewer lines now
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        if source.hasImage() or _local_files(source):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Ctrl+V of an image, or files dropped: offered as attachments, not as text."""
+        files = _local_files(source)
+        if files:
+            self.attachments_offered.emit(files)
+            return
+        if source.hasImage():
+            self.attachments_offered.emit([source.imageData()])
+            return
+        super().insertFromMimeData(source)
+
+
+def _local_files(source: QMimeData) -> list[str]:
+    if not source.hasUrls():
+        return []
+    return [url.toLocalFile() for url in source.urls() if url.isLocalFile()]

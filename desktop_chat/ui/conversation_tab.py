@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
+    QImage,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -41,7 +42,9 @@ from PySide6.QtWidgets import (
 from desktop_chat.capabilities import capabilities_of, capability_table
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import (
+    IMAGE_DETAILS,
     REASONING_EFFORTS,
+    Attachment,
     ChatError,
     Conversation,
     ErrorKind,
@@ -238,6 +241,26 @@ class ParametersPanel(QFrame):
         self.reasoning_effort.currentIndexChanged.connect(lambda _i: self.changed.emit())
         effort_label = QLabel(translate("ParametersPanel", "Reasoning"), self)
         effort_label.setBuddy(self.reasoning_effort)
+        self.image_detail = QComboBox(self)
+        self.image_detail.setObjectName("imageDetail")
+        self.image_detail.setAccessibleName(translate("ParametersPanel", "Image detail"))
+        self.image_detail.setToolTip(
+            translate("ParametersPanel", "How closely a vision model looks at attached images")
+        )
+        for detail in IMAGE_DETAILS:
+            self.image_detail.addItem(detail, detail)
+        self.image_detail.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        detail_label = QLabel(translate("ParametersPanel", "Image detail"), self)
+        detail_label.setBuddy(self.image_detail)
+        self.omit_images = QCheckBox(translate("ParametersPanel", "Leave earlier images out"), self)
+        self.omit_images.setObjectName("omitEarlierImages")
+        self.omit_images.setToolTip(
+            translate(
+                "ParametersPanel",
+                "Send earlier prompts without their images (for a model that takes no images)",
+            )
+        )
+        self.omit_images.toggled.connect(lambda _on: self.changed.emit())
         self.context_messages = QSpinBox(self)
         self.context_messages.setObjectName("contextMessages")
         self.context_messages.setAccessibleName(
@@ -262,6 +285,9 @@ class ParametersPanel(QFrame):
         extra.addWidget(effort_label)
         extra.addWidget(self.reasoning_effort)
         extra.addWidget(self.json_mode)
+        extra.addWidget(detail_label)
+        extra.addWidget(self.image_detail)
+        extra.addWidget(self.omit_images)
         one = QLabel("n = 1", self)
         one.setToolTip(
             translate("ParametersPanel", "One answer per request: regenerate for another")
@@ -368,6 +394,8 @@ class ParametersPanel(QFrame):
             self.stop,
             self.reasoning_effort,
             self.context_messages,
+            self.image_detail,
+            self.omit_images,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -386,6 +414,8 @@ class ParametersPanel(QFrame):
         self.reasoning_effort.setCurrentIndex(
             max(0, self.reasoning_effort.findData(p.reasoning_effort))
         )
+        self.image_detail.setCurrentIndex(max(0, self.image_detail.findData(p.image_detail)))
+        self.omit_images.setChecked(p.omit_earlier_images)
         for widget in widgets:
             widget.blockSignals(False)
 
@@ -432,6 +462,8 @@ class ParametersPanel(QFrame):
             json_mode=self.json_mode.isChecked(),
             reasoning_effort=self.reasoning_effort.currentData(),
             context_messages=self.context_messages.value() or None,
+            image_detail=self.image_detail.currentData() or "auto",
+            omit_earlier_images=self.omit_images.isChecked(),
         )
 
     def set_model(self, model: str) -> None:
@@ -592,6 +624,19 @@ class ConversationTab(TabChrome):
         self.composer.textChanged.connect(self._context_timer.start)
 
         self.composer.submitted.connect(self.send)
+        from desktop_chat.ui.attachment_view import AttachmentChips
+
+        self.attachment_chips = AttachmentChips(self)
+        layout.insertWidget(layout.indexOf(self.composer_box), self.attachment_chips)
+        self.attachment_chips.changed.connect(self._context_timer.start)
+        self.attachment_chips.changed.connect(self._update_buttons)
+        self.composer.attachments_offered.connect(self.attach)
+        # Qt hands a drop only to a widget that accepts drops: the (read-only) view's viewport.
+        self.message_view.setAcceptDrops(True)
+        self.message_view.viewport().setAcceptDrops(True)
+        self.message_view.viewport().installEventFilter(self)
+        self.attach_button.show()
+        self.attach_button.clicked.connect(self.choose_files)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
 
@@ -626,6 +671,7 @@ class ConversationTab(TabChrome):
         from desktop_chat.ui.compare_view import install as install_compare
 
         self.compare_bar = install_compare(self)  # Compare + and the side-by-side view
+        self.compare_bar.show_profiles()
 
         # A tab restored in the background is laid out when first shown: twenty restored tabs
         # then cost one layout at start, not twenty (memory and start-up time).
@@ -664,15 +710,101 @@ class ConversationTab(TabChrome):
     def is_streaming(self) -> bool:
         return self.controller.is_streaming(self.conversation.id)
 
+    # --- attachments ----------------------------------------------------------------------
+
+    @property
+    def pending_attachments(self) -> list[Attachment]:
+        return list(self.attachment_chips.attachments)
+
+    def save_draft_attachments(self) -> None:
+        """The draft's files go with the text draft into the saved session."""
+        import contextlib
+
+        from desktop_chat.store import StoreError
+
+        # On failure the text draft's save (the session) says what went wrong, once.
+        with contextlib.suppress(StoreError):
+            self.controller.store.set_draft_attachments(
+                self.conversation.id, self.attachment_chips.attachments
+            )
+
+    def restore_draft_attachments(self) -> None:
+        self.attachment_chips.set_attachments(
+            list(self.controller.store.draft_attachments(self.conversation.id))
+        )
+
+    def choose_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, translate("ConversationTab", "Attach files")
+        )
+        if paths:
+            self.attach(paths)
+
+    def attach(self, items: list[object]) -> None:
+        """Files (paths) and images (QImage, pasted) go with the next prompt as chips; a file
+        that cannot go is named in the notice, the rest are attached."""
+        from desktop_chat.attachments import (
+            AttachmentError,
+            attachment_from_image,
+            load_attachment,
+        )
+
+        limit = self.providers.settings.attachment_text_limit if self.providers else 200_000
+        problems = []
+        for item in items:
+            try:
+                if isinstance(item, QImage):
+                    attachment = attachment_from_image(item, "pasted image.png")
+                else:
+                    attachment = load_attachment(str(item), limit)
+            except AttachmentError as error:
+                problems.append(str(error))
+                continue
+            self.attachment_chips.add(attachment)
+        if problems:
+            self.notice.show_message("\n".join(problems), "error", [])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Files dropped on the message view are attached, as on the composer."""
+        if watched is self.message_view.viewport():
+            if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                mime = event.mimeData()  # type: ignore[attr-defined]
+                if mime.hasUrls() or mime.hasImage():
+                    event.acceptProposedAction()  # type: ignore[attr-defined]
+                    return True
+            elif event.type() == QEvent.Type.Drop:
+                mime = event.mimeData()  # type: ignore[attr-defined]
+                files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+                if files or mime.hasImage():
+                    self.attach(files or [mime.imageData()])
+                    event.acceptProposedAction()  # type: ignore[attr-defined]
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _leave_images_out(self) -> None:
+        parameters = replace(self.conversation.parameters, omit_earlier_images=True)
+        self.conversation = self.controller.store.update_conversation(
+            self.conversation.id, parameters=parameters
+        )
+        self.parameters_panel.load(self.conversation)
+        self.notice.show_message(
+            "Earlier images will be left out of this chat's requests (System & parameters).",
+            "info",
+            [("Retry", self.retry)],
+        )
+
     def send(self) -> None:
         text = self.composer.toPlainText()
-        if not text.strip() or self.is_streaming:
+        attachments = self.pending_attachments
+        if (not text.strip() and not attachments) or self.is_streaming:
             return
         self.parameters_panel.flush()
         self._save_model()
         self.model_memory().use(self.conversation.model)
         self.notice.hide()
-        if self.compare_bar.extras:
+        if self.compare_bar.extras and not attachments:
             from desktop_chat.compare import Contender
 
             own = Contender(self.conversation.model, self.conversation.profile)
@@ -681,9 +813,10 @@ class ConversationTab(TabChrome):
             ):
                 self.composer.clear()
             return
-        if self.controller.send(self.conversation.id, text) is not None:
+        if self.controller.send(self.conversation.id, text, attachments) is not None:
             # The prompt is committed to the store now; the composer can let it go.
             self.composer.clear()
+            self.attachment_chips.clear()
 
     def stop(self) -> None:
         self.controller.stop(self.conversation.id)
@@ -747,6 +880,8 @@ class ConversationTab(TabChrome):
         self.profile_picker.setCurrentText(current if current in names else default)
         self.profile_picker.blockSignals(False)
         self.profile_picker.setVisible(len(names) > 1)
+        if hasattr(self, "compare_bar"):
+            self.compare_bar.show_profiles()
 
     def _uses_default_profile(self) -> bool:
         return self.conversation.profile in ("", self.controller.config.profile)
@@ -829,6 +964,9 @@ class ConversationTab(TabChrome):
         if error.kind is ErrorKind.CONTEXT_TOO_LONG:
             less = translate("ConversationTab", "Send less history…")
             actions.insert(0, (less, self._offer_context_setting))
+        if error.kind is ErrorKind.IMAGES_NOT_SUPPORTED:
+            leave = translate("ConversationTab", "Leave earlier images out")
+            actions.insert(0, (leave, self._leave_images_out))
         # The prompt stays in the conversation (it was committed before the request).
         self.notice.show_message(f"{error.message}\n{error.hint}", "error", actions)
 
@@ -866,7 +1004,15 @@ class ConversationTab(TabChrome):
             return  # laid out when first shown
         messages = [m for m in self.conversation.messages if m.id not in self._live_ids()]
         signature = tuple(
-            (m.id, m.content, m.status, m.sibling_index, m.sibling_count, m.tool_calls)
+            (
+                m.id,
+                m.content,
+                m.status,
+                m.sibling_index,
+                m.sibling_count,
+                m.tool_calls,
+                tuple(a.sha256 for a in m.attachments),
+            )
             for m in messages
         )
         if signature == self._rendered_signature and not self.message_view.is_streaming:
@@ -884,12 +1030,13 @@ class ConversationTab(TabChrome):
             self._history_tokens = 0
         else:
             turns = request_history(self.conversation)
-            self._history_tokens = sum(estimate_tokens(turn.content) + 4 for turn in turns)
+            self._history_tokens = sum(turn.estimated_tokens() + 4 for turn in turns)
         self._show_context()
 
     def _show_context(self) -> None:
         """`≈12.4k / 128k`: the estimate against the model's context window, where known."""
         tokens = self._history_tokens + estimate_tokens(self.composer.toPlainText())
+        tokens += sum(a.estimated_tokens() for a in self.attachment_chips.attachments)
         known = capabilities_of(self.conversation.model, self.capabilities)
         window = known.context_window if known else None
         if window:

@@ -9,12 +9,12 @@ QtCore's QCoreApplication, never the `Qt` namespace (this is imported before the
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
 if TYPE_CHECKING:
+    from datetime import datetime  # annotations only: datetime stays off the pre-paint path
     from pathlib import Path
 
     from PySide6.QtCore import QLocale, QTranslator
@@ -178,10 +178,11 @@ def language_setting(path: Path | None = None) -> str:
     full settings load after it). Anything unreadable counts as "" (the system's)."""
     import json
 
-    from desktop_chat import settings
+    from desktop_chat import paths  # not the settings module: it costs ~20 ms before paint
 
     try:
-        data = json.loads((path or settings.settings_path()).read_text(encoding="utf-8"))
+        where = path or paths.config_dir() / "settings.json"  # as settings.settings_path()
+        data = json.loads(where.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
     value = data.get("language") if isinstance(data, dict) else None

@@ -908,6 +908,7 @@ class MainWindow(QMainWindow):
             if self.store.has_conversation(conversation_id):
                 tab = self.new_tab(conversation_id, focus=False, later=True)
                 tab.composer.setPlainText(draft_text)
+                tab.restore_draft_attachments()
         tabs = self.conversation_tabs()
         current = tabs[max(0, min(state["current"], len(tabs) - 1))] if tabs else None
         draft = self._drop_placeholder()
@@ -923,6 +924,8 @@ class MainWindow(QMainWindow):
         self._focus_composer()
 
     def save_session(self) -> None:
+        for tab in self.conversation_tabs():
+            tab.save_draft_attachments()
         state = {
             "tabs": [
                 {"id": tab.conversation_id, "draft": tab.composer.toPlainText()}

@@ -163,10 +163,14 @@ def _align_right_to_left(cursor: QTextCursor, start: int) -> None:
     block = cursor.document().findBlock(start)
     end = cursor.position()
     while block.isValid() and block.position() <= end:
+        if not written_right_to_left(block.text()):  # the usage line, a code block, ...
+            block = block.next()
+            continue
         edit = QTextCursor(block)
         block_format = block.blockFormat()
         block_format.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        block_format.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Absolute: in a right-to-left block a plain AlignRight means the *left* edge.
+        block_format.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         edit.setBlockFormat(block_format)
         block = block.next()
 
@@ -832,6 +836,17 @@ class MessageView(QTextBrowser):
                 cursor.insertHtml(self._footer_html(message))
         else:
             cursor.insertText(message.content, self._body_format())
+        if message.attachments:
+            from desktop_chat.ui.attachment_view import insert_attachments
+
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            insert_attachments(
+                cursor,
+                self.document(),
+                message.id,
+                message.attachments,
+                lambda mid, i: f"{ACTION_SCHEME}:image/{_href_part(mid)}:{i}",
+            )
         if message.tool_calls:
             from desktop_chat.ui.tool_panel import insert_tool_calls
 
@@ -999,6 +1014,17 @@ class MessageView(QTextBrowser):
     def _is_dark(self) -> bool:
         return is_dark(QApplication.palette(self))
 
+    def open_image(self, message_id: str, index: int) -> QWidget | None:
+        """An attached image of a shown message, full size in a viewer window."""
+        from desktop_chat.ui.attachment_view import ImageViewer
+
+        message = next((m for m in self._messages if m.id == message_id), None)
+        if message is None or not 0 <= index < len(message.attachments):
+            return None
+        viewer = ImageViewer(message.attachments[index], self.window())
+        viewer.show()
+        return viewer
+
     def loadResource(self, kind: int, name: QUrl) -> object:
         """Nothing is ever loaded: no remote or local images, no style sheets."""
         return None
@@ -1102,6 +1128,10 @@ class MessageView(QTextBrowser):
         if action == "toolcall":
             self._tool_calls_shown ^= {target}
             self._relayout(target.rpartition(":")[0])
+            return
+        if action == "image":
+            message_id, _, index = target.rpartition(":")
+            self.open_image(message_id, int(index) if index.isdigit() else -1)
             return
         if action == "copycode":
             message_id, _, index = target.rpartition(":")

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QClipboard, QCursor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import (
+    QClipboard,
+    QCursor,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.controller import ChatController
-from desktop_chat.domain import ChatError, Message, Role
+from desktop_chat.domain import Attachment, ChatError, Message, Role
 from desktop_chat.ui.i18n import translate
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.theme import error_text_colour
@@ -81,7 +88,13 @@ class QuickAskWindow(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.input.setFont(font)
         self.input.returnPressed.connect(self.ask)
+        self.input.installEventFilter(self)  # Ctrl+V of an image attaches it
         layout.addWidget(self.input)
+        self.pending: list[Attachment] = []
+        self.attachments_label = QLabel(self)
+        self.attachments_label.setObjectName("quickAskAttachments")
+        self.attachments_label.hide()
+        layout.addWidget(self.attachments_label)
         self.answer = MessageView(self, show_actions=False)
         self.answer.setObjectName("quickAskAnswer")
         self.answer.setAccessibleName("quickAskAnswer")
@@ -184,9 +197,39 @@ class QuickAskWindow(QFrame):
 
     # --- asking -----------------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.input
+            and event.type() == QEvent.Type.KeyPress
+            and event.matches(QKeySequence.StandardKey.Paste)  # type: ignore[attr-defined]
+        ):
+            mime = QGuiApplication.clipboard().mimeData()
+            if mime is not None and mime.hasImage() and not mime.hasText():
+                self.paste_image(mime.imageData())
+                return True
+        return super().eventFilter(watched, event)
+
+    def paste_image(self, image: QImage) -> None:
+        from desktop_chat.attachments import AttachmentError, attachment_from_image
+
+        try:
+            self.pending.append(attachment_from_image(image, "pasted image.png"))
+        except AttachmentError as error:
+            self.status.setText(str(error))
+            self.status.show()
+            return
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        count = len(self.pending)
+        self.attachments_label.setText(
+            f"📎 {count} image{'s' if count != 1 else ''} attached" if count else ""
+        )
+        self.attachments_label.setVisible(bool(count))
+
     def ask(self) -> None:
         text = self.input.text().strip()
-        if not text:
+        if not text and not self.pending:
             return
         if self.controller is None:
             self._ask_when_attached = True  # asked as soon as the chats are attached
@@ -197,8 +240,10 @@ class QuickAskWindow(QFrame):
             model = self.model_name or self.controller.preferred_model()
             self.conversation_id = self.controller.store.create_conversation(model=model).id
         self.status.hide()
-        if self.controller.send(self.conversation_id, text) is not None:
+        if self.controller.send(self.conversation_id, text, tuple(self.pending)) is not None:
             self.input.clear()
+            self.pending.clear()
+            self._show_pending()
             self.answer.show()
             self.resize(WIDTH, EXPANDED_HEIGHT)
 

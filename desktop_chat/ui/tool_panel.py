@@ -104,6 +104,8 @@ class ToolsButton(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
         self.menu().aboutToShow.connect(self.fill)
+        self._problems: dict[str, str] = {}  # servers that could not start, and why
+        tab.controller.tools_listed.connect(self._on_tools_listed)
         self.refresh()
 
     def _servers(self) -> tuple[list[str], list[str]]:
@@ -122,18 +124,51 @@ class ToolsButton(QToolButton):
         self.setVisible(bool(enabled))
 
     def fill(self) -> None:
+        """A check box per server; under each chosen one, a check box per tool (its tools
+        are listed once it has started: opening the menu starts it)."""
         menu = self.menu()
         menu.clear()
         enabled, chosen = self._servers()
+        controller = self.tab.controller
+        off = controller.chat_tools(self.tab.conversation.id).off if enabled else set()
         for name in enabled:
             action = menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(name in chosen)
             action.toggled.connect(lambda on, server=name: self._toggle(server, on))
+            if name not in chosen or controller.tools is None:
+                continue
+            known = controller.tools.known_tools(name)
+            if known is None:
+                menu.addAction(
+                    "    "
+                    + (self._problems.get(name) or translate("ToolsButton", "Listing its tools…"))
+                ).setEnabled(False)
+                if name not in self._problems:
+                    controller.load_tools_of(name)
+                continue
+            for tool in known:
+                item = menu.addAction(f"    {tool}")
+                item.setObjectName(f"tool-{name}/{tool}")
+                item.setCheckable(True)
+                item.setChecked(f"{name}/{tool}" not in off)
+                item.toggled.connect(
+                    lambda on, server=name, t=tool: controller.set_tool_enabled(
+                        self.tab.conversation.id, server, t, on
+                    )
+                )
         if not enabled:
             menu.addAction(
                 translate("ToolsButton", "No tool servers: add them in Settings → Tools")
             ).setEnabled(False)
+
+    def _on_tools_listed(self, server: str, problem: str) -> None:
+        if problem:
+            self._problems[server] = problem
+        else:
+            self._problems.pop(server, None)
+        if self.menu().isVisible():
+            self.fill()  # the tools are known now: show them in the open menu
 
     def _toggle(self, server: str, on: bool) -> None:
         _, chosen = self._servers()

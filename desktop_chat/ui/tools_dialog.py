@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat import tool_secrets
 from desktop_chat.mcp_tools import ToolBox, server_from_json, servers_from_settings
+from desktop_chat.tool_secrets import KEYCHAIN
 from desktop_chat.ui.i18n import translate
 
 if TYPE_CHECKING:
@@ -52,6 +55,11 @@ class ToolServersDialog(QDialog):
             name: dict(entry) for name, entry in settings.mcp_servers.items()
         }
         self._current: str | None = None
+        # Values to move into the keychain on Save, by (server, variable); and the variables
+        # held there when the dialog opened, so that Save frees those no longer used.
+        self._pending_secrets: dict[tuple[str, str], str] = {}
+        self._held_at_open = self._held()
+        self._renamed: dict[str, str] = {}  # new name -> the name its secrets are kept under
         self._test_task: asyncio.Task[None] | None = None
 
         layout = QHBoxLayout(self)
@@ -98,6 +106,18 @@ class ToolServersDialog(QDialog):
             translate("ToolServersDialog", "NAME=value, one per line (never your API key)")
         )
         self.env_field.setFixedHeight(60)
+        self.secrets_box = QCheckBox(
+            translate("ToolServersDialog", "Keep the values in the keychain, not in settings.json"),
+            self,
+        )
+        self.secrets_box.setObjectName("toolServerSecretsInKeychain")
+        self.secrets_box.setToolTip(
+            translate(
+                "ToolServersDialog",
+                "For tokens: settings.json then says ${keychain}, and the value is read from "
+                "the keychain when the server starts",
+            )
+        )
         self.default_box = QCheckBox(translate("ToolServersDialog", "Use in new chats"), self)
         self.default_box.setObjectName("toolServerDefault")
         self.allow_field = QLineEdit(self)
@@ -110,6 +130,7 @@ class ToolServersDialog(QDialog):
         form.addRow(translate("ToolServersDialog", "&Command"), self.command_field)
         form.addRow(translate("ToolServersDialog", "&URL"), self.url_field)
         form.addRow(translate("ToolServersDialog", "&Environment"), self.env_field)
+        form.addRow("", self.secrets_box)
         form.addRow("", self.default_box)
         form.addRow(translate("ToolServersDialog", "&Always allowed"), self.allow_field)
         right.addLayout(form)
@@ -184,6 +205,7 @@ class ToolServersDialog(QDialog):
         self.url_field.setText(url)
         env = entry.get("env") if isinstance(entry.get("env"), dict) else {}
         self.env_field.setPlainText("\n".join(f"{k}={v}" for k, v in env.items()))
+        self.secrets_box.setChecked(KEYCHAIN in env.values())
         self.default_box.setChecked(entry.get("default") is True)
         self.allow_field.setText(", ".join(map(str, entry.get("alwaysAllow") or [])))
         self.test_result.clear()
@@ -194,8 +216,9 @@ class ToolServersDialog(QDialog):
         self.url_field.setEnabled(is_url)
         self.command_field.setEnabled(not is_url)
         self.env_field.setEnabled(not is_url)
+        self.secrets_box.setEnabled(not is_url)
 
-    def _form_entry(self) -> dict[str, Any]:
+    def _form_entry(self, server: str = "") -> dict[str, Any]:
         entry: dict[str, Any] = {}
         if self.kind.currentIndex() == 1:
             entry["url"] = self.url_field.text().strip()
@@ -211,6 +234,11 @@ class ToolServersDialog(QDialog):
                 name, sep, value = line.partition("=")
                 if sep and name.strip():
                     env[name.strip()] = value
+            if self.secrets_box.isChecked():
+                for name, value in env.items():
+                    if value and value != KEYCHAIN:
+                        self._pending_secrets[(server, name)] = value
+                        env[name] = KEYCHAIN
             if env:
                 entry["env"] = env
         if self.default_box.isChecked():
@@ -225,13 +253,18 @@ class ToolServersDialog(QDialog):
         name = self._current
         if name is None or name not in self.entries:
             return
-        entry = self._form_entry()
+        entry = self._form_entry(name)
         if self.entries[name].get("disabled") is True:
             entry["disabled"] = True
         new_name = self.name_field.text().strip() or name
         if new_name != name and new_name not in self.entries:
             self.entries = {(new_name if k == name else k): v for k, v in self.entries.items()}
             self._current = new_name
+            self._pending_secrets = {
+                ((new_name if s == name else s), v): value
+                for (s, v), value in self._pending_secrets.items()
+            }
+            self._renamed[new_name] = self._renamed.pop(name, name)
             name = new_name
         self.entries[name] = entry
 
@@ -267,7 +300,12 @@ class ToolServersDialog(QDialog):
     def _test(self) -> None:
         self._commit()
         name = self._current
-        server = server_from_json(name or "server", self.entries.get(name or "", {}))
+        entry = dict(self.entries.get(name or "", {}))
+        if isinstance(entry.get("env"), dict):  # values not in the keychain yet: as typed
+            entry["env"] = {
+                k: self._pending_secrets.get((name or "", k), v) for k, v in entry["env"].items()
+            }
+        server = server_from_json(name or "server", entry)
         if server is None:
             self.test_result.setText(
                 translate("ToolServersDialog", "Give a command or a URL first.")
@@ -287,9 +325,54 @@ class ToolServersDialog(QDialog):
         self.test_result.setText(verdict)
         self.test_button.setEnabled(True)
 
+    def _held(self) -> set[tuple[str, str]]:
+        held = set()
+        for server, entry in self.entries.items():
+            env = entry.get("env") if isinstance(entry.get("env"), dict) else {}
+            held |= {(server, name) for name, value in env.items() if value == KEYCHAIN}
+        return held
+
+    def _keep_secrets(self) -> bool:
+        """Move the typed secrets into the keychain, follow renames, free what is no longer
+        used. On failure nothing is lost: the values go back into the form, as typed."""
+        try:
+            for (server, name), value in self._pending_secrets.items():
+                tool_secrets.store(server, name, value)
+            for new, old in self._renamed.items():
+                if new == old:
+                    continue
+                env = self.entries.get(new, {}).get("env") or {}
+                for name in tool_secrets.held(env.items()):
+                    value = tool_secrets.read(old, name)
+                    if value is not None and (new, name) not in self._pending_secrets:
+                        tool_secrets.store(new, name, value)
+        except tool_secrets.SecretError as error:
+            for (server, name), value in self._pending_secrets.items():
+                if isinstance(self.entries.get(server, {}).get("env"), dict):
+                    self.entries[server]["env"][name] = value
+            self._pending_secrets.clear()
+            self._fill(select=self._current)
+            self.secrets_box.setChecked(False)
+            QMessageBox.warning(self, "Tool servers", f"{error}\nThe values are back in the form.")
+            return False
+        kept = self._held()
+        renamed_from = {(self._renamed.get(s, s), n) for s, n in kept}
+        for server, name in self._held_at_open - kept - renamed_from:
+            tool_secrets.delete(server, name)
+        for new, old in self._renamed.items():
+            if new != old:
+                for name in tool_secrets.held((self.entries.get(new, {}).get("env") or {}).items()):
+                    tool_secrets.delete(old, name)
+        self._pending_secrets.clear()
+        return True
+
     def _save(self) -> None:
         self._commit()
         self._enabled_from_checks()
+        if (self._pending_secrets or self._renamed or self._held_at_open) and not (
+            self._keep_secrets()
+        ):
+            return
         settings = replace(
             self.providers.settings,
             mcp_servers=self.entries,

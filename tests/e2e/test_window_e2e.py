@@ -506,3 +506,63 @@ def test_window_paints_before_the_chat_machinery_loads(
     assert not report["qt_namespace_built"], "the Qt namespace was built before the first paint"
     # The chats came after it: the session with its tab was saved at the quit.
     assert "geometry=" in (state / "window-state").read_text()
+
+
+def test_an_image_pasted_from_the_real_clipboard_goes_with_the_prompt(
+    launch_app: Callable[[dict[str, str]], App], x_display: XDisplay, tmp_path: Path
+) -> None:
+    """xclip owns the X CLIPBOARD with a PNG, as a screenshot tool would; Ctrl+V in the
+    composer attaches it, and the request carries it as a data: URL of the same picture."""
+    import base64
+
+    if _missing("xclip"):
+        pytest.skip("xclip not installed (tests/run.sh installs it)")
+    picture = tmp_path / "pasted.png"
+    made = x_display.run("convert", "-size", "300x100", "gradient:blue-orange", str(picture))
+    assert made.returncode == 0, made.stderr
+    with FakeOpenAIServer() as server:
+        server.set_default(echo())
+        app = launch_app({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": API_KEY})
+        owner = subprocess.Popen(
+            ["xclip", "-selection", "clipboard", "-t", "image/png", "-i", str(picture)],
+            env=x_display.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(0.3)  # xclip takes the selection
+            x_display.xdotool("key", "ctrl+v")
+            time.sleep(0.5)
+            _type_prompt(x_display, "What is in this picture?")
+
+            def parts() -> list[dict[str, object]] | None:
+                for record in server.requests_to("/chat/completions"):
+                    users = [m for m in record.messages if m.get("role") == "user"]
+                    if users and isinstance(users[-1].get("content"), list):
+                        return users[-1]["content"]  # type: ignore[return-value]
+                return None
+
+            assert _wait_until(lambda: parts() is not None, 15.0), (
+                "no request with content parts; requests: "
+                + json.dumps([r.messages for r in server.requests_to("/chat/completions")])[:2000]
+                + "\n"
+                + app.output()
+            )
+        finally:
+            stop(owner)
+        content = parts()
+        assert content is not None
+        assert content[0] == {"type": "text", "text": "What is in this picture?"}
+        image = content[1]
+        assert image["type"] == "image_url"
+        url = image["image_url"]["url"]  # type: ignore[index]
+        assert url.startswith("data:image/png;base64,")
+        sent = tmp_path / "sent.png"
+        sent.write_bytes(base64.b64decode(url.split(",", 1)[1]))
+        size = x_display.run("identify", "-format", "%wx%h", str(sent)).stdout
+        assert size == "300x100"
+        shot = x_display.screenshot(tmp_path / "pasted.png.screen.png")
+        _keep_for_humans(shot, "e2e-pasted-image.png")
+        _quit(x_display, app)
+        _assert_no_crash_output(app)

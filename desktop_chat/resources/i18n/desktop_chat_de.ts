@@ -53,6 +53,14 @@
             </translation>
         </message>
         <message>
+            <source>Compare with a model of another profile</source>
+            <translation>Mit einem Modell eines anderen Profils vergleichen</translation>
+        </message>
+        <message>
+            <source>A model of {name}…</source>
+            <translation>Ein Modell von {name}…</translation>
+        </message>
+        <message>
             <source>Stop comparing with {model}</source>
             <translation>Vergleich mit {model} beenden</translation>
         </message>
@@ -159,12 +167,20 @@
             <translation>In diesem Chat suchen – Eingabe: nächster, Umschalt+Eingabe: vorheriger Treffer</translation>
         </message>
         <message>
+            <source>Attach files</source>
+            <translation>Dateien anhängen</translation>
+        </message>
+        <message>
             <source>Retry</source>
             <translation>Erneut versuchen</translation>
         </message>
         <message>
             <source>Send less history…</source>
             <translation>Weniger Verlauf senden …</translation>
+        </message>
+        <message>
+            <source>Leave earlier images out</source>
+            <translation>Frühere Bilder weglassen</translation>
         </message>
         <message>
             <source>The next request sends about {tokens} tokens of the {window} that {model} takes (an estimate, about four characters a token).</source>
@@ -275,6 +291,13 @@
         <message>
             <source>Title</source>
             <translation>Titel</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImageViewer</name>
+        <message>
+            <source>Double-click: full size / fit to the window</source>
+            <translation>Doppelklick: Originalgröße / an das Fenster anpassen</translation>
         </message>
     </context>
     <context>
@@ -983,6 +1006,22 @@ Ihre Chats bleiben auf diesem Computer, API-Schlüssel im Schlüsselbund des Sys
             <translation>Denken</translation>
         </message>
         <message>
+            <source>Image detail</source>
+            <translation>Bilddetail</translation>
+        </message>
+        <message>
+            <source>How closely a vision model looks at attached images</source>
+            <translation>Wie genau ein Bildmodell angehängte Bilder betrachtet</translation>
+        </message>
+        <message>
+            <source>Leave earlier images out</source>
+            <translation>Frühere Bilder weglassen</translation>
+        </message>
+        <message>
+            <source>Send earlier prompts without their images (for a model that takes no images)</source>
+            <translation>Frühere Nachrichten ohne ihre Bilder senden (für ein Modell, das keine Bilder annimmt)</translation>
+        </message>
+        <message>
             <source>Context: messages sent</source>
             <translation>Kontext: gesendete Nachrichten</translation>
         </message>
@@ -1396,6 +1435,14 @@ Ihre Chats bleiben auf diesem Computer, API-Schlüssel im Schlüsselbund des Sys
             <translation>NAME=Wert, einer pro Zeile (nie Ihr API-Schlüssel)</translation>
         </message>
         <message>
+            <source>Keep the values in the keychain, not in settings.json</source>
+            <translation>Werte im Schlüsselbund speichern, nicht in settings.json</translation>
+        </message>
+        <message>
+            <source>For tokens: settings.json then says ${keychain}, and the value is read from the keychain when the server starts</source>
+            <translation>Für Tokens: settings.json enthält dann ${keychain}, und der Wert wird beim Start des Servers aus dem Schlüsselbund gelesen</translation>
+        </message>
+        <message>
             <source>Use in new chats</source>
             <translation>In neuen Chats verwenden</translation>
         </message>
@@ -1465,6 +1512,10 @@ Ihre Chats bleiben auf diesem Computer, API-Schlüssel im Schlüsselbund des Sys
         <message>
             <source>Tools</source>
             <translation>Werkzeuge</translation>
+        </message>
+        <message>
+            <source>Listing its tools…</source>
+            <translation>Werkzeuge werden abgefragt…</translation>
         </message>
         <message>
             <source>No tool servers: add them in Settings → Tools</source>

@@ -52,6 +52,14 @@
             </translation>
         </message>
         <message>
+            <source>Compare with a model of another profile</source>
+            <translation>与其他配置中的模型对比</translation>
+        </message>
+        <message>
+            <source>A model of {name}…</source>
+            <translation>{name} 中的模型…</translation>
+        </message>
+        <message>
             <source>Stop comparing with {model}</source>
             <translation>停止与 {model} 比较</translation>
         </message>
@@ -156,12 +164,20 @@
             <translation>在此聊天中查找 — Enter：下一个，Shift+Enter：上一个</translation>
         </message>
         <message>
+            <source>Attach files</source>
+            <translation>附加文件</translation>
+        </message>
+        <message>
             <source>Retry</source>
             <translation>重试</translation>
         </message>
         <message>
             <source>Send less history…</source>
             <translation>发送更少的历史记录…</translation>
+        </message>
+        <message>
+            <source>Leave earlier images out</source>
+            <translation>不发送之前的图片</translation>
         </message>
         <message>
             <source>The next request sends about {tokens} tokens of the {window} that {model} takes (an estimate, about four characters a token).</source>
@@ -272,6 +288,13 @@
         <message>
             <source>Title</source>
             <translation>标题</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImageViewer</name>
+        <message>
+            <source>Double-click: full size / fit to the window</source>
+            <translation>双击：原始大小 / 适应窗口</translation>
         </message>
     </context>
     <context>
@@ -969,6 +992,22 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
             <translation>推理</translation>
         </message>
         <message>
+            <source>Image detail</source>
+            <translation>图片细节</translation>
+        </message>
+        <message>
+            <source>How closely a vision model looks at attached images</source>
+            <translation>视觉模型查看附加图片的精细程度</translation>
+        </message>
+        <message>
+            <source>Leave earlier images out</source>
+            <translation>不发送之前的图片</translation>
+        </message>
+        <message>
+            <source>Send earlier prompts without their images (for a model that takes no images)</source>
+            <translation>发送之前的消息时不带图片（用于不接受图片的模型）</translation>
+        </message>
+        <message>
             <source>Context: messages sent</source>
             <translation>上下文：发送的消息</translation>
         </message>
@@ -1382,6 +1421,14 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
             <translation>NAME=值，每行一个（切勿填写 API 密钥）</translation>
         </message>
         <message>
+            <source>Keep the values in the keychain, not in settings.json</source>
+            <translation>将这些值保存在钥匙串中，而不是 settings.json</translation>
+        </message>
+        <message>
+            <source>For tokens: settings.json then says ${keychain}, and the value is read from the keychain when the server starts</source>
+            <translation>用于令牌：settings.json 中写为 ${keychain}，服务器启动时从钥匙串读取其值</translation>
+        </message>
+        <message>
             <source>Use in new chats</source>
             <translation>在新聊天中使用</translation>
         </message>
@@ -1451,6 +1498,10 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
         <message>
             <source>Tools</source>
             <translation>工具</translation>
+        </message>
+        <message>
+            <source>Listing its tools…</source>
+            <translation>正在获取工具列表…</translation>
         </message>
         <message>
             <source>No tool servers: add them in Settings → Tools</source>
