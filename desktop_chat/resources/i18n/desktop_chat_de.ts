@@ -250,7 +250,7 @@
         <name>HistorySidebar</name>
         <message>
             <source>Search all chats (Ctrl+Shift+F)</source>
-            <translation>Alle Chats durchsuchen (Strg+Umschalt+F)</translation>
+            <translation>Suchen (Strg+Umschalt+F)</translation>
         </message>
         <message>
             <source>&amp;History</source>
