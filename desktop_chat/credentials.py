@@ -51,7 +51,8 @@ class KeyLookup:
         return f"KeyLookup(source={self.source}, has_key={has_key}, problem={self.problem!r})"
 
 
-def _explain(error: BaseException) -> str:
+def explain(error: BaseException) -> str:
+    """Why the keychain refused, in words for the user (never the secret)."""
     from keyring import errors
 
     if isinstance(error, errors.NoKeyringError):
@@ -66,6 +67,26 @@ def _explain(error: BaseException) -> str:
     return f"The system keychain refused the request ({type(error).__name__})."
 
 
+def keychain_backend():  # type: ignore[no-untyped-def]
+    """The OS keychain, for every secret of the app (API keys, tool servers' tokens).
+    Raises KeychainUnavailable when there is none, or only one that writes a plain file."""
+    import keyring
+    from keyring import errors
+
+    backend = keyring.get_keyring()
+    # A chainer wraps several backends and may write to a plaintext one among them.
+    candidates = [backend, *getattr(backend, "backends", ())]
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in candidates]
+    if any(marker in name for name in names for marker in _PLAINTEXT_BACKENDS):
+        raise KeychainUnavailable(
+            "The only keychain available would store the key in a plain file, so it is not "
+            "used. Use OPENAI_API_KEY, or keep the key for this session only."
+        )
+    if type(backend).__module__.startswith("keyring.backends.fail"):
+        raise KeychainUnavailable(explain(errors.NoKeyringError()))
+    return backend
+
+
 class KeyStore:
     """Per-profile keys. Session keys live only in this object's memory."""
 
@@ -73,22 +94,8 @@ class KeyStore:
         self._environ = os.environ if environ is None else environ
         self._session: dict[str, str] = {}
 
-    def _backend(self):
-        import keyring
-        from keyring import errors
-
-        backend = keyring.get_keyring()
-        # A chainer wraps several backends and may write to a plaintext one among them.
-        candidates = [backend, *getattr(backend, "backends", ())]
-        names = [f"{type(b).__module__}.{type(b).__name__}" for b in candidates]
-        if any(marker in name for name in names for marker in _PLAINTEXT_BACKENDS):
-            raise KeychainUnavailable(
-                "The only keychain available would store the key in a plain file, so it is not "
-                "used. Use OPENAI_API_KEY, or keep the key for this session only."
-            )
-        if type(backend).__module__.startswith("keyring.backends.fail"):
-            raise KeychainUnavailable(_explain(errors.NoKeyringError()))
-        return backend
+    def _backend(self):  # type: ignore[no-untyped-def]
+        return keychain_backend()
 
     def lookup(self, profile: str, use_environment: bool = True) -> KeyLookup:
         """Where the key for `profile` comes from: environment, session, keychain, or none."""
@@ -101,7 +108,7 @@ class KeyStore:
         except KeychainUnavailable as error:
             return KeyLookup(KeySource.NONE, None, str(error))
         except Exception as error:  # keyring raises KeyringError and D-Bus errors alike
-            return KeyLookup(KeySource.NONE, None, _explain(error))
+            return KeyLookup(KeySource.NONE, None, explain(error))
         if key:
             return KeyLookup(KeySource.KEYCHAIN, key)
         return KeyLookup(KeySource.NONE, None)
@@ -116,7 +123,7 @@ class KeyStore:
         except KeychainUnavailable:
             raise
         except Exception as error:
-            raise KeychainUnavailable(_explain(error)) from None
+            raise KeychainUnavailable(explain(error)) from None
         self._session.pop(profile, None)
 
     def keep_for_session(self, profile: str, key: str) -> None:
@@ -135,7 +142,7 @@ class KeyStore:
                 raise
         except Exception as error:
             if not found:
-                raise KeychainUnavailable(_explain(error)) from None
+                raise KeychainUnavailable(explain(error)) from None
         return found
 
     def rename(self, old: str, new: str) -> None:

@@ -28,36 +28,44 @@ def _username(server: str, name: str) -> str:
     return f"{server}/{name}"
 
 
-def _keyring():  # type: ignore[no-untyped-def]
-    import keyring  # lazily: start-up does not need it
+def _backend():  # type: ignore[no-untyped-def]
+    """The app's keychain, with its rules (never a plaintext file): see credentials."""
+    from desktop_chat.credentials import keychain_backend
 
-    return keyring
+    return keychain_backend()
+
+
+def _reason(error: Exception) -> str:
+    from desktop_chat.credentials import KeychainUnavailable, explain
+
+    return str(error) if isinstance(error, KeychainUnavailable) else explain(error)
 
 
 def store(server: str, name: str, value: str) -> None:
     try:
-        _keyring().set_password(SERVICE, _username(server, name), value)
+        _backend().set_password(SERVICE, _username(server, name), value)
     except Exception as error:
         raise SecretError(
-            f"Could not keep {name} of “{server}” in the keychain: {type(error).__name__}. "
+            f"Could not keep {name} of “{server}” in the keychain: {_reason(error)} "
             "Unlock or set up the keychain, or keep the value in settings.json instead."
         ) from None
 
 
 def read(server: str, name: str) -> str | None:
     try:
-        return _keyring().get_password(SERVICE, _username(server, name))
+        return _backend().get_password(SERVICE, _username(server, name))
     except Exception as error:
         raise SecretError(
             f"Could not read {name} of the tool server “{server}” from the keychain: "
-            f"{type(error).__name__}. Unlock the keychain and try again."
+            f"{_reason(error)} Unlock the keychain and try again."
         ) from None
 
 
 def delete(server: str, name: str) -> None:
     try:
-        if _keyring().get_password(SERVICE, _username(server, name)) is not None:
-            _keyring().delete_password(SERVICE, _username(server, name))
+        backend = _backend()
+        if backend.get_password(SERVICE, _username(server, name)) is not None:
+            backend.delete_password(SERVICE, _username(server, name))
     except Exception:  # nothing to free, or no keychain: nothing more to do
         return
 

@@ -619,3 +619,20 @@ def test_a_tool_secret_that_cannot_be_kept_says_so_without_the_value(monkeypatch
     finally:
         keyring.set_keyring(previous)
     assert "GITHUB_TOKEN" in str(raised.value) and "ghp-never" not in str(raised.value)
+
+
+def test_a_tool_secret_never_goes_to_a_plaintext_keyring(tmp_path: Path) -> None:
+    import keyring
+
+    from desktop_chat import tool_secrets
+
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring(tmp_path / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    try:
+        with pytest.raises(tool_secrets.SecretError) as raised:
+            tool_secrets.store("gh", "GITHUB_TOKEN", "ghp-plain-file-777")
+    finally:
+        keyring.set_keyring(previous)
+    assert "plain file" in str(raised.value)
+    assert not (tmp_path / "keyring_pass.cfg").exists()
