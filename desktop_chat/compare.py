@@ -328,15 +328,10 @@ class CompareRunner(QObject):
                     self._save(run, None)
 
     def _save(self, run: _Run, status: MessageStatus | None) -> None:
-        run.saved_at = time.monotonic()
         try:
-            self.store.update_message(
-                run.message.id, run.text(), status, "".join(run.reasoning) or None
-            )
+            run.save(self.store, status)
         except StoreError as error:
             self.controller.storage_error.emit(str(error))
-            return
-        run.saved_length = run.length
 
     def _finish(
         self,

@@ -150,6 +150,13 @@ class _Run:
             thinking_ms=self.thinking_ms(),
         )
 
+    def save(self, store: ConversationStore, status: MessageStatus | None) -> None:
+        """Write the text and thinking so far; raises StoreError (they stay in memory and
+        are written again at the next save)."""
+        self.saved_at = time.monotonic()
+        store.update_message(self.message.id, self.text(), status, "".join(self.reasoning) or None)
+        self.saved_length = self.length
+
     def text(self) -> str:
         if len(self.chunks) > 1:
             self.chunks[:] = ["".join(self.chunks)]
@@ -705,16 +712,11 @@ class ChatController(QObject):
                 self._save(run, None)
 
     def _save(self, run: _Run, status: MessageStatus | None) -> bool:
-        run.saved_at = time.monotonic()
         try:
-            self.store.update_message(
-                run.message.id, run.text(), status, "".join(run.reasoning) or None
-            )
+            run.save(self.store, status)
         except StoreError as error:
-            # The text stays in memory and is written again at the next save.
             self.storage_error.emit(str(error))
             return False
-        run.saved_length = run.length
         return True
 
     def _finish(self, run: _Run, status: MessageStatus, error: ChatError | None) -> None:
