@@ -4,17 +4,12 @@ profile's own model list and answers from its own server, beside the chat's mode
 from __future__ import annotations
 
 import fake_openai as fake
-import keyring
 import pytest
 from fake_openai import FakeOpenAIServer
-from keyring_fakes import MemoryKeyring
+from profile_fixtures import two_profiles
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from desktop_chat import settings
-from desktop_chat.credentials import KeyStore
-from desktop_chat.providers import Providers
-from desktop_chat.settings import Profile, Settings
 from desktop_chat.ui.main_window import MainWindow
 
 
@@ -26,22 +21,8 @@ def local_server():
 
 @pytest.fixture
 def providers(tmp_path, fake_openai, local_server):
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    backend.set_password("desktop-chat", "Remote", "sk-remote-key")
-    settings.save(
-        Settings(
-            profiles=(
-                Profile(name="Remote", base_url=fake_openai.base_url, default_model="gpt-4"),
-                Profile(name="Local", base_url=local_server.base_url, needs_key=False),
-            ),
-            default_profile="Remote",
-        ),
-        tmp_path / "settings.json",
-    )
-    yield Providers(KeyStore({}), tmp_path / "settings.json", {})
-    keyring.set_keyring(previous)
+    with two_profiles(tmp_path, fake_openai, local_server) as made:
+        yield made
 
 
 def test_a_model_of_another_profile_answers_from_its_own_server(

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
 import shiboken6
 from fake_openai import FakeOpenAIServer
-from keyring_fakes import MemoryKeyring
+from profile_fixtures import two_profiles
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat import settings
-from desktop_chat.credentials import KeyStore
-from desktop_chat.providers import Providers
-from desktop_chat.settings import Profile, Settings
 from desktop_chat.ui.main_window import MainWindow
 
 
@@ -25,22 +20,8 @@ def second_server():
 
 @pytest.fixture
 def providers(tmp_path, fake_openai, second_server):
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    backend.set_password("desktop-chat", "Remote", "sk-remote-key")
-    settings.save(
-        Settings(
-            profiles=(
-                Profile(name="Remote", base_url=fake_openai.base_url, default_model="gpt-4"),
-                Profile(name="Local", base_url=second_server.base_url, needs_key=False),
-            ),
-            default_profile="Remote",
-        ),
-        tmp_path / "settings.json",
-    )
-    yield Providers(KeyStore({}), tmp_path / "settings.json", {})
-    keyring.set_keyring(previous)
+    with two_profiles(tmp_path, fake_openai, second_server) as made:
+        yield made
 
 
 def test_switching_a_chat_to_another_profile(
