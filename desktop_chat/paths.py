@@ -21,6 +21,10 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
 def database_path() -> Path:
     return data_dir() / "history.sqlite3"
 

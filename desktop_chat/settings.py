@@ -116,7 +116,7 @@ class Settings:
 def settings_path() -> Path:
     from desktop_chat import paths
 
-    return paths.config_dir() / "settings.json"
+    return paths.settings_path()
 
 
 def _profile_from(data: Any, problems: list[str]) -> Profile | None:

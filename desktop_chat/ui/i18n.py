@@ -181,8 +181,7 @@ def language_setting(path: Path | None = None) -> str:
     from desktop_chat import paths  # not the settings module: it costs ~20 ms before paint
 
     try:
-        where = path or paths.config_dir() / "settings.json"  # as settings.settings_path()
-        data = json.loads(where.read_text(encoding="utf-8"))
+        data = json.loads((path or paths.settings_path()).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
     value = data.get("language") if isinstance(data, dict) else None
