@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -295,9 +296,14 @@ _READ_CHUNK = 1024 * 1024
 
 
 def load_file(path: Path) -> list[ImportedConversation]:
-    """Our JSON export, a ChatGPT `conversations.json`, or the ChatGPT .zip that holds it."""
+    """Our JSON export, a ChatGPT `conversations.json`, or the ChatGPT .zip that holds it
+    (whose images come along with the prompts that showed them)."""
     try:
-        raw = _read_zip_member(path) if zipfile.is_zipfile(path) else _read_bounded(path)
+        if not zipfile.is_zipfile(path):
+            return parse(_read_bounded(path), path.name)
+        with zipfile.ZipFile(path) as archive:
+            raw = _read_zip_member(archive, path.name)
+            return parse(raw, path.name, files=_ArchiveImages(archive))
     except OSError as error:
         reason = error.strerror or str(error)
         raise ImportFormatError(f"{path.name}: cannot be read ({reason})") from error
@@ -306,7 +312,6 @@ def load_file(path: Path) -> list[ImportedConversation]:
     except (NotImplementedError, RuntimeError) as error:
         # An encrypted member or a compression method zipfile does not know.
         raise ImportFormatError(f"{path.name}: the archive cannot be unpacked ({error})") from error
-    return parse(raw, path.name)
 
 
 def _too_big(name: str, what: str, limit: int) -> ImportFormatError:
@@ -323,32 +328,114 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
-def _read_zip_member(path: Path) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        members = [
-            info
-            for info in archive.infolist()
-            if info.filename.rsplit("/", 1)[-1] == "conversations.json" and not info.is_dir()
-        ]
-        if not members:
-            raise ImportFormatError(f"{path.name}: the archive has no conversations.json")
-        member = members[0]
-        what = f"its {member.filename}"
-        if member.file_size > MAX_MEMBER_BYTES:
-            raise _too_big(path.name, what, MAX_MEMBER_BYTES)
-        # The declared size may lie (a zip bomb): count what really comes out.
-        chunks: list[bytes] = []
-        total = 0
-        with archive.open(member) as stream:
-            while chunk := stream.read(_READ_CHUNK):
-                total += len(chunk)
-                if total > MAX_MEMBER_BYTES:
-                    raise _too_big(path.name, what, MAX_MEMBER_BYTES)
-                chunks.append(chunk)
-        return b"".join(chunks)
+def _read_zip_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    members = [
+        info
+        for info in archive.infolist()
+        if info.filename.rsplit("/", 1)[-1] == "conversations.json" and not info.is_dir()
+    ]
+    if not members:
+        raise ImportFormatError(f"{name}: the archive has no conversations.json")
+    data = _read_capped(archive, members[0], MAX_MEMBER_BYTES)
+    if data is None:
+        raise _too_big(name, f"its {members[0].filename}", MAX_MEMBER_BYTES)
+    return data
 
 
-def parse(raw: bytes | str, name: str = "file") -> list[ImportedConversation]:
+def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """The member's bytes, or None when it is bigger than `limit`: its declared size is
+    checked first, then what really comes out is counted (the declared size may lie)."""
+    if member.file_size > limit:
+        return None
+    chunks: list[bytes] = []
+    total = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# An image in a ChatGPT archive bigger than this is left out (its message is kept): no real
+# screenshot or photo comes near it. The images are held in memory until the import is
+# written, so past a total the rest are left out too.
+MAX_IMAGE_BYTES = 64 * 1024**2
+MAX_IMAGES_TOTAL_BYTES = 1024**3
+
+# ChatGPT names an archived file after its id, then (sometimes) a dash and the upload's name:
+# `file-AbC123-photo.png`, `file_00000000a1b2-9f2c….png`, in any folder of the archive.
+_FILE_ID = re.compile(r"(file[-_][A-Za-z0-9]+)")
+
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def _image_type(data: bytes) -> str | None:
+    """The MIME type of image bytes, from their signature (a file's name may lie)."""
+    for signature, mime_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return mime_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+class _ArchiveImages:
+    """The images of a ChatGPT export archive, found by the file id of an asset pointer."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+        self._members: dict[str, zipfile.ZipInfo] = {}
+        self._read: dict[str, Attachment | None] = {}  # by member: an image shown twice
+        self._total = 0
+        for info in archive.infolist():
+            base = info.filename.rsplit("/", 1)[-1]
+            found = _FILE_ID.match(base)
+            if found and not info.is_dir():
+                self._members.setdefault(found.group(1), info)
+
+    def __call__(self, asset_pointer: str) -> Attachment | None:
+        """The image behind `file-service://file-XYZ` or `sediment://file_XYZ`; None when the
+        archive does not hold it, or holds something too big, damaged or not an image."""
+        found = _FILE_ID.fullmatch(asset_pointer.rsplit("/", 1)[-1])
+        member = self._members.get(found.group(1)) if found else None
+        if member is None:
+            return None
+        if member.filename not in self._read:
+            self._read[member.filename] = self._image(member)
+        return self._read[member.filename]
+
+    def _image(self, member: zipfile.ZipInfo) -> Attachment | None:
+        limit = min(MAX_IMAGE_BYTES, MAX_IMAGES_TOTAL_BYTES - self._total)
+        try:
+            data = _read_capped(self._archive, member, limit)
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
+            return None  # one damaged image does not cost the whole import
+        mime_type = _image_type(data) if data else None
+        if data is None or mime_type is None:
+            return None
+        self._total += len(data)
+        name = member.filename.rsplit("/", 1)[-1]
+        return Attachment.of(name, mime_type, data, AttachmentKind.IMAGE)
+
+
+# What the import can ask for the image behind a ChatGPT asset pointer.
+ImageLookup = Callable[[str], Attachment | None]
+
+
+def _no_images(asset_pointer: str) -> Attachment | None:
+    return None
+
+
+def parse(
+    raw: bytes | str, name: str = "file", files: ImageLookup = _no_images
+) -> list[ImportedConversation]:
     try:
         data = json.load(
             io.BytesIO(raw) if isinstance(raw, bytes) else io.StringIO(raw),
@@ -360,12 +447,12 @@ def parse(raw: bytes | str, name: str = "file") -> list[ImportedConversation]:
     except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError, a 5000-digit number
         raise ImportFormatError(f"{name}: not valid JSON ({_first_line(error)})") from error
     try:
-        return _parse_document(data, name)
+        return _parse_document(data, name, files)
     except RecursionError as error:  # nested just below json's limit, then walked deeper
         raise ImportFormatError(f"{name}: the JSON is nested too deeply") from error
 
 
-def _parse_document(data: Any, name: str) -> list[ImportedConversation]:
+def _parse_document(data: Any, name: str, files: ImageLookup) -> list[ImportedConversation]:
     if isinstance(data, dict) and data.get("format") == FORMAT:
         return _parse_ours(data, name)
     if isinstance(data, dict) and "format" in data:
@@ -373,7 +460,9 @@ def _parse_document(data: Any, name: str) -> list[ImportedConversation]:
             f"{name}: format {_short(data['format'])} is not supported (expected {FORMAT!r})"
         )
     if isinstance(data, list) and all(isinstance(c, dict) and "mapping" in c for c in data):
-        return [_parse_chatgpt(c, f"{name}: conversation {i + 1}") for i, c in enumerate(data)]
+        return [
+            _parse_chatgpt(c, f"{name}: conversation {i + 1}", files) for i, c in enumerate(data)
+        ]
     raise ImportFormatError(
         f"{name}: neither a desktop-chat export nor a ChatGPT conversations.json"
     )
@@ -501,7 +590,28 @@ def _chatgpt_text(content: Any) -> str:
     return text if isinstance(text, str) else ""
 
 
-def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
+def _chatgpt_image_pointers(content: Any) -> list[str]:
+    """The asset pointers of the images in a multimodal message, in order."""
+    parts = content.get("parts") if isinstance(content, dict) else None
+    if not isinstance(parts, list):
+        return []
+    return [
+        part["asset_pointer"]
+        for part in parts
+        if isinstance(part, dict)
+        and part.get("content_type") == "image_asset_pointer"
+        and isinstance(part.get("asset_pointer"), str)
+    ]
+
+
+# The text of a prompt that showed only images none of which the export holds: the turn is
+# kept (the answer refers to it), and says what is missing.
+MISSING_IMAGE_TEXT = "(an image that is not in the export)"
+
+
+def _parse_chatgpt(
+    data: Mapping[str, Any], where: str, files: ImageLookup = _no_images
+) -> ImportedConversation:
     mapping = data.get("mapping")
     if not isinstance(mapping, dict) or not mapping:
         raise ImportFormatError(f"{where}: 'mapping' must be a non-empty object")
@@ -538,8 +648,12 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
             if text.strip() and not system_prompt:
                 system_prompt = text
             continue
-        if role_name not in ("user", "assistant") or not text.strip():
+        pointers = _chatgpt_image_pointers(content) if role_name == "user" else []
+        if role_name not in ("user", "assistant") or not (text.strip() or pointers):
             continue  # tool calls, hidden context, empty placeholders
+        images = tuple(image for image in map(files, pointers) if image is not None)
+        if not text.strip() and not images:
+            text = MISSING_IMAGE_TEXT
         metadata = message.get("metadata")
         slug = metadata.get("model_slug") if isinstance(metadata, dict) else None
         if isinstance(slug, str):
@@ -557,6 +671,7 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
             content=text,
             created_at=_time(stamp, f"{where}: create_time") if stamp is not None else created,
             model=slug if isinstance(slug, str) else None,
+            attachments=images,
         )
     # The nearest kept node at or above each node (the tool calls and hidden nodes between
     # two turns are skipped); one pass, parents first, so a hostile tree costs linear time.
@@ -578,6 +693,7 @@ def _parse_chatgpt(data: Mapping[str, Any], where: str) -> ImportedConversation:
                 created_at=message.created_at,
                 model=message.model,
                 status=message.status,
+                attachments=message.attachments,
             )
         )
     current_node = data.get("current_node")
