@@ -214,3 +214,68 @@ def test_the_viewer_fits_the_image_and_a_double_click_shows_it_at_full_size(qtbo
     )
     qtbot.keyClick(viewer, Qt.Key.Key_1)
     assert viewer.image_label.pixmap().width() <= viewer.scroll.viewport().width()
+
+
+def noisy_png(width: int, height: int, seed: int) -> bytes:
+    """A PNG too big to decode on the GUI thread (random pixels do not compress)."""
+    import random
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    rng = random.Random(seed)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 30, 30))
+    for y in range(0, height, 2):
+        for x in range(0, width, 3):
+            image.setPixel(x, y, rng.getrandbits(24))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def test_a_big_image_shows_a_placeholder_of_its_size_then_its_thumbnail(qtbot):
+    """Opening a chat of many photos must not decode them on the GUI thread: a placeholder
+    of the thumbnail's size first (so the layout does not jump), the picture when a worker
+    has decoded it, and from the cache at once when laid out again."""
+    from datetime import UTC, datetime
+
+    from desktop_chat.domain import Attachment, AttachmentKind, Message, Role
+    from desktop_chat.ui import attachment_view
+    from desktop_chat.ui.message_view import MessageView
+
+    data = noisy_png(900, 600, seed=7)
+    assert len(data) > attachment_view.SMALL_IMAGE_BYTES
+    photo = Attachment.of("photo.png", "image/png", data, AttachmentKind.IMAGE)
+    message = Message(
+        id="m1",
+        conversation_id="c1",
+        parent_id=None,
+        role=Role.USER,
+        content="look",
+        created_at=datetime.now(UTC),
+        attachments=(photo,),
+    )
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    name = QUrl(attachment_view.resource_name(photo))
+
+    def shown() -> QImage:
+        resource = view.document().resource(QTextDocument.ResourceType.ImageResource, name)
+        assert isinstance(resource, QImage)
+        return resource
+
+    view.show_conversation([message])
+    placeholder = shown()
+    assert (placeholder.width(), placeholder.height()) == (160, 106)  # 900x600 fitted to 160
+    assert QColor.fromRgba(placeholder.pixel(80, 50)).alpha() < 255  # the soft grey
+    assert 'width="160" height="106"' in view.document().toHtml()
+
+    qtbot.waitUntil(lambda: QColor(shown().pixel(1, 1)).red() > 150, timeout=5000)
+    assert (shown().width(), shown().height()) == (160, 106)
+
+    view.show_conversation([message])  # laid out again: straight from the cache
+    assert QColor(shown().pixel(1, 1)).red() > 150

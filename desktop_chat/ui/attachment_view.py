@@ -4,11 +4,16 @@ talks to the API or the database."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QTextCursor, QTextDocument
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -27,18 +32,137 @@ THUMBNAIL_PX = 160
 CHIP_THUMBNAIL_PX = 48
 
 
-def thumbnail(attachment: Attachment, side: int) -> QImage:
-    image = QImage.fromData(attachment.data)
-    if image.isNull():
-        return image
-    if max(image.width(), image.height()) > side:
-        image = image.scaled(
-            side,
-            side,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
+def _reader(data: bytes) -> tuple[QImageReader, QBuffer]:
+    buffer = QBuffer()
+    buffer.setData(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    return QImageReader(buffer), buffer  # the buffer must outlive the reader's reads
+
+
+def _fitted(size: QSize, side: int) -> QSize:
+    """`size` shrunk (never grown) to fit a `side` square, aspect kept."""
+    if max(size.width(), size.height()) <= side:
+        return QSize(size)
+    return size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def _decode(data: bytes, side: int, ratio: float) -> QImage:
+    """The image scaled to fit `side` logical pixels at this device pixel ratio.
+
+    QImageReader rather than QImage.fromData: it lets go of the GIL while it decodes (so a
+    worker thread does not stall the window), and a JPEG is decoded at the reduced size."""
+    reader, buffer = _reader(data)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(_fitted(size, round(side * ratio)))
+    image = reader.read()
+    buffer.close()
+    if not image.isNull():
+        target = _fitted(image.size(), round(side * ratio))
+        if target != image.size():  # the format could not scale while reading
+            image = image.scaled(
+                target,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        image.setDevicePixelRatio(ratio)
     return image
+
+
+def thumbnail(attachment: Attachment, side: int, ratio: float = 1.0) -> QImage:
+    """The image fitted to `side` logical pixels, decoded now (for a chip)."""
+    return _decode(attachment.data, side, ratio)
+
+
+# An image at most this big is decoded at once: it costs less than handing it to a thread.
+SMALL_IMAGE_BYTES = 64 * 1024
+THUMBNAIL_CACHE_BYTES = 48 * 1024**2
+
+
+class _Thumbnails(QObject):
+    """The message views' thumbnails: decoded by worker threads (opening or scrolling a chat
+    of many photos must not stall the window) and kept in a small cache (a chat laid out
+    again, or the same picture in another tab, costs nothing)."""
+
+    ready = Signal(str, QImage)  # a resource name, and its image now decoded
+    _decoded = Signal(str, str, QImage)  # from a worker: cache key, resource name, image
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: OrderedDict[str, QImage] = OrderedDict()
+        self._cached_bytes = 0
+        self._running: set[str] = set()
+        self._executor: ThreadPoolExecutor | None = None
+        self._decoded.connect(self._keep)  # queued: a worker emits it
+
+    def image(self, attachment: Attachment, side: int, ratio: float) -> tuple[QImage, bool]:
+        """(the thumbnail, True), or, while a worker decodes it, (a placeholder of its size,
+        False): `ready` then brings the image. A null image means it cannot be shown."""
+        key = f"{attachment.sha256}/{side}@{ratio:g}"
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached, True
+        reader, buffer = _reader(attachment.data)
+        size = reader.size()  # from the header: no decode
+        buffer.close()
+        if attachment.size <= SMALL_IMAGE_BYTES or not size.isValid():
+            image = _decode(attachment.data, side, ratio)
+            self._remember(key, image)
+            return image, True
+        if key not in self._running:
+            self._running.add(key)
+            if self._executor is None:
+                # One thread, at a lower priority: the window keeps a core to itself.
+                self._executor = ThreadPoolExecutor(
+                    1, thread_name_prefix="thumbnails", initializer=_lower_priority
+                )
+            name = resource_name(attachment)
+            data = attachment.data
+            self._executor.submit(lambda: self._decoded.emit(key, name, _decode(data, side, ratio)))
+        shown = _fitted(size, side)
+        placeholder = QImage(
+            max(1, round(shown.width() * ratio)),
+            max(1, round(shown.height() * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        placeholder.fill(PLACEHOLDER)
+        placeholder.setDevicePixelRatio(ratio)
+        return placeholder, False
+
+    def _keep(self, key: str, name: str, image: QImage) -> None:
+        self._running.discard(key)
+        self._remember(key, image)
+        self.ready.emit(name, image)
+
+    def _remember(self, key: str, image: QImage) -> None:
+        self._cache[key] = image
+        self._cached_bytes += image.sizeInBytes()
+        while self._cached_bytes > THUMBNAIL_CACHE_BYTES and len(self._cache) > 1:
+            _, dropped = self._cache.popitem(last=False)
+            self._cached_bytes -= dropped.sizeInBytes()
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(AttributeError, OSError):  # Linux: per thread; elsewhere not
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+# A soft grey that reads as "loading" on light and dark pages alike.
+PLACEHOLDER = QColor(128, 128, 128, 48)
+_thumbnails: _Thumbnails | None = None
+
+
+def thumbnails() -> _Thumbnails:
+    global _thumbnails
+    if _thumbnails is None:
+        _thumbnails = _Thumbnails()
+    return _thumbnails
+
+
+def resource_name(attachment: Attachment) -> str:
+    """The message view's resource name of an image's thumbnail."""
+    return f"attachment:{attachment.sha256}/{THUMBNAIL_PX}"
 
 
 class AttachmentChips(QWidget):
@@ -126,23 +250,30 @@ def insert_attachments(
     message_id: str,
     attachments: tuple[Attachment, ...],
     link: Callable[[str, int], str],
-) -> None:
+    ratio: float = 1.0,
+) -> set[str]:
     """A message's files under its text: images as thumbnails (document resources, never a
-    load), documents as a line "[document icon] name (size)"."""
+    load), documents as a line "[document icon] name (size)". Returns the resource names
+    that are placeholders for now: `thumbnails().ready` brings their images."""
     from PySide6.QtCore import QUrl
 
+    waiting: set[str] = set()
     bits: list[str] = []
     documents: list[str] = []
     for index, attachment in enumerate(attachments):
         if attachment.is_image:
-            image = thumbnail(attachment, THUMBNAIL_PX)
+            image, decoded = thumbnails().image(attachment, THUMBNAIL_PX, ratio)
             if image.isNull():
                 continue
-            name = f"attachment:{attachment.sha256}/{THUMBNAIL_PX}"
+            name = resource_name(attachment)
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+            if not decoded:
+                waiting.add(name)
+            width = round(image.width() / image.devicePixelRatio())
+            height = round(image.height() / image.devicePixelRatio())
             bits.append(
-                f'<a href="{link(message_id, index)}"><img src="{name}" width="{image.width()}" '
-                f'height="{image.height()}" alt="{html.escape(attachment.name)}" /></a>'
+                f'<a href="{link(message_id, index)}"><img src="{name}" width="{width}" '
+                f'height="{height}" alt="{html.escape(attachment.name)}" /></a>'
             )
         else:
             documents.append(
@@ -153,6 +284,7 @@ def insert_attachments(
     lines = ["&nbsp; ".join(bits)] if bits else []
     if lines or documents:
         cursor.insertHtml("<br />".join(lines + documents))
+    return waiting
 
 
 def _document_icon(document: QTextDocument) -> str:
@@ -184,7 +316,9 @@ class ImageViewer(QDialog):
         self.image_label = QLabel(self)
         self.image_label.setObjectName("imageViewerImage")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image = QImage.fromData(attachment.data)
+        reader, buffer = _reader(attachment.data)
+        self.image = reader.read()
+        buffer.close()
         self.fitted = True
         self.scroll = QScrollArea(self)
         self.scroll.setWidget(self.image_label)

@@ -242,6 +242,8 @@ class MessageView(QTextBrowser):
         self._copied_timer.timeout.connect(self._end_copied)
         self._column_margin = 0
         self._formula_sources: dict[str, str] = {}  # formula image name -> its LaTeX, for copies
+        self._waiting_thumbnails: set[str] = set()  # image names shown as placeholders now
+        self._listening_to_thumbnails = False
         self._action_bar: MessageActionBar | None = None
         if show_actions:
             self._action_bar = MessageActionBar(self.viewport(), self.action_requested.emit)
@@ -293,6 +295,7 @@ class MessageView(QTextBrowser):
         self._code_blocks.clear()
         self._formula_sources.clear()
         self._pending_highlight.clear()
+        self._waiting_thumbnails.clear()  # clear() drops the document's images
         self._stream_cursor = None
         self._end_live_thinking()
         self._adjusting = True  # clearing resets the range: not a reader's scroll
@@ -840,13 +843,16 @@ class MessageView(QTextBrowser):
             from desktop_chat.ui.attachment_view import insert_attachments
 
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            insert_attachments(
+            waiting = insert_attachments(
                 cursor,
                 self.document(),
                 message.id,
                 message.attachments,
                 lambda mid, i: f"{ACTION_SCHEME}:image/{_href_part(mid)}:{i}",
+                self.devicePixelRatioF(),
             )
+            if waiting:
+                self._await_thumbnails(waiting)
         if message.tool_calls:
             from desktop_chat.ui.tool_panel import insert_tool_calls
 
@@ -969,6 +975,22 @@ class MessageView(QTextBrowser):
         cursor.endEditBlock()
         bar.setValue(position)
         self._adjusting = False
+
+    def _await_thumbnails(self, names: set[str]) -> None:
+        self._waiting_thumbnails |= names
+        if not self._listening_to_thumbnails:
+            from desktop_chat.ui.attachment_view import thumbnails
+
+            thumbnails().ready.connect(self._thumbnail_ready)
+            self._listening_to_thumbnails = True
+
+    def _thumbnail_ready(self, name: str, image: QImage) -> None:
+        """A decoded thumbnail replaces its placeholder; same size, so no new layout."""
+        if name not in self._waiting_thumbnails:
+            return
+        self._waiting_thumbnails.discard(name)
+        self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+        self.viewport().update()
 
     def _on_highlighted(self) -> None:
         if self._pending_highlight:

@@ -48,9 +48,9 @@ RESULT_PREFIX = "RESULT "
 GROUPS = {
     "base": ("base",),
     "history": ("hstart", "hopen", "search", "sidebar"),
-    "render": ("delta", "tabs"),
+    "render": ("delta", "tabs", "images"),
 }
-FIGURES = ("base", "hstart", "hopen", "search", "sidebar", "delta", "tabs", "compare")
+FIGURES = ("base", "hstart", "hopen", "search", "sidebar", "delta", "tabs", "compare", "images")
 NEEDS_DATABASE = {"hstart", "hopen", "search", "sidebar", "tabs"}
 
 DELTA_EARLY = (90, 110)  # chunk numbers (1-based, inclusive) timed around the 100th
@@ -61,6 +61,7 @@ NEWLINE_EVERY = 80
 SWITCHES = 40
 STREAM_100K_CHARS = 100_000
 PICKER_MODELS = 3_000
+IMAGE_TURNS = 50  # a conversation of 50 prompts, each with a screenshot or a photo
 
 
 def selection(text: str | None) -> set[str]:
@@ -738,6 +739,127 @@ def child_tabs(db_path: str, ids_csv: str, switches: int) -> None:
     os._exit(0)
 
 
+def _bench_image(index: int) -> Any:
+    """A distinct 1920x1080 picture: a screenshot-like one (flat areas, text) for even
+    numbers, a photo-like one (gradients and grain, so it becomes a JPEG) for odd ones."""
+    import random
+
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+
+    width, height = 1920, 1080
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    rng = random.Random(index)
+    painter = QPainter(image)
+    if index % 2 == 0:
+        image.fill(QColor(245, 245, 247))
+        painter.fillRect(QRect(0, 0, 300, height), QColor(40, 44, 52))
+        painter.setPen(QColor(20, 20, 20))
+        for line in range(40):
+            painter.drawText(320, 30 + line * 26, f"Line {line} of screenshot {index}: " * 3)
+        for _ in range(12):
+            colour = QColor(rng.randrange(256), rng.randrange(256), rng.randrange(256))
+            painter.fillRect(
+                QRect(rng.randrange(300, 1700), rng.randrange(0, 900), 200, 120), colour
+            )
+    else:
+        gradient = QLinearGradient(0, 0, width, height)
+        gradient.setColorAt(0, QColor(rng.randrange(256), 120, 200))
+        gradient.setColorAt(1, QColor(30, rng.randrange(256), 60))
+        painter.fillRect(image.rect(), gradient)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for _ in range(3000):  # grain, so the picture is not trivially compressible
+            painter.setBrush(QColor(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+            painter.drawEllipse(rng.randrange(width), rng.randrange(height), 9, 9)
+    painter.end()
+    return image
+
+
+def child_images(workdir: str, variant: str) -> None:
+    """Issue 13: a chat of 50 prompts each with an image (`images`), or the same chat with no
+    images (`plain`): open it in a tab → first paint, page-step it top → bottom → top with a
+    repaint per step (a frame each), and VmRSS after gc."""
+    import gc
+
+    sys.path.insert(0, REPO)
+    gui = _Gui()
+    from desktop_chat.attachments import attachment_from_image
+    from desktop_chat.domain import Role
+    from desktop_chat.store import ConversationStore
+
+    db_path = os.path.join(workdir, "images.sqlite3")
+    store = ConversationStore(db_path)
+    chat = store.create_conversation(title="Screenshots")
+    parent = None
+    stored_bytes = 0
+    answer = (
+        "Here is what I see in it:\n\n- a sidebar on the left\n- **forty lines** of text\n"
+        "- a few coloured boxes\n\n" + "The layout is a common one for such tools. " * 8
+    )
+    for index in range(IMAGE_TURNS):
+        files = []
+        if variant == "images":
+            files = [attachment_from_image(_bench_image(index), f"screenshot-{index}.png")]
+            stored_bytes += files[0].size
+        prompt = store.add_message(
+            chat.id, parent, Role.USER, f"What is in picture {index}?", attachments=files
+        )
+        parent = store.add_message(chat.id, prompt.id, Role.ASSISTANT, answer, model="m").id
+    store.close()
+    del files
+    gc.collect()
+
+    _, window = _window(db_path)
+    import markdown_it  # noqa: F401  (as the app's warm-up after its first paint does)
+
+    gc.collect()
+    rss_before = _vm_rss_kb()
+    with _Profile() as profile:
+        marks = gui.until_painted(
+            lambda: window.open_conversation(chat.id),
+            lambda: window.current_tab().message_view.viewport(),
+        )
+    profile.dump()
+    view = window.current_tab().message_view
+    gui.settle(0.3)
+    bar = view.verticalScrollBar()
+    from PySide6.QtWidgets import QAbstractSlider
+
+    steps: list[float] = []
+    bar.setValue(0)
+    gui.settle(0.05)
+    down, up = (
+        QAbstractSlider.SliderAction.SliderPageStepAdd,
+        QAbstractSlider.SliderAction.SliderPageStepSub,
+    )
+    for action, end in ((down, bar.maximum), (up, bar.minimum)):
+        for _ in range(10_000):
+            t = time.perf_counter()
+            bar.triggerAction(action)
+            gui.app.processEvents()
+            view.viewport().repaint()
+            steps.append(time.perf_counter() - t)
+            if bar.value() == end():
+                break
+    gui.settle(0.3)
+    gc.collect()
+    _emit(
+        {
+            "open_s": marks["end"],
+            "call_s": marks["call"],
+            "paint_s": marks["paint"],
+            "steps": len(steps),
+            "step_median_ms": statistics.median(steps) * 1000,
+            "step_worst_ms": max(steps) * 1000,
+            "rss_before_kb": rss_before,
+            "rss_kb": _vm_rss_kb(),
+            "stored_mb": stored_bytes / 2**20,
+            "height_px": bar.maximum() + bar.pageStep(),
+        }
+    )
+    os._exit(0)
+
+
 def child_main(kind: str, args: list[str]) -> None:
     sys.path.insert(0, HERE)
     if kind == "h-open":
@@ -758,6 +880,8 @@ def child_main(kind: str, args: list[str]) -> None:
         child_stream_100k(args[0])
     elif kind == "h-tabs":
         child_tabs(args[0], args[1], int(args[2]))
+    elif kind == "h-images":
+        child_images(args[0], args[1])
     else:
         raise SystemExit(f"unknown child {kind!r}")
 
@@ -967,7 +1091,20 @@ class Extra:
                 lambda: self._child("h-tabs", first, "0", database="history.sqlite3"),
                 heavy,
             )
+        if "images" in f:
+            out["images_50"] = (lambda: self._images("images"), cheap)
+            out["images_none"] = (lambda: self._images("plain"), cheap)
         return out
+
+    def _images(self, variant: str) -> dict[str, Any]:
+        import shutil
+        import tempfile
+
+        workdir = tempfile.mkdtemp(dir=self.bench.tmp.name, prefix="images-")
+        try:
+            return self._child("h-images", workdir, variant)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     # --- report ---------------------------------------------------------------------------
 
@@ -1150,6 +1287,30 @@ class Extra:
                 " MB",
                 fmt="{:.1f}",
             )
+        if "images" in f:
+            below(
+                f"Open a chat of {IMAGE_TURNS} prompts with an image each → first paint "
+                "(vs the same chat without images)",
+                m("images_50", "open_s"),
+                m("images_none", "open_s"),
+                0.05,
+            )
+            below(
+                "Longest frame page-stepping that chat down and up, repaint each step, "
+                "median of the runs (vs without images)",
+                m("images_50", "step_worst_ms") / 1000,
+                m("images_none", "step_worst_ms") / 1000,
+                0.05,
+            )
+            row(
+                "RSS (VmRSS after gc) with that chat open vs the same chat without images",
+                m("images_50", "rss_kb") / 1024,
+                m("images_none", "rss_kb") / 1024,
+                "report",
+                None,
+                " MB",
+                "{:.1f}",
+            )
         return rows
 
     def notes(self) -> list[str]:
@@ -1242,6 +1403,16 @@ class Extra:
                 f"{m('tabs_long20', 'rss_open_kb') / 1024:.0f} MB), 20 short "
                 f"{m('tabs_short20', 'rss_kb') / 1024:.0f} MB, 1 long "
                 f"{m('tabs_long1', 'rss_kb') / 1024:.0f} MB."
+            )
+        if "images" in f:
+            lines.append(
+                f"Images: {IMAGE_TURNS} pictures of 1920×1080 (half screenshot-like PNG, half "
+                "photo-like JPEG, through the app's own downscale/encode), "
+                f"{m('images_50', 'stored_mb'):.1f} MB stored; scroll of "
+                f"{m('images_50', 'steps'):.0f} page steps (median "
+                f"{m('images_50', 'step_median_ms'):.1f} ms, without images "
+                f"{m('images_none', 'step_median_ms'):.1f} ms); VmRSS before opening "
+                f"{m('images_50', 'rss_before_kb') / 1024:.0f} MB."
             )
         return lines
 
