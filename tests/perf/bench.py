@@ -1096,6 +1096,9 @@ def _profile_stream(bench: Bench) -> None:
     stats = pstats.Stats(path)
     stats.strip_dirs().sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(
+        r"(controller|message_view|conversation_tab|main_window|render|store|tab_chrome|live_)", 40
+    )
     os.unlink(path)
 
 
