@@ -10,7 +10,7 @@ import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_chat.domain import Attachment, AttachmentKind
+from desktop_chat.domain import Attachment, AttachmentKind, image_mime_type
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -57,7 +57,7 @@ def load_attachment(path: Path | str, text_limit: int = DEFAULT_TEXT_LIMIT) -> A
             ),
             text_limit,
         )
-    if suffix in IMAGE_SUFFIXES or _looks_like_image(data):
+    if suffix in IMAGE_SUFFIXES or image_mime_type(data) is not None:
         image = _read_image(data)
         if image is None:
             raise AttachmentError(f"Cannot attach {name}: the image cannot be read.")
@@ -78,11 +78,6 @@ def _checked(attachment: Attachment, text_limit: int) -> Attachment:
             f"({len(attachment.text):,} characters; the limit is {text_limit:,})."
         )
     return attachment
-
-
-def _looks_like_image(data: bytes) -> bool:
-    signatures = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
-    return data.startswith(signatures) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 def _read_image(data: bytes) -> QImage | None:

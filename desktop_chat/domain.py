@@ -258,6 +258,25 @@ class Attachment:
         return f"{self.name}\n{fence}\n{self.text}\n{fence}"
 
 
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+
+def image_mime_type(data: bytes) -> str | None:
+    """The MIME type of image bytes, from their signature (a file's name may lie)."""
+    for signature, mime_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return mime_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB"):

@@ -31,6 +31,7 @@ from desktop_chat.domain import (
     Role,
     ToolCall,
     human_size,
+    image_mime_type,
 )
 
 FORMAT = "desktop-chat/1"
@@ -368,23 +369,6 @@ MAX_IMAGES_TOTAL_BYTES = 1024**3
 # `file-AbC123-photo.png`, `file_00000000a1b2-9f2c….png`, in any folder of the archive.
 _FILE_ID = re.compile(r"(file[-_][A-Za-z0-9]+)")
 
-_IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def _image_type(data: bytes) -> str | None:
-    """The MIME type of image bytes, from their signature (a file's name may lie)."""
-    for signature, mime_type in _IMAGE_SIGNATURES:
-        if data.startswith(signature):
-            return mime_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
 
 class _ArchiveImages:
     """The images of a ChatGPT export archive, found by the file id of an asset pointer."""
@@ -417,7 +401,7 @@ class _ArchiveImages:
             data = _read_capped(self._archive, member, limit)
         except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
             return None  # one damaged image does not cost the whole import
-        mime_type = _image_type(data) if data else None
+        mime_type = image_mime_type(data) if data else None
         if data is None or mime_type is None:
             return None
         self._total += len(data)

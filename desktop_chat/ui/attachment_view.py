@@ -36,7 +36,9 @@ def _reader(data: bytes) -> tuple[QImageReader, QBuffer]:
     buffer = QBuffer()
     buffer.setData(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    return QImageReader(buffer), buffer  # the buffer must outlive the reader's reads
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)  # a photo's EXIF orientation, as attachments.py reads it
+    return reader, buffer  # the buffer must outlive the reader's reads
 
 
 def _fitted(size: QSize, side: int) -> QSize:
