@@ -78,6 +78,10 @@ log = logging.getLogger(__name__)
 # Deltas reach the view at most 30 times a second: smooth to read, and the repaint cost stays
 # a small share of the stream's own (measured by tests/perf/bench.py).
 FRAME_SECONDS = 0.033
+# A frame that carried more text than this (faster than ~2,000 tokens a second: a replay, a
+# cached answer, a very fast server) is followed by one of half the rate: nobody reads that
+# fast, and each repaint scrolls and flushes the whole view, time the stream's parsing needs.
+FAST_FRAME_CHARS = 300
 DEFAULT_TITLE = "New chat"
 
 
@@ -699,17 +703,22 @@ class ChatController(QObject):
     def _flush(self) -> None:
         self._flush_scheduled = False
         now = time.monotonic()
+        shown = 0
         for run in list(self._runs.values()):
             if run.pending_thinking:  # thinking comes before the answer it leads to
                 thinking = "".join(run.pending_thinking)
                 run.pending_thinking.clear()
+                shown += len(thinking)
                 self.thinking_delta.emit(run.conversation_id, thinking)
             if run.pending:
                 text = "".join(run.pending)
                 run.pending.clear()
+                shown += len(text)
                 self.delta.emit(run.conversation_id, text)
             if now - run.saved_at >= SAVE_EVERY_SECONDS and run.length != run.saved_length:
                 self._save(run, None)
+        fast = shown > FAST_FRAME_CHARS
+        self._flush_timer.setInterval(int(FRAME_SECONDS * (2000 if fast else 1000)))
 
     def _save(self, run: _Run, status: MessageStatus | None) -> bool:
         try:

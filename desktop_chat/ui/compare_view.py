@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 COLUMN_MIN_WIDTH = 240  # px: narrower than this per column, and the columns stack
 MORE_MODELS = MAX_CONTENDERS - 1  # besides the chat's own model
 USAGE_EVERY_SECONDS = 0.25  # live usage: readable, and four labels' relayouts stay cheap
-LIVE_BLOCK_CHARS = 1500  # as in the message view: a long streaming paragraph continues anew
+LIVE_BLOCK_CHARS = 600  # as in the message view: a long streaming paragraph continues anew
 
 
 def usage_line(model: str, usage: Usage | None, prices: dict[str, tuple[float, float]]) -> str:

@@ -57,7 +57,7 @@ from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
 from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
-LIVE_BLOCK_CHARS = 1500  # a streaming paragraph longer than this continues in a new block
+LIVE_BLOCK_CHARS = 600  # a streaming paragraph longer than this continues in a new block
 # QTextFormat.UserProperty + 1, set on a block that continues the live paragraph (not a break)
 CONTINUED_PROPERTY = 0x100000 + 1
 WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
