@@ -36,6 +36,7 @@ from desktop_chat.compare import MAX_CONTENDERS, Column, Comparison, Contender
 from desktop_chat.domain import MessageStatus, Usage
 from desktop_chat.pricing import cost
 from desktop_chat.ui.i18n import decimal, money, number, translate
+from desktop_chat.ui.quiet_scrollbar import QuietScrollBar
 
 if TYPE_CHECKING:
     from desktop_chat.compare import CompareRunner
@@ -224,6 +225,7 @@ class CompareColumn(QFrame):
         self.usage.setWordWrap(True)
         layout.addWidget(self.usage)
         self.text = QTextBrowser(self)
+        self.text.setVerticalScrollBar(QuietScrollBar(self.text))  # four columns stream at once
         self.text.setObjectName("compareAnswer")
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)

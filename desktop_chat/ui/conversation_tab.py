@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -634,7 +634,7 @@ class ConversationTab(TabChrome):
         # Qt hands a drop only to a widget that accepts drops: the (read-only) view's viewport.
         self.message_view.setAcceptDrops(True)
         self.message_view.viewport().setAcceptDrops(True)
-        self.message_view.viewport().installEventFilter(self)
+        self.message_view.files_dropped.connect(self.attach)  # as on the composer
         self.attach_button.show()
         self.attach_button.clicked.connect(self.choose_files)
         self.send_button.clicked.connect(self.send)
@@ -765,23 +765,6 @@ class ConversationTab(TabChrome):
             self.attachment_chips.add(attachment)
         if problems:
             self.notice.show_message("\n".join(problems), "error", [])
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Files dropped on the message view are attached, as on the composer."""
-        if watched is self.message_view.viewport():
-            if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-                mime = event.mimeData()  # type: ignore[attr-defined]
-                if mime.hasUrls() or mime.hasImage():
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                    return True
-            elif event.type() == QEvent.Type.Drop:
-                mime = event.mimeData()  # type: ignore[attr-defined]
-                files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-                if files or mime.hasImage():
-                    self.attach(files or [mime.imageData()])
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                    return True
-        return super().eventFilter(watched, event)
 
     def _leave_images_out(self) -> None:
         parameters = replace(self.conversation.parameters, omit_earlier_images=True)

@@ -21,6 +21,9 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFont,
     QGuiApplication,
     QImage,
@@ -54,6 +57,7 @@ from desktop_chat.ui.i18n import (
     number as grouped,
 )
 from desktop_chat.ui.message_actions import MessageActionBar, fill_menu
+from desktop_chat.ui.quiet_scrollbar import QuietScrollBar
 from desktop_chat.ui.theme import is_dark
 
 FOLLOW_THRESHOLD_PX = 24
@@ -207,6 +211,8 @@ class MessageView(QTextBrowser):
 
     action_requested = Signal(str, str)
     code_copied = Signal(str)
+    # Files (local paths) or an image (a QImage) dropped on the view, to attach.
+    files_dropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None, show_actions: bool = True) -> None:
         super().__init__(parent)
@@ -217,6 +223,7 @@ class MessageView(QTextBrowser):
         self.setAccessibleDescription(
             translate("MessageView", "The conversation. Answers appear here as they stream.")
         )
+        self.setVerticalScrollBar(QuietScrollBar(self))
         self.setOpenLinks(False)  # our action links and any model link go through a slot
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -624,6 +631,31 @@ class MessageView(QTextBrowser):
             self._scroll_to_bottom()
         else:
             self._show_jump(self.verticalScrollBar().value() < maximum - FOLLOW_THRESHOLD_PX)
+
+    # Drops are handled here, not by an event filter on the viewport: a filter would call
+    # Python for each of the viewport's events, a paint per streamed frame among them.
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        if files or mime.hasImage():
+            event.acceptProposedAction()
+            self.files_dropped.emit(files or [mime.imageData()])
+        else:
+            super().dropEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Not an event filter on the viewport: that would call Python for each of its events,
