@@ -182,6 +182,7 @@ def test_image_refusal_notice_leaves_earlier_images_out_in_one_click(qtbot, wind
     button.click()
     saved = tab.controller.store.get_conversation(tab.conversation_id)
     assert saved.parameters.omit_earlier_images is True
+    tab.settings_button.setChecked(True)  # the panel, built now, shows the saved setting
     assert tab.findChild(QCheckBox, "omitEarlierImages").isChecked()
     assert len(saved.messages[0].attachments) == 1  # the prompt and its image stay
 

@@ -625,6 +625,19 @@ def open_parameters(qtbot: QtBot, tab: ConversationTab) -> QWidget:
     return panel
 
 
+def test_the_parameters_panel_is_built_when_first_opened_with_the_chats_settings(
+    qtbot, window, controller
+):
+    tab = current(window)
+    controller.store.update_conversation(tab.conversation.id, system_prompt="Be brief.")
+    tab.conversation = controller.store.get_conversation(tab.conversation.id)
+    assert tab.findChild(QWidget, "parametersPanel") is None  # a tab never opened holds none
+    panel = open_parameters(qtbot, tab)
+    assert panel.findChild(QPlainTextEdit, "systemPrompt").toPlainText() == "Be brief."
+    qtbot.mouseClick(tab.settings_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()
+
+
 def test_system_message_and_temperature_are_sent(qtbot, window, fake_openai):
     tab = current(window)
     panel = open_parameters(qtbot, tab)

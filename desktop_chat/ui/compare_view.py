@@ -524,7 +524,7 @@ class _TabHook(QObject):
             tab.model_picker.blockSignals(True)
             tab.model_picker.setCurrentText(conversation.model)
             tab.model_picker.blockSignals(False)
-            tab.parameters_panel.set_model(conversation.model)
+            tab.model_changed(conversation.model)
 
 
 def install(tab: ConversationTab) -> CompareBar:

@@ -589,10 +589,9 @@ class ConversationTab(TabChrome):
         layout = self.column
         self.add_message_button.clicked.connect(self._add_message)
 
-        self.parameters_panel = ParametersPanel(self)
-        self.parameters_panel.hide()
-        self.settings_button.toggled.connect(self.parameters_panel.setVisible)
-        layout.insertWidget(1, self.parameters_panel)  # under the model row
+        # Built when first wanted (most chats never open it): ~0.5 MB a tab, with 20 tabs open.
+        self._parameters_panel: ParametersPanel | None = None
+        self.settings_button.toggled.connect(self._show_parameters)
 
         self.message_view: MessageView
         self.message_view.action_requested.connect(self._on_message_action)
@@ -650,11 +649,7 @@ class ConversationTab(TabChrome):
         previous_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         previous_shortcut.activated.connect(lambda: self._find(backward=True))
 
-        self.parameters_panel.set_library(providers)
         self.apply_prices()
-        self.parameters_panel.load(conversation)
-        self.parameters_panel.set_model(conversation.model)
-        self.parameters_panel.changed.connect(self._save_settings)
         self.set_models(controller.models, controller.models_from_server)
         self.model_picker.currentTextChanged.connect(self._save_model)
 
@@ -771,7 +766,8 @@ class ConversationTab(TabChrome):
         self.conversation = self.controller.store.update_conversation(
             self.conversation.id, parameters=parameters
         )
-        self.parameters_panel.load(self.conversation)
+        if self._parameters_panel is not None:
+            self._parameters_panel.load(self.conversation)
         self.notice.show_message(
             "Earlier images will be left out of this chat's requests (System & parameters).",
             "info",
@@ -783,7 +779,8 @@ class ConversationTab(TabChrome):
         attachments = self.pending_attachments
         if (not text.strip() and not attachments) or self.is_streaming:
             return
-        self.parameters_panel.flush()
+        if self._parameters_panel is not None:
+            self._parameters_panel.flush()
         self._save_model()
         self.model_memory().use(self.conversation.model)
         self.notice.hide()
@@ -1191,8 +1188,31 @@ class ConversationTab(TabChrome):
             self.conversation = self.controller.store.update_conversation(
                 self.conversation.id, model=model
             )
-            self.parameters_panel.set_model(model)
+            self.model_changed(model)
             self._show_context()
+
+    @property
+    def parameters_panel(self) -> ParametersPanel:
+        """The chat's System & parameters panel, under the model row; built on first use."""
+        if self._parameters_panel is None:
+            panel = ParametersPanel(self)
+            panel.hide()
+            panel.set_library(self.providers)
+            panel.load(self.conversation)
+            panel.set_model(self.conversation.model)
+            panel.changed.connect(self._save_settings)
+            self.column.insertWidget(1, panel)
+            self._parameters_panel = panel
+        return self._parameters_panel
+
+    def _show_parameters(self, shown: bool) -> None:
+        if shown or self._parameters_panel is not None:
+            self.parameters_panel.setVisible(shown)
+
+    def model_changed(self, model: str) -> None:
+        """The chat's model changed: the panel (if built) shows that model's limits."""
+        if self._parameters_panel is not None:
+            self._parameters_panel.set_model(model)
 
     def _save_settings(self) -> None:
         self.conversation = self.controller.store.update_conversation(

@@ -22,7 +22,10 @@ class QuietScrollBar(QScrollBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown: _Shown | None = None  # what the last paint showed
-        self._check_pending = False
+        self._check = QTimer(self)  # a child: it goes with the bar, never outlives it
+        self._check.setSingleShot(True)
+        self._check.setInterval(0)
+        self._check.timeout.connect(self._update_if_changed)
 
     def _state(self) -> _Shown:
         """The handle's geometry and whether each arrow is enabled: all a change can alter."""
@@ -48,16 +51,14 @@ class QuietScrollBar(QScrollBar):
         elif change is QAbstractSlider.SliderChange.SliderRangeChange:
             # Mid-change: the view's follow-the-stream moves the value only after this, so the
             # state is compared once the change is over.
-            if not self._check_pending:
-                self._check_pending = True
-                QTimer.singleShot(0, self._update_if_changed)
+            if not self._check.isActive():
+                self._check.start()
         elif change is QAbstractSlider.SliderChange.SliderValueChange:
             self._update_if_changed()
         else:
             super().sliderChange(change)
 
     def _update_if_changed(self) -> None:
-        self._check_pending = False
         if self._state() != self._shown:
             self.update()  # what QAbstractSlider.sliderChange does
 
