@@ -91,6 +91,13 @@ def icon(name: str, colour: QColor | str | None = None) -> QIcon:
         colour = icon_colour()
     # QColor(QColor) would resolve its overloads through the `Qt` enums: not before first paint.
     hex_colour = colour.name() if isinstance(colour, QColor) else QColor.fromString(colour).name()
+    return _shared_icon(name, hex_colour)
+
+
+@cache
+def _shared_icon(name: str, hex_colour: str) -> QIcon:
+    """One QIcon per icon and colour, shared by every button that shows it (QIcon is
+    implicitly shared): one SVG engine and one set of cached pixmaps, not one per tab."""
     return QIcon(_icon_file(name, hex_colour))
 
 
