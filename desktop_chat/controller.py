@@ -79,8 +79,8 @@ log = logging.getLogger(__name__)
 # a small share of the stream's own (measured by tests/perf/bench.py).
 FRAME_SECONDS = 0.033
 # A frame that carried more text than this (faster than ~2,000 tokens a second: a replay, a
-# cached answer, a very fast server) is followed by one of half the rate: nobody reads that
-# fast, and each repaint scrolls and flushes the whole view, time the stream's parsing needs.
+# cached answer, a very fast server) slows the next in proportion, down to 10 a second: nobody
+# reads that fast, and each repaint scrolls and flushes the whole view, time the parsing needs.
 FAST_FRAME_CHARS = 300
 DEFAULT_TITLE = "New chat"
 
@@ -717,8 +717,8 @@ class ChatController(QObject):
                 self.delta.emit(run.conversation_id, text)
             if now - run.saved_at >= SAVE_EVERY_SECONDS and run.length != run.saved_length:
                 self._save(run, None)
-        fast = shown > FAST_FRAME_CHARS
-        self._flush_timer.setInterval(int(FRAME_SECONDS * (2000 if fast else 1000)))
+        slower = min(3.0, max(1.0, shown / FAST_FRAME_CHARS))
+        self._flush_timer.setInterval(int(FRAME_SECONDS * 1000 * slower))
 
     def _save(self, run: _Run, status: MessageStatus | None) -> bool:
         try:

@@ -106,10 +106,9 @@ def short_time(moment: datetime) -> str:
 
 def translations_dir() -> Path:
     """Where the compiled .qm files are (inside the package: installs need no build step)."""
-    from importlib.resources import files
-    from pathlib import Path
+    from desktop_chat.resources import resource_path
 
-    return Path(str(files("desktop_chat.resources").joinpath("i18n")))
+    return resource_path("i18n")
 
 
 def chosen_locale(setting: str = "") -> QLocale:

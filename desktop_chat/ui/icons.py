@@ -14,11 +14,12 @@ import atexit
 import shutil
 import tempfile
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication
+
+from desktop_chat.resources import resource_path
 
 ICON_PROPERTY = "desktopChatIcon"
 ICON_NAMES = (
@@ -51,10 +52,8 @@ _folder: Path | None = None
 
 @cache
 def svg_source(name: str) -> str:
-    """The bundled SVG text of icon `name` (read through importlib.resources)."""
-    return (
-        files("desktop_chat.resources").joinpath("icons").joinpath("ui").joinpath(f"{name}.svg")
-    ).read_text(encoding="utf-8")  # one part per joinpath: 3.11 takes no more
+    """The bundled SVG text of icon `name`."""
+    return resource_path("icons", "ui", f"{name}.svg").read_text(encoding="utf-8")
 
 
 def icon_colour(palette: QPalette | None = None) -> QColor:
