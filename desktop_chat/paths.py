@@ -21,6 +21,11 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files the app can make again (the coloured icons); XDG_CACHE_HOME on Linux."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def settings_path() -> Path:
     return config_dir() / "settings.json"
 

@@ -61,3 +61,45 @@ def test_button_icons_follow_the_theme(qapp):
         apply_theme("system")
         button.deleteLater()
         QApplication.processEvents()
+
+
+def test_coloured_icons_are_kept_in_the_user_cache_and_reused_by_the_next_start(tmp_path):
+    """Not a temporary folder per start, which a killed app (or a test run) leaves behind."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # A short one: the single-instance socket is made in it too (sun_path holds 108 bytes).
+    temporary = Path(tempfile.mkdtemp(prefix="dc-", dir="/tmp"))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "DESKTOP_CHAT_EXIT_AFTER_FIRST_PAINT": "1",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "TMPDIR": str(temporary),
+    }
+    env.pop("OPENAI_API_KEY", None)
+    folder = tmp_path / "cache" / "desktop-chat" / "icons"
+
+    def start() -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_chat"], env=env, capture_output=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+
+    try:
+        start()
+        written = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.svg")}
+        assert "send-" in " ".join(written)  # the composer's send icon, for one
+        assert not any("currentColor" in path.read_text("utf-8") for path in folder.iterdir())
+        start()
+        again = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.svg")}
+        assert again == written  # found, not written again
+        assert not list(temporary.glob("desktop-chat-icons-*"))
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)

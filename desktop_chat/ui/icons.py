@@ -11,7 +11,7 @@ Widgets given an icon by `set_icon` are given it again, in the new colours, by `
 from __future__ import annotations
 
 import atexit
-import shutil
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -70,17 +70,53 @@ def icon_colour(palette: QPalette | None = None) -> QColor:
 
 
 def _icon_folder() -> Path:
+    """The user's cache folder for the coloured icons: they are written once and found there
+    by later starts. A temporary folder (removed at exit) if the cache cannot be written."""
     global _folder
     if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
-        atexit.register(shutil.rmtree, _folder, True)
+        from desktop_chat import paths
+
+        folder = paths.cache_dir() / "icons"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
+            atexit.register(_remove_folder, folder)
+        _folder = folder
     return _folder
+
+
+def _remove_folder(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @cache
 def _icon_file(name: str, colour: str) -> str:
+    text = svg_source(name).replace("currentColor", colour)
     path = _icon_folder() / f"{name}-{colour.lstrip('#')}.svg"
-    path.write_text(svg_source(name).replace("currentColor", colour), encoding="utf-8")
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return str(path)  # written by an earlier start
+    except (OSError, UnicodeDecodeError):
+        pass
+    # Written beside it and moved into place: another instance may be reading it now.
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        return _temporary_icon_file(path.name, text)
+    return str(path)
+
+
+def _temporary_icon_file(file_name: str, text: str) -> str:
+    global _folder
+    _folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
+    atexit.register(_remove_folder, _folder)
+    path = _folder / file_name
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 
