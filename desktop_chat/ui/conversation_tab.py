@@ -1039,7 +1039,9 @@ class ConversationTab(TabChrome):
         self.context_usage.setToolTip(tip)
         over = bool(window) and tokens > window  # type: ignore[operator]
         self.context_usage.setEnabled(over)  # greyed, as the totals are, unless it is too much
-        self.context_usage.setStyleSheet("color: #c62828;" if over else "")
+        sheet = "color: #c62828;" if over else ""
+        if self.context_usage.styleSheet() != sheet:  # setting it, even alike, repaints the tab
+            self.context_usage.setStyleSheet(sheet)
 
     def _update_totals(self) -> None:
         """Running total of the answers on the active branch."""

@@ -98,6 +98,32 @@ def _keys(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySeque
     return keys
 
 
+class ChatTabs(QTabWidget):
+    """QTabWidget repaints itself and every page whenever a layout request reaches it, and
+    each one inside a tab does (a label's new text: the context estimate when an answer
+    starts, when typing pauses). It lays out again only when what it lays out changed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._laid_out: tuple[object, ...] | None = None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            bar = self.tabBar()
+            key = (
+                self.size(),
+                self.count(),
+                bar.isVisibleTo(self),
+                bar.sizeHint(),
+                self.minimumSizeHint(),  # the pages' minimum sizes, which the window honours
+                tuple(c.sizeHint() for c in (self.cornerWidget(),) if c is not None),
+            )
+            if key == self._laid_out:
+                return True
+            self._laid_out = key
+        return super().event(event)
+
+
 class MainWindow(QMainWindow):
     closing = Signal()
     settings_saved = Signal()
@@ -124,7 +150,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(QSize(1100, 760))
 
-        self.tabs = QTabWidget(self)
+        self.tabs = ChatTabs(self)
         self.tabs.setObjectName("conversationTabs")
         self.tabs.setAccessibleName("conversationTabs")
         self.tabs.setTabsClosable(True)
