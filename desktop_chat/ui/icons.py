@@ -80,8 +80,7 @@ def _icon_folder() -> Path:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
-            folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
-            atexit.register(_remove_folder, folder)
+            folder = _temporary_folder()
         _folder = folder
     return _folder
 
@@ -111,10 +110,15 @@ def _icon_file(name: str, colour: str) -> str:
     return str(path)
 
 
+def _temporary_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
+    atexit.register(_remove_folder, folder)
+    return folder
+
+
 def _temporary_icon_file(file_name: str, text: str) -> str:
     global _folder
-    _folder = Path(tempfile.mkdtemp(prefix="desktop-chat-icons-"))
-    atexit.register(_remove_folder, _folder)
+    _folder = _temporary_folder()
     path = _folder / file_name
     path.write_text(text, encoding="utf-8")
     return str(path)
