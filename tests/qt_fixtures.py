@@ -15,16 +15,47 @@ from pathlib import Path
 import pytest
 import qasync
 from fake_openai import FakeOpenAIServer
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_chat.api import ProviderConfig
 from desktop_chat.controller import ChatController
+from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.store import ConversationStore
 from desktop_chat.ui.main_window import MainWindow
 
 TEST_KEY = "sk-test-DO-NOT-LEAK-4f9c2b7e"
+
+
+def chain_message(
+    index: int, role: Role, content: str, status: MessageStatus = MessageStatus.COMPLETE
+) -> Message:
+    """Message `index` of conversation "c1", whose parent is message `index - 1`."""
+    from datetime import UTC, datetime
+
+    return Message(
+        id=f"m{index}",
+        conversation_id="c1",
+        parent_id=f"m{index - 1}" if index else None,
+        role=role,
+        content=content,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        status=status,
+    )
+
+
+class PaintCounter(QObject):
+    """Installed as an event filter: counts the Paint events its widget gets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 def drain(app: QApplication, futures: list[asyncio.Future[object]], timeout: float = 5.0) -> None:

@@ -3,38 +3,14 @@ that leaves the handle where it was repaints the text, not the bar and the widge
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from qt_fixtures import PaintCounter
+from qt_fixtures import chain_message as message
 
-from desktop_chat.domain import Message, MessageStatus, Role
+from desktop_chat.domain import MessageStatus, Role
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.quiet_scrollbar import QuietScrollBar
-
-
-class PaintCounter(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
-
-
-def message(index: int, role: Role, content: str, status=MessageStatus.COMPLETE) -> Message:
-    return Message(
-        id=f"m{index}",
-        conversation_id="c1",
-        parent_id=f"m{index - 1}" if index else None,
-        role=role,
-        content=content,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        status=status,
-    )
 
 
 def settle(qtbot: QtBot) -> None:
@@ -69,9 +45,9 @@ def test_a_streamed_frame_that_leaves_the_handle_in_place_does_not_repaint_the_b
         settle(qtbot)
 
     assert bar.maximum() > maximum and bar.value() == bar.maximum()  # it did follow
-    assert viewport_counter.paints >= 20  # the text was painted at each frame
-    assert counter.paints == 0
+    assert viewport_counter.count >= 20  # the text was painted at each frame
+    assert counter.count == 0
 
     bar.setValue(bar.maximum() // 2)  # the reader scrolls: the handle moves, the bar repaints
     settle(qtbot)
-    assert counter.paints >= 1
+    assert counter.count >= 1

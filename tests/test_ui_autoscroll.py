@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
 import fake_openai as fake
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
+from qt_fixtures import chain_message as message
 
 from desktop_chat.controller import ChatController
 from desktop_chat.domain import Message, MessageStatus, Role
@@ -19,18 +19,6 @@ from desktop_chat.ui.message_view import MessageView
 
 TIMEOUT = 10_000
 LINES = "\n".join(f"line {i} of a long answer that wraps in a narrow view" for i in range(40))
-
-
-def message(index: int, role: Role, content: str, status=MessageStatus.COMPLETE) -> Message:
-    return Message(
-        id=f"m{index}",
-        conversation_id="c1",
-        parent_id=f"m{index - 1}" if index else None,
-        role=role,
-        content=content,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        status=status,
-    )
 
 
 def long_conversation() -> list[Message]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import fake_openai as fake
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -954,23 +954,13 @@ def test_a_damaged_saved_session_opens_a_fresh_window(qtbot, open_window, contro
 def test_a_label_changing_in_a_tab_repaints_the_label_not_the_whole_tab(qtbot, window):
     """QTabWidget repaints all of itself on each layout request that reaches it; the chat
     tabs lay out again only when something they lay out changed."""
-    from PySide6.QtCore import QObject
-
-    class Paints(QObject):
-        def __init__(self) -> None:
-            super().__init__()
-            self.count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.count += 1
-            return False
+    from qt_fixtures import PaintCounter
 
     tab = current(window)
     qtbot.waitExposed(window)
     tab.context_usage.setText("≈12k / 128k")  # its first text widens the tab's minimum
     qtbot.wait(100)
-    button_paints = Paints()  # a widget of the tab that nothing else repaints (no cursor)
+    button_paints = PaintCounter()  # a widget of the tab that nothing else repaints (no cursor)
     tab.send_button.installEventFilter(button_paints)
     tab.context_usage.setText("≈13k / 128k")  # a new estimate: a layout request up to the tabs
     qtbot.wait(100)

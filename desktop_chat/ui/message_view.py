@@ -634,18 +634,21 @@ class MessageView(QTextBrowser):
 
     # Drops are handled here, not by an event filter on the viewport: a filter would call
     # Python for each of the viewport's events, a paint per streamed frame among them.
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    @staticmethod
+    def _take_drag(event: QDragMoveEvent) -> bool:
+        """Accept a drag of files or an image (to attach); anything else is Qt's."""
         mime = event.mimeData()
         if mime.hasUrls() or mime.hasImage():
             event.acceptProposedAction()
-        else:
+            return True
+        return False
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self._take_drag(event):
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        mime = event.mimeData()
-        if mime.hasUrls() or mime.hasImage():
-            event.acceptProposedAction()
-        else:
+        if not self._take_drag(event):
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
