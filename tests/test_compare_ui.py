@@ -166,3 +166,25 @@ def test_a_tab_opened_while_a_comparison_streams_shows_its_columns(
     assert not tab.compare_view.isHidden() and len(tab.compare_view.columns) == 2
     qtbot.waitUntil(lambda: not controller.is_streaming(conversation.id), timeout=TIMEOUT)
     assert all(w.column.final is not None for w in tab.compare_view.columns)
+
+
+def test_a_tab_closed_before_its_answers_are_laid_out_leaves_no_pending_work(
+    qtbot, open_window: Callable[[ChatController], MainWindow], controller, fake_openai
+):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_chat.compare import Contender
+
+    open_window(controller)
+    fake_openai.script_model("r1", fake.reply(["**one**"]))
+    fake_openai.script_model("r2", fake.reply(["**two**"]))
+    conversation = controller.store.create_conversation(model="r1")
+    controller.compare.send(conversation.id, "hi", [Contender("r1"), Contender("r2")])
+    qtbot.waitUntil(lambda: not controller.is_streaming(conversation.id), timeout=TIMEOUT)
+    tab = ConversationTab(controller.store.get_conversation(conversation.id), controller)
+    view = tab.compare_view
+    assert not any(w.rendered for w in view.columns)  # their layout is queued for the next turn
+    tab.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(50)  # the queued layout must not reach the deleted columns (pytest-qt fails it)

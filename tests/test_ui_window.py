@@ -917,6 +917,9 @@ def test_export_writes_a_private_file(
 def test_a_hostile_title_shows_as_plain_text_in_tooltips(qtbot, window):
     hostile = '<img src="file:///etc/passwd"><b>bold</b> & co'
     conversation = window.store.create_conversation(title=hostile, model="gpt-4")
+    # Made behind the window's back: the list is read again as after any change the window
+    # makes (waiting for the start-up refresh raced it on a slow machine).
+    window.refresh_history()
     window.open_conversation(conversation.id)
     model = window.history_list.model()
 

@@ -392,7 +392,7 @@ class CompareView(QFrame):
         self._index_answers()
         self._arrange()
         self._update_header()
-        QTimer.singleShot(0, self.render_next)
+        QTimer.singleShot(0, self, self.render_next)
 
     def answer_ids(self) -> set[str]:
         return set(self._by_answer)
@@ -454,7 +454,7 @@ class CompareView(QFrame):
         self._index_answers()
         self._update_header()
         if not self.runner.is_running(self.conversation_id):
-            QTimer.singleShot(0, self.render_next)
+            QTimer.singleShot(0, self, self.render_next)
 
     def render_next(self) -> None:
         """Lay out the finished answers as Markdown, one per event-loop turn."""
@@ -462,7 +462,7 @@ class CompareView(QFrame):
         if waiting and not self.runner.is_running(self.conversation_id):
             waiting[0].render_final()
             if len(waiting) > 1:
-                QTimer.singleShot(0, self.render_next)
+                QTimer.singleShot(0, self, self.render_next)
 
     def _on_started(self, conversation_id: str, comparison: Comparison) -> None:
         """A retried column: rebind the widgets to the comparison's current columns."""

@@ -18,7 +18,8 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)  # after the whole paint pass
+            # The widget as context: a window closed before the next turn cancels the call.
+            QTimer.singleShot(0, self._widget, self._callback)  # after the whole paint pass
             self.deleteLater()
         return False
 

@@ -621,7 +621,7 @@ class MessageView(QTextBrowser):
         if self._adjusting:
             return
         if value == 0 and self._shown_from > 0:
-            QTimer.singleShot(0, self.show_earlier)  # reached the top: lay out older messages
+            QTimer.singleShot(0, self, self.show_earlier)  # reached the top: lay out older messages
         bar = self.verticalScrollBar()
         self._follow = value >= bar.maximum() - FOLLOW_THRESHOLD_PX
         self._show_jump(not self._follow)
