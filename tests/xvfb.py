@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -38,18 +39,32 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
 def start_xvfb(
     number: int, screen: str, output: IO[bytes] | int = subprocess.DEVNULL
 ) -> subprocess.Popen[bytes] | None:
-    """Xvfb on display ``number``, once its socket exists; None if it lost a race for it."""
+    """Xvfb on display ``number``, once it accepts connections; None if it lost a race for it.
+
+    ``-noreset``: by default Xvfb resets when its last client leaves, and a client that
+    connects during the reset is refused ("could not connect to display"), which made a test
+    whose helper had just disconnected fail now and then."""
     process = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp"],
+        ["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
         stdin=subprocess.DEVNULL,
         stdout=output,
         stderr=subprocess.STDOUT if output is not subprocess.DEVNULL else subprocess.DEVNULL,
     )
-    socket = Path(f"/tmp/.X11-unix/X{number}")
+    path = Path(f"/tmp/.X11-unix/X{number}")
     deadline = time.monotonic() + 10
-    while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
+    while process.poll() is None and time.monotonic() < deadline:
+        if path.exists() and _accepts(path):
+            return process
         time.sleep(0.02)
-    if process.poll() is None and socket.exists():
-        return process
     stop(process)
     return None
+
+
+def _accepts(path: Path) -> bool:
+    """The socket file appears at bind(), a moment before the server listens on it."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True

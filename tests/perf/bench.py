@@ -522,6 +522,7 @@ class Bench:
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
+                "-noreset",  # a start that connects while the server resets would be refused
             ],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
