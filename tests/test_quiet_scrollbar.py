@@ -51,3 +51,29 @@ def test_a_streamed_frame_that_leaves_the_handle_in_place_does_not_repaint_the_b
     bar.setValue(bar.maximum() // 2)  # the reader scrolls: the handle moves, the bar repaints
     settle(qtbot)
     assert counter.count >= 1
+
+
+def test_the_bar_paints_a_flat_handle_where_the_style_places_it(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    bar = QuietScrollBar()
+    qtbot.addWidget(bar)
+    bar.resize(16, 400)
+    bar.setRange(0, 1000)
+    bar.setPageStep(400)
+    bar.setValue(0)
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    handle = bar.style().subControlRect(
+        QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarSlider, bar
+    )
+    image = bar.grab().toImage()
+    base = bar.palette().color(QPalette.ColorRole.Base)
+    inside = image.pixelColor(handle.center())
+    below = image.pixelColor(handle.center().x(), handle.bottom() + 40)
+    assert inside != base and below == base  # the handle on a flat groove
+    bar.setValue(1000)  # the handle moves to the bottom, and is painted there
+    moved = bar.grab().toImage()
+    assert moved.pixelColor(handle.center()) == base
+    assert moved.pixelColor(handle.center().x(), bar.height() - handle.height()) == inside
