@@ -37,6 +37,7 @@ from desktop_chat.domain import (
     title_from_prompt,
 )
 from desktop_chat.request_rules import not_applicable_reason
+from desktop_chat.wording import counted
 
 if TYPE_CHECKING:
     from desktop_chat.api import ChatClient
@@ -252,7 +253,7 @@ def run_recover(args: argparse.Namespace) -> int:
         return _fail(f"nothing recovered: {error}")
     finally:
         store.close()
-    print(f"Recovered {chats} chat(s) and {messages} message(s) from {damaged}.")
+    print(f"Recovered {counted(chats, 'chat')} and {counted(messages, 'message')} from {damaged}.")
     return EXIT_OK
 
 
@@ -315,7 +316,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"Imported {added} new conversation(s) and {messages} new message(s) "
+        f"Imported {counted(added, 'new conversation')} and {counted(messages, 'new message')} "
         f"from {len(conversations)} in the file."
     )
     return EXIT_OK

@@ -60,6 +60,7 @@ from desktop_chat.tool_loop import (
     step_limit_notice,
     step_limit_text,
 )
+from desktop_chat.wording import counted
 
 if TYPE_CHECKING:
     import asyncio
@@ -535,7 +536,7 @@ class ChatController(QObject):
             return False, f"{error.message} {error.hint}"
         finally:
             await client.close()
-        return True, f"OK: the server lists {len(models)} model(s)."
+        return True, f"OK: the server lists {counted(len(models), 'model')}."
 
     async def models_of(self, profile_name: str) -> list[str]:
         """The models a profile's server lists; the built-in list if it cannot say."""

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from desktop_chat.wording import counted
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -496,7 +498,7 @@ class ToolBox:
         except ToolServerError as error:
             return False, str(error)
         names = ", ".join(tool.name for tool in connection.tools) or "no tools"
-        return True, f"OK: {len(connection.tools)} tool(s): {names}."
+        return True, f"OK: {counted(len(connection.tools), 'tool')}: {names}."
 
     async def close(self) -> None:
         """Stop every server (quit): stdio processes get their stdin closed, then SIGTERM,

@@ -171,7 +171,7 @@ def test_cli_recover_copies_the_readable_chats_back(profile, tmp_path):
     result = profile.run("recover", str(tmp_path / "old.sqlite3"))
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout) == (
-        f"Recovered 1 chat(s) and 1 message(s) from {tmp_path / 'old.sqlite3'}."
+        f"Recovered 1 chat and 1 message from {tmp_path / 'old.sqlite3'}."
     )
     with profile.store() as store:
         assert store.get_conversation(conversation.id).title == "Worth keeping"

@@ -454,9 +454,7 @@ def test_round_trip_into_a_fresh_profile_is_identical(
     again = fresh.run("export")
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout == (
-        "Imported 2 new conversation(s) and 6 new message(s) from 2 in the file.\n"
-    )
+    assert first.stdout == ("Imported 2 new conversations and 6 new messages from 2 in the file.\n")
     assert again.returncode == 0, again.stderr
     assert again.stdout == exported.read_text(encoding="utf-8")
     assert fresh.counts() == (2, 6)
@@ -479,10 +477,10 @@ def test_importing_the_same_file_twice_adds_nothing(
     into_the_source = profile.run("import", str(exported))
 
     assert second.returncode == 0, second.stderr
-    assert second.stdout.startswith("Imported 0 new conversation(s) and 0 new message(s)")
+    assert second.stdout.startswith("Imported 0 new conversations and 0 new messages")
     assert fresh.counts() == counts
     assert into_the_source.returncode == 0
-    assert into_the_source.stdout.startswith("Imported 0 new conversation(s) and 0 new message(s)")
+    assert into_the_source.stdout.startswith("Imported 0 new conversations and 0 new messages")
     assert fresh.run("export").stdout == exported.read_text(encoding="utf-8")
 
 
@@ -554,7 +552,7 @@ def test_import_chatgpt_conversations_json(profile: AppProfile, tmp_path: Path) 
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "Imported 2 new conversation(s) and 8 new message(s) from 2 in the file.\n"
+        "Imported 2 new conversations and 8 new messages from 2 in the file.\n"
     )
     assert result.stderr == ""
     check_chatgpt_import(profile)
@@ -576,8 +574,8 @@ def test_import_chatgpt_zip_export(profile: AppProfile, tmp_path: Path) -> None:
     plain_json = profile.run("import", str(CHATGPT_EXPORT))
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Imported 2 new conversation(s) and 8 new message(s)")
-    assert plain_json.stdout.startswith("Imported 0 new conversation(s) and 0 new message(s)")
+    assert result.stdout.startswith("Imported 2 new conversations and 8 new messages")
+    assert plain_json.stdout.startswith("Imported 0 new conversations and 0 new messages")
     check_chatgpt_import(profile)
 
 

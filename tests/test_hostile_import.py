@@ -371,7 +371,7 @@ def test_cli_import_of_a_cyclic_chatgpt_file_succeeds_and_export_finishes(
 
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout == (
-        "Imported 1 new conversation(s) and 3 new message(s) from 1 in the file.\n"
+        "Imported 1 new conversation and 3 new messages from 1 in the file.\n"
     )
     assert exported.returncode == 0, exported.stderr
 

@@ -278,6 +278,28 @@ def test_counts_take_the_german_plural(language) -> None:
     assert translate("MessageView", "Thinking (%n words)", "", 1) == "Gedanken (1 Wort)"
 
 
+@pytest.mark.parametrize("code", ["en", "en_GB", "C"])
+def test_counts_in_english_say_one_chat_and_two_chats(language, code) -> None:
+    language(code)
+    assert translate("MainWindow", "%n chat(s)", "", 1) == "1 chat"
+    assert translate("MainWindow", "%n chat(s)", "", 2) == "2 chats"
+    assert translate("MessageView", "Thinking (%n words)", "", 1) == "Thinking (1 word)"
+    assert translate("MessageView", "Thinking (%n words)", "", 3) == "Thinking (3 words)"
+
+
+def test_every_count_has_its_english_forms() -> None:
+    """Each %n text in the code has its English singular and plural, so none shows "(s)"."""
+    counts = {
+        (c, s)
+        for c, s, _t, _f in _messages(I18N / "desktop_chat_de.ts")
+        if "%n" in s  # the de file holds every string of the code (checked above)
+    }
+    english = {(c, s): forms for c, s, _t, forms in _messages(I18N / "desktop_chat_en.ts")}
+    assert counts and counts == set(english)
+    for forms in english.values():
+        assert len(forms) == 2 and all(f and "(s)" not in f for f in forms)
+
+
 def _answer(content: str, usage: Usage | None = None) -> Message:
     return Message(
         id="m1",

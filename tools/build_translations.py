@@ -23,8 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "desktop_chat" / "resources" / "i18n"
-LANGUAGES = ("de", "zh_CN")
-PLURAL_FORMS = {"de": 2, "zh_CN": 1}  # as Qt counts them for each language
+LANGUAGES = ("de", "zh_CN", "en")
+PLURAL_FORMS = {"de": 2, "zh_CN": 1, "en": 2}  # as Qt counts them for each language
+# English needs only the counts: Qt shows a source text as it is, so "%n chat(s)" would show
+# its "(s)". The en file keeps only the %n entries, "(s)" ones filled in here.
+COUNTS_ONLY = ("en",)
 
 
 def tool(name: str) -> str:
@@ -85,6 +88,29 @@ def _restore_numerus(ts: Path, kept: dict[tuple[str, str], list[str]], forms: in
     ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + text + "\n")
 
 
+def _keep_counts_only(ts: Path) -> None:
+    """Drop the entries without %n; fill a "(s)" entry's English forms from its source."""
+    tree = ET.parse(ts)
+    root = tree.getroot()
+    for context in list(root.iter("context")):
+        for message in list(context.iter("message")):
+            source = message.findtext("source") or ""
+            if "%n" not in source:
+                context.remove(message)
+                continue
+            translation = message.find("translation")
+            forms = [] if translation is None else list(translation.iter("numerusform"))
+            if translation is not None and "(s)" in source and not any(f.text for f in forms):
+                forms[0].text = source.replace("(s)", "")
+                forms[1].text = source.replace("(s)", "s")
+                translation.attrib.pop("type", None)
+        if context.find("message") is None:
+            root.remove(context)
+    ET.indent(tree, space="    ")
+    text = ET.tostring(root, encoding="unicode")
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + text + "\n")
+
+
 def unfinished(ts: Path) -> list[str]:
     root = ET.parse(ts).getroot()
     return [
@@ -119,6 +145,8 @@ def main() -> int:
             check=True,
         )
         _restore_numerus(ts, kept, PLURAL_FORMS[code])
+        if code in COUNTS_ONLY:
+            _keep_counts_only(ts)
     for ts in ts_files:
         subprocess.run(
             [tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))],

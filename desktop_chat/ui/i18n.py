@@ -122,7 +122,7 @@ def install_translators(app: QCoreApplication, setting: str = "") -> list[QTrans
     """Load the app's translation (and Qt's own qtbase, for the standard buttons and dialogs)
     for the chosen language, make that locale the default (numbers, dates), and mirror the
     layout for a right-to-left language. Returns the translators (kept alive by `app` too).
-    Nothing happens for English."""
+    English loads only its plural forms ("1 chat", "2 chats"), also for the C locale."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     remove_translators(app)
@@ -131,7 +131,10 @@ def install_translators(app: QCoreApplication, setting: str = "") -> list[QTrans
     installed: list[QTranslator] = []
     ours = QTranslator(app)
     # Tries desktop_chat_de_DE, desktop_chat_de, ... following the locale's uiLanguages.
-    if ours.load(locale, "desktop_chat", "_", str(translations_dir())):
+    found = ours.load(locale, "desktop_chat", "_", str(translations_dir()))
+    if not found and locale.language() in (QLocale.Language.C, QLocale.Language.English):
+        found = ours.load("desktop_chat_en", str(translations_dir()))  # LANG=C: no uiLanguages
+    if found:
         app.installTranslator(ours)
         installed.append(ours)
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
