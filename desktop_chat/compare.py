@@ -94,6 +94,7 @@ class CompareRunner(QObject):
 
     started = Signal(str, object)  # conversation id, the Comparison
     delta = Signal(str, str)  # answer id, text appended since the last emission
+    thinking = Signal(str)  # answer id: its thinking grew (shown as a word count meanwhile)
     column_finished = Signal(str, int)  # conversation id, column index (done, failed, stopped)
     all_finished = Signal(str)  # conversation id: no column streams any more
 
@@ -126,6 +127,11 @@ class CompareRunner(QObject):
         if column.run is not None:
             return column.run.usage()
         return column.final.usage if column.final is not None else None
+
+    def live_thinking(self, column: Column) -> str:
+        if column.run is not None:
+            return "".join(column.run.reasoning)
+        return column.final.reasoning or "" if column.final is not None else ""
 
     def live_text(self, column: Column) -> str:
         if column.run is not None:
@@ -292,8 +298,14 @@ class CompareRunner(QObject):
                 elif isinstance(event, RequestSent):
                     run.request = {"endpoint": event.endpoint, **event.body}
                 elif isinstance(event, ReasoningDelta):
+                    if run.first_thought_at is None:
+                        run.first_thought_at = time.monotonic()
                     run.reasoning.append(event.text)
+                    run.pending_thinking.append(event.text)
                     run.length += len(event.text)
+                    if not self._flush_scheduled:
+                        self._flush_scheduled = True
+                        self._flush_timer.start()
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens
@@ -324,6 +336,9 @@ class CompareRunner(QObject):
                     text = "".join(run.pending)
                     run.pending.clear()
                     self.delta.emit(run.message.id, text)
+                if run.pending_thinking:
+                    run.pending_thinking.clear()
+                    self.thinking.emit(run.message.id)
                 if now - run.saved_at >= SAVE_EVERY_SECONDS and run.length != run.saved_length:
                     self._save(run, None)
 

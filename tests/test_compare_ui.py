@@ -188,3 +188,28 @@ def test_a_tab_closed_before_its_answers_are_laid_out_leaves_no_pending_work(
     tab.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qtbot.wait(50)  # the queued layout must not reach the deleted columns (pytest-qt fails it)
+
+
+def test_a_column_says_how_far_a_model_has_thought_before_it_answers(
+    qtbot, open_window: Callable[[ChatController], MainWindow], controller, fake_openai
+):
+    window = open_window(controller)
+    window.resize(1300, 800)
+    tab = _tab(window)
+    tab.model_picker.setCurrentText("thinker")
+    fake_openai.script_model(
+        "thinker",
+        fake.reply(["<think>", "Let me add ", "two and ", "two.", "</think>", "Four", "."], 0.3),
+    )
+    fake_openai.script_model("plain", fake.reply(["Four."]))
+    tab.compare_bar.add("plain")
+    _compare_send(qtbot, tab, "2 + 2?")
+    view = tab.compare_view
+    column = view.columns[0]
+    qtbot.waitUntil(lambda: "Thinking (" in column.usage.text(), timeout=TIMEOUT)
+    assert column.text.toPlainText() == ""  # the thinking is not mixed into the answer
+    qtbot.waitUntil(lambda: not tab.is_streaming, timeout=TIMEOUT)
+    assert "Thinking" not in column.usage.text() and "tokens" in column.usage.text()
+    assert column.column.final is not None
+    assert column.column.final.content == "Four."
+    assert "two and two." in (column.column.final.reasoning or "")

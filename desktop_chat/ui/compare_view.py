@@ -277,8 +277,23 @@ class CompareColumn(QFrame):
 
     def refresh_usage(self) -> None:
         self._usage_shown_at = time.monotonic()
-        usage = self.view.runner.live_usage(self.column)
-        self.usage.setText(usage_line(self.column.contender.model, usage, self.view.prices))
+        runner = self.view.runner
+        column = self.column
+        if column.streaming and not runner.live_text(column):
+            # A reasoning model thinks before it answers, for a minute at times: the column
+            # says so, and how far it got, instead of looking stalled.
+            thought = runner.live_thinking(column)
+            if thought:
+                words = len(thought.split())
+                self.usage.setText(translate("MessageView", "Thinking (%n words)", "", words) + "…")
+                return
+        usage = runner.live_usage(column)
+        self.usage.setText(usage_line(column.contender.model, usage, self.view.prices))
+
+    def thought(self) -> None:
+        """Its thinking grew: the word count follows, as often as the usage line does."""
+        if time.monotonic() - self._usage_shown_at >= USAGE_EVERY_SECONDS:
+            self.refresh_usage()
 
     def refresh(self) -> None:
         column = self.column
@@ -377,6 +392,7 @@ class CompareView(QFrame):
         outer.addLayout(self.grid, 1)
         self._stacked: bool | None = None
         runner.delta.connect(self._on_delta)
+        runner.thinking.connect(self._on_thinking)
         runner.column_finished.connect(self._on_column_finished)
         runner.started.connect(self._on_started)
 
@@ -446,6 +462,11 @@ class CompareView(QFrame):
         widget = self._by_answer.get(answer_id)
         if widget is not None:
             widget.append(text)
+
+    def _on_thinking(self, answer_id: str) -> None:
+        widget = self._by_answer.get(answer_id)
+        if widget is not None:
+            widget.thought()
 
     def _on_column_finished(self, conversation_id: str, index: int) -> None:
         if conversation_id != self.conversation_id or index >= len(self.columns):
