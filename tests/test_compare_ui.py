@@ -213,3 +213,6 @@ def test_a_column_says_how_far_a_model_has_thought_before_it_answers(
     assert column.column.final is not None
     assert column.column.final.content == "Four."
     assert "two and two." in (column.column.final.reasoning or "")
+    column.continue_button.click()  # the chat goes on with it, its thinking folded above it
+    qtbot.waitUntil(lambda: "(6 words)" in tab.message_view.toPlainText(), timeout=TIMEOUT)
+    assert "▸ Thought for" in tab.message_view.toPlainText()
