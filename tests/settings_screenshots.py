@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTabWidget
 from test_i18n import language, providers  # noqa: F401 (fixtures)
 
 
-def test_shot(qtbot, language, providers, make_controller):
+def test_shot(qtbot, language, providers, make_controller):  # noqa: F811 (the imported fixtures)
     lang = os.environ.get("SHOT_LANG", "de")
     language(lang)
     from desktop_chat.ui.settings_dialog import SettingsDialog
