@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from desktop_chat.api import ChatFailure
 from desktop_chat.controller import DEFAULT_TITLE, FRAME_SECONDS, _Run, _spawn
 from desktop_chat.domain import (
     SAVE_EVERY_SECONDS,
+    Attachment,
     ChatError,
     ErrorKind,
     Message,
@@ -149,20 +150,32 @@ class CompareRunner(QObject):
     # --- commands ---------------------------------------------------------------------------
 
     def send(
-        self, conversation_id: str, text: str, contenders: list[Contender]
+        self,
+        conversation_id: str,
+        text: str,
+        contenders: list[Contender],
+        attachments: Sequence[Attachment] = (),
     ) -> Comparison | None:
-        """Save the prompt, then ask every contender for an answer at once."""
+        """Save the prompt (with its attachments: every contender sees them), then ask every
+        contender for an answer at once."""
         contenders = contenders[:MAX_CONTENDERS]
-        if not text.strip() or not contenders or self.controller.is_streaming(conversation_id):
+        if (not text.strip() and not attachments) or not contenders:
+            return None
+        if self.controller.is_streaming(conversation_id):
             return None
         try:
             conversation = self.store.get_conversation(conversation_id)
             parent = conversation.last_message
             prompt = self.store.add_message(
-                conversation_id, parent.id if parent else None, Role.USER, text
+                conversation_id,
+                parent.id if parent else None,
+                Role.USER,
+                text,
+                attachments=tuple(attachments),
             )
             if conversation.title == DEFAULT_TITLE and not conversation.messages:
-                self.store.update_conversation(conversation_id, title=title_from_prompt(text))
+                first = text if text.strip() else attachments[0].name
+                self.store.update_conversation(conversation_id, title=title_from_prompt(first))
         except StoreError as error:
             self.controller.storage_error.emit(str(error))
             return None

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Callable
 from pathlib import Path
 
+import fake_openai as fake
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
@@ -280,3 +281,28 @@ def test_a_big_image_shows_a_placeholder_of_its_size_then_its_thumbnail(qtbot):
 
     view.show_conversation([message])  # laid out again: straight from the cache
     assert QColor(shown().pixel(1, 1)).red() > 150
+
+
+def test_compared_models_each_see_the_attached_image(qtbot, window, fake_openai):
+    tab = window.current_tab()
+    window.resize(1300, 800)
+    tab.model_picker.setCurrentText("vision-a")
+    fake_openai.script_model("vision-a", fake.reply(["Blue."]))
+    fake_openai.script_model("vision-b", fake.reply(["Also blue."]))
+    tab.compare_bar.add("vision-b")
+    paste_image(tab, picture())
+    tab.composer.setPlainText("what colour?")
+    tab.send()
+    assert tab.pending_attachments == [] and tab.composer.toPlainText() == ""
+    qtbot.waitUntil(
+        lambda: not tab.controller.compare.is_running(tab.conversation.id), timeout=10_000
+    )
+    asked = {
+        r.body["model"]: r.body["messages"][-1]["content"]
+        for r in fake_openai.requests_to("/chat/completions")
+    }
+    assert set(asked) == {"vision-a", "vision-b"}
+    for parts in asked.values():
+        assert [p["type"] for p in parts] == ["text", "image_url"]
+    prompt = tab.controller.store.get_conversation(tab.conversation.id).messages[0]
+    assert [a.kind.value for a in prompt.attachments] == ["image"]

@@ -784,14 +784,15 @@ class ConversationTab(TabChrome):
         self._save_model()
         self.model_memory().use(self.conversation.model)
         self.notice.hide()
-        if self.compare_bar.extras and not attachments:
+        if self.compare_bar.extras:
             from desktop_chat.compare import Contender
 
             own = Contender(self.conversation.model, self.conversation.profile)
             if self.controller.compare.send(
-                self.conversation.id, text, [own, *self.compare_bar.extras]
+                self.conversation.id, text, [own, *self.compare_bar.extras], attachments
             ):
                 self.composer.clear()
+                self.attachment_chips.clear()
             return
         if self.controller.send(self.conversation.id, text, attachments) is not None:
             # The prompt is committed to the store now; the composer can let it go.
