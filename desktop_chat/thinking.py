@@ -71,7 +71,8 @@ class ThinkSplitter:
     def _feed_unsure(self, chunk: str) -> tuple[str, str]:
         """Answer text that a lone </think> may yet turn into thinking."""
         tail = self._tail
-        at = (tail + chunk).find(CLOSE)
+        # Most chunks hold no "<" and follow a tail without one: no tag can end in them.
+        at = (tail + chunk).find(CLOSE) if tail or "<" in chunk else -1
         if at >= 0:
             whole = "".join(self._shown) + chunk
             at += len(whole) - len(chunk) - len(tail)
@@ -84,7 +85,8 @@ class ThinkSplitter:
                 return thought, answer
         self._shown.append(chunk)
         self._shown_length += len(chunk)
-        self._tail = (tail + chunk)[-(len(CLOSE) - 1) :]
+        last = (tail + chunk)[-(len(CLOSE) - 1) :]
+        self._tail = last if "<" in last else ""  # where a </think> may have begun
         if self._shown_length > RECAST_WITHIN:
             self._state = "answer"
             self._shown.clear()
