@@ -150,6 +150,25 @@ def test_new_and_close_tab_shortcuts_work_from_the_composer(qtbot, window):
     wait_composer_focused(qtbot, window)
 
 
+def test_each_tab_has_its_own_close_button_after_moves(qtbot, window):
+    from PySide6.QtWidgets import QTabBar, QToolButton
+
+    press(qtbot, window, Qt.Key.Key_T, CTRL)
+    press(qtbot, window, Qt.Key.Key_T, CTRL)
+    tabs = window.conversation_tabs()
+    assert len(tabs) == 3
+    bar = window.tabs.tabBar()
+    bar.moveTab(0, 2)  # the first chat is now last; its button went with it
+    side = QTabBar.ButtonPosition.RightSide
+    buttons = [bar.tabButton(i, side) for i in range(bar.count())]
+    assert all(isinstance(b, QToolButton) and b.objectName() == "closeTabButton" for b in buttons)
+    assert buttons[0].accessibleName() == "Close chat"
+    middle = window.tabs.widget(1)
+    qtbot.mouseClick(buttons[1], Qt.MouseButton.LeftButton)
+    assert window.tabs.count() == 2 and middle not in window.conversation_tabs()
+    assert window.tabs.widget(1) is tabs[0]
+
+
 def test_closing_the_last_tab_leaves_a_fresh_one(qtbot, window):
     only = current(window)
     wait_composer_focused(qtbot, window)

@@ -45,6 +45,7 @@ ICON_NAMES = (
     "more",
     "request",
     "add-message",
+    "close",
 )
 
 _folder: Path | None = None

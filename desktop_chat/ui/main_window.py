@@ -24,6 +24,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
+    QStyle,
+    QTabBar,
     QTabWidget,
     QTextBrowser,
     QToolButton,
@@ -36,7 +38,7 @@ from desktop_chat.ui.history_sidebar import HistorySidebar
 from desktop_chat.ui.i18n import shown_title, translate
 from desktop_chat.ui.notice import Notice
 from desktop_chat.ui.plain_text import plain_tooltip
-from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button
+from desktop_chat.ui.tab_chrome import TabChrome, new_chat_button, tab_close_button
 from desktop_chat.window_state import WindowState
 
 if TYPE_CHECKING:
@@ -123,6 +125,29 @@ class ChatTabs(QTabWidget):
             self._laid_out = key
         return super().event(event)
 
+    def tabInserted(self, index: int) -> None:
+        """Each tab gets its own quiet ✕ (the tabs are not `tabsClosable`: Qt would make its
+        red one for each, to be hidden under this)."""
+        super().tabInserted(index)
+        bar = self.tabBar()
+        button = tab_close_button(bar)
+        button.clicked.connect(self._close_clicked)
+        bar.setTabButton(index, self._close_side(), button)
+
+    def _close_side(self) -> QTabBar.ButtonPosition:
+        # Left on macOS, as the platform's tabs have it; right elsewhere.
+        hint = self.style().styleHint(QStyle.StyleHint.SH_TabBar_CloseButtonPosition, None, self)
+        return QTabBar.ButtonPosition(hint)
+
+    def _close_clicked(self) -> None:
+        button = self.sender()
+        bar = self.tabBar()
+        side = self._close_side()
+        for index in range(bar.count()):
+            if bar.tabButton(index, side) is button:
+                self.tabCloseRequested.emit(index)
+                return
+
 
 class MainWindow(QMainWindow):
     closing = Signal()
@@ -153,7 +178,6 @@ class MainWindow(QMainWindow):
         self.tabs = ChatTabs(self)
         self.tabs.setObjectName("conversationTabs")
         self.tabs.setAccessibleName("conversationTabs")
-        self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)

@@ -44,6 +44,24 @@ def new_chat_button(parent: QWidget) -> QToolButton:
     return button
 
 
+def tab_close_button(parent: QWidget) -> QToolButton:
+    """A tab's ✕: a quiet icon that shows a panel under the pointer (Qt's own is a red
+    square on every tab)."""
+    from PySide6.QtCore import QSize
+
+    from desktop_chat.ui import icons
+
+    button = QToolButton(parent)
+    button.setObjectName("closeTabButton")
+    button.setAccessibleName(translate("tab_chrome", "Close chat"))
+    button.setToolTip(translate("tab_chrome", "Close chat (Ctrl+W)"))
+    button.setAutoRaise(True)
+    button.setIconSize(QSize(14, 14))
+    button.setFixedSize(QSize(20, 20))
+    icons.set_icon(button, "close")
+    return button
+
+
 class TabChrome(QWidget):
     def __init__(self, message_view: QTextBrowser, parent: QWidget | None = None) -> None:
         super().__init__(parent)

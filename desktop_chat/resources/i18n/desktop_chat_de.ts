@@ -1558,6 +1558,14 @@ Ihre Chats bleiben auf diesem Computer, API-Schlüssel im Schlüsselbund des Sys
             <source>New chat (Ctrl+T)</source>
             <translation>Neuer Chat (Strg+T)</translation>
         </message>
+        <message>
+            <source>Close chat</source>
+            <translation>Chat schließen</translation>
+        </message>
+        <message>
+            <source>Close chat (Ctrl+W)</source>
+            <translation>Chat schließen (Strg+W)</translation>
+        </message>
     </context>
     <context>
         <name>tool_panel</name>

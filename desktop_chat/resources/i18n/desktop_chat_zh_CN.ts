@@ -1544,6 +1544,14 @@ Your chats stay on this computer; API keys stay in the system keychain.</source>
             <source>New chat (Ctrl+T)</source>
             <translation>新建聊天 (Ctrl+T)</translation>
         </message>
+        <message>
+            <source>Close chat</source>
+            <translation>关闭聊天</translation>
+        </message>
+        <message>
+            <source>Close chat (Ctrl+W)</source>
+            <translation>关闭聊天 (Ctrl+W)</translation>
+        </message>
     </context>
     <context>
         <name>tool_panel</name>
