@@ -8,11 +8,39 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
 MAX_FORMULA_CHARS = 2_000  # longer "formulas" are shown as their source
+
+_imported = threading.Event()
+_importer: threading.Thread | None = None
+
+
+def prepare() -> bool:
+    """True once matplotlib is imported. Otherwise its import starts on a worker thread (it
+    takes ~0.7 s, and a first run also scans the system's fonts), and this says False: the
+    caller shows formulas as their source meanwhile, and asks again later."""
+    global _importer
+    if _imported.is_set():
+        return True
+    if _importer is None:
+        _importer = threading.Thread(target=_import, name="mathtext-import", daemon=True)
+        _importer.start()
+    return False
+
+
+def _import() -> None:
+    try:
+        from matplotlib import mathtext
+
+        mathtext.math_to_image("$x$", io.BytesIO(), dpi=72, format="png")  # fonts loaded
+    except Exception as error:  # no matplotlib, or a broken one: formulas stay source
+        log.info("formulas are shown as source: matplotlib cannot typeset (%s)", error)
+    finally:
+        _imported.set()
 
 
 @lru_cache(maxsize=512)
@@ -24,6 +52,8 @@ def formula_png(
     source = source.strip()
     if not source or len(source) > MAX_FORMULA_CHARS or "\n\n" in source:
         return None
+    if not prepare():
+        _imported.wait()  # one import, on the worker: two threads importing it could clash
     try:
         from matplotlib import mathtext, rc_context
         from matplotlib.font_manager import FontProperties

@@ -220,6 +220,18 @@ def _math_images(body: str, formulas: list[tuple[str, bool]]) -> str:
     return _MARKED.sub(image, body) if formulas else body
 
 
+def formulas_as_source(rendered: Rendered) -> str:
+    """The HTML with each formula shown as its LaTeX source, in code (for a view that does
+    not typeset: its <img src="math:N"> would show nothing)."""
+    body = rendered.html
+    for number, (source, display) in enumerate(rendered.formulas):
+        written = f"$${source}$$" if display else f"${source}$"
+        body = body.replace(
+            f'<img src="{MATH_SCHEME}:{number}" />', f"<code>{html.escape(written)}</code>", 1
+        )
+    return body
+
+
 _rendered: OrderedDict[tuple[str, bool, object], Rendered] = OrderedDict()
 
 

@@ -60,6 +60,8 @@ def test_screenshot(qtbot, open_window, controller, fake_openai):
         tab.send()
         qtbot.waitUntil(lambda: not tab.is_streaming, timeout=10_000)
         qtbot.wait(600)  # the highlighter's worker
+        view = tab.message_view
+        qtbot.waitUntil(lambda: view.toHtml().count('src="mathimg:') >= 3, timeout=20_000)
         tab.composer.setPlainText("And with monthly contributions?")
         view = tab.message_view
         cursor = QTextCursor(view.document())

@@ -139,7 +139,9 @@ def test_a_finished_column_renders_markdown_and_its_code_copy_link_works(
     window.resize(1300, 800)
     tab = _tab(window)
     tab.model_picker.setCurrentText("m-code")
-    fake_openai.script_model("m-code", fake.reply(["**bold**\n\n```python\nprint(1)\n```\n"]))
+    fake_openai.script_model(
+        "m-code", fake.reply(["**bold** and $E = mc^2$\n\n```python\nprint(1)\n```\n"])
+    )
     tab.compare_bar.add("m-other")
     _compare_send(qtbot, tab, "code please")
     view = tab.compare_view
@@ -149,6 +151,7 @@ def test_a_finished_column_renders_markdown_and_its_code_copy_link_works(
     assert "**" not in column.text.toPlainText()  # laid out as Markdown once all were done
     column.text.anchorClicked.emit(QUrl(f"{COPY_CODE_SCHEME}/0"))
     assert QGuiApplication.clipboard().text() == "print(1)"
+    assert "$E = mc^2$" in column.text.toPlainText()  # a formula shows, as its source
 
 
 def test_a_tab_opened_while_a_comparison_streams_shows_its_columns(

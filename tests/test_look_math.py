@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 from PySide6.QtGui import QTextCursor
@@ -39,6 +40,7 @@ def test_a_formula_renders_to_an_image_and_keeps_its_source_for_copy(qtbot):
     view = MessageView()
     qtbot.addWidget(view)
     view.show_conversation([answer("Euler: $e^{i\\pi} + 1 = 0$.\n\n$$\\frac{a}{b}$$")])
+    qtbot.waitUntil(lambda: view.toHtml().count('src="mathimg:') == 2, timeout=30_000)
     html = view.toHtml()
     assert html.count('src="mathimg:') == 2
     assert "e^{i\\pi}" not in html  # typeset, not shown as source ...
@@ -70,6 +72,45 @@ def test_bad_latex_falls_back_to_its_source(qtbot):
     assert "$\\frac{1}{$" in view.toPlainText()
 
 
+def test_many_formulas_are_typeset_a_few_per_turn_and_the_window_keeps_answering(qtbot):
+    from PySide6.QtCore import QTimer
+
+    from desktop_chat.ui import message_view
+
+    formula_png("y", display=False, colour="#000", point_size=10, dpi=96)  # matplotlib in
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.show()
+    count = 120  # ~1 s of typesetting in all: more than one turn's budget
+    text = " ".join(f"$a_{{{i}}} + b^{{{i}}}$" for i in range(count))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(0)
+    started = time.perf_counter()
+    view.show_conversation([answer(text)])
+    first_pass = time.perf_counter() - started
+    shown_at_first = view.toHtml().count('src="mathimg:')
+    qtbot.waitUntil(lambda: view.toHtml().count('src="mathimg:') == count, timeout=60_000)
+    timer.stop()
+    assert 0 < shown_at_first < count  # the rest showed as their source meanwhile
+    assert first_pass < 10 * message_view.TYPESET_BUDGET_S + 0.5  # not all of them at once
+    assert len(ticks) > 3  # other work ran between the turns
+
+
+def test_a_hostile_number_of_formulas_leaves_the_extra_ones_as_source(qtbot, monkeypatch):
+    from desktop_chat.ui import message_view
+
+    monkeypatch.setattr(message_view, "MAX_FORMULAS", 5)  # 400 in the app: ~4 s of work
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.show_conversation([answer(" ".join(f"$x_{{{i}}}$" for i in range(8)))])
+    qtbot.waitUntil(lambda: view.toHtml().count('src="mathimg:') == 5, timeout=30_000)
+    qtbot.wait(100)
+    assert view.toHtml().count('src="mathimg:') == 5 and not view._pending_math
+    assert "$x_{7}$" in view.toPlainText()
+
+
 def test_matplotlib_is_not_imported_by_a_window_without_formulas(tmp_path):
     code = r"""
 import sys
@@ -85,6 +126,12 @@ view.show()
 app.processEvents()
 assert "matplotlib" not in sys.modules, "matplotlib imported without a formula"
 view.show_conversation([Message("a", "c", None, Role.ASSISTANT, "$x^2$", utc_now())])
+assert "$x^2$" in view.toPlainText()  # its source, while matplotlib is imported off the GUI thread
+import time
+deadline = time.monotonic() + 30
+while "mathimg:" not in view.toHtml() and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
 assert "matplotlib" in sys.modules and "mathimg:" in view.toHtml()
 print("ok")
 """

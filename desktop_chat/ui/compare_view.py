@@ -329,12 +329,12 @@ class CompareColumn(QFrame):
     def render_final(self) -> None:
         if self.column.final is None or self.rendered:
             return
-        from desktop_chat.render import render_markdown
+        from desktop_chat.render import formulas_as_source, render_markdown
 
         self.rendered = True
         rendered = render_markdown(self.column.final.content)
         self._code_blocks = rendered.code_blocks
-        self.text.setHtml(rendered.html)
+        self.text.setHtml(formulas_as_source(rendered))  # typeset once it is the chat's
 
     def _on_link(self, url: QUrl) -> None:
         """A code block's Copy; any other link opens only if http(s) or mailto."""

@@ -12,6 +12,7 @@ following, and the "Jump to latest" button (shown only then) brings it back.
 from __future__ import annotations
 
 import html
+import time
 import unicodedata
 from collections.abc import Mapping
 from urllib.parse import quote
@@ -65,6 +66,11 @@ LIVE_BLOCK_CHARS = 600  # a streaming paragraph longer than this continues in a 
 # QTextFormat.UserProperty + 1, set on a block that continues the live paragraph (not a break)
 CONTINUED_PROPERTY = 0x100000 + 1
 WINDOW = 30  # messages laid out at once; older ones load as the reader scrolls up
+# Typesetting takes ~10 ms a formula, on the GUI thread: a turn of the event loop typesets for
+# this long at most, the other formulas show as their source until later turns reach them.
+TYPESET_BUDGET_S = 0.04
+MAX_FORMULAS = 400  # in one message; more (a hostile answer of 10,000 "$x_i$") stay source
+MATH_IMPORT_POLL_MS = 100  # while matplotlib is imported on its worker thread
 ACTION_SCHEME = "action"
 
 QUIET_TEXT = "#8a8d93"  # header and footer lines: readable on light and dark, never loud
@@ -235,6 +241,9 @@ class MessageView(QTextBrowser):
         self._shown_from = 0  # index of the first message laid out
         self._code_blocks: dict[str, tuple[str, ...]] = {}
         self._pending_highlight: set[str] = set()  # message ids shown with plain code for now
+        self._pending_math: set[str] = set()  # message ids with formulas still shown as source
+        self._math_images: dict[tuple[str, bool, str, float, float], QImage] = {}
+        self._math_deadline: float | None = None  # this event-loop turn's typesetting budget
         self._thinking_shown: set[str] = set()  # message ids whose thinking is expanded
         self._tool_calls_shown: set[str] = set()  # "message id:position" of opened tool calls
         self._highlight_timer = QTimer(self)
@@ -288,6 +297,8 @@ class MessageView(QTextBrowser):
         when the reader scrolls to the top, so a 5,000-message chat opens as fast as a short one.
         """
         same = bool(messages) and bool(self._messages) and messages[0].id == self._messages[0].id
+        if not same:
+            self._math_images.clear()  # another chat's formulas
         self._messages = list(messages)
         # Re-rendering the same chat keeps what the reader had loaded; a new chat starts small.
         latest_window = max(0, len(self._messages) - WINDOW)
@@ -302,6 +313,7 @@ class MessageView(QTextBrowser):
         self._code_blocks.clear()
         self._formula_sources.clear()
         self._pending_highlight.clear()
+        self._pending_math.clear()
         self._waiting_thumbnails.clear()  # clear() drops the document's images
         self._stream_cursor = None
         self._end_live_thinking()
@@ -904,23 +916,33 @@ class MessageView(QTextBrowser):
 
     def _typeset(self, message_id: str, body: str, formulas: tuple[tuple[str, bool], ...]) -> str:
         """Each <img src="math:N"> becomes the typeset formula, an image made at the device
-        pixel ratio (crisp at 2x), or its source as code when it cannot be typeset."""
-        from desktop_chat.math_render import formula_png  # matplotlib: on the first formula
+        pixel ratio (crisp at 2x), or its source as code when it cannot be typeset, or not
+        yet: matplotlib is still being imported, or this turn's budget is spent (the message
+        is laid out again when more are ready)."""
+        from desktop_chat import math_render
 
         colour = QApplication.palette(self).color(QPalette.ColorRole.Text).name()
         ratio = self.devicePixelRatioF()
         size = self.font().pointSizeF()
+        ready = math_render.prepare()
+        waiting = False
         for number, (source, display) in enumerate(formulas):
-            png = formula_png(
-                source,
-                display=display,
-                colour=colour,
-                point_size=size,
-                dpi=self.logicalDpiY() * ratio,
-            )
-            image = QImage.fromData(png) if png else QImage()
+            key = (source, display, colour, ratio, size)
+            image = self._math_images.get(key)
+            if image is None and number < MAX_FORMULAS:
+                if ready and self._math_budget_left():
+                    png = math_render.formula_png(
+                        source,
+                        display=display,
+                        colour=colour,
+                        point_size=size,
+                        dpi=self.logicalDpiY() * ratio,
+                    )
+                    image = self._math_images[key] = QImage.fromData(png) if png else QImage()
+                else:
+                    waiting = True
             written = f"$${source}$$" if display else f"${source}$"
-            if image.isNull():
+            if image is None or image.isNull():
                 replacement = f"<code>{html.escape(written)}</code>"
             else:
                 image.setDevicePixelRatio(ratio)
@@ -935,7 +957,47 @@ class MessageView(QTextBrowser):
                     'style="vertical-align:middle" />'
                 )
             body = body.replace(f'<img src="{MATH_SCHEME}:{number}" />', replacement, 1)
+        if waiting:
+            self._pending_math.add(message_id)
+            if not ready:
+                self._poll_math_later()
+        else:
+            self._pending_math.discard(message_id)
         return body
+
+    _math_poll_scheduled = False
+
+    def _poll_math_later(self) -> None:
+        if not self._math_poll_scheduled:
+            self._math_poll_scheduled = True
+            QTimer.singleShot(MATH_IMPORT_POLL_MS, self, self._math_poll)
+
+    def _math_poll(self) -> None:
+        self._math_poll_scheduled = False
+        self._typeset_pending()
+
+    def _math_budget_left(self) -> bool:
+        """Whether this event-loop turn may typeset another formula."""
+        now = time.perf_counter()
+        if self._math_deadline is None:
+            self._math_deadline = now + TYPESET_BUDGET_S
+            QTimer.singleShot(0, self, self._typeset_pending)  # the next turn goes on
+        return now < self._math_deadline
+
+    def _typeset_pending(self) -> None:
+        """Lay out again the messages that still show formulas as source: this turn's budget
+        typesets more of them."""
+        self._math_deadline = None
+        from desktop_chat import math_render
+
+        if not self._pending_math:
+            return
+        if not math_render.prepare():
+            self._poll_math_later()
+            return
+        pending = list(self._pending_math)
+        self._pending_math.clear()
+        self._relayout_keeping_place(pending)
 
     def _with_formula_sources(self, text: str, start: int, end: int) -> str:
         """The selection's text with each formula image's LaTeX in place of its U+FFFC."""
@@ -1037,11 +1099,16 @@ class MessageView(QTextBrowser):
             return
         if highlight.shared().busy:
             return  # more blocks are coming: the next notice re-renders them all at once
+        pending = list(self._pending_highlight)
+        self._pending_highlight.clear()
+        self._relayout_keeping_place(pending)  # each is added again if a block still waits
+
+    def _relayout_keeping_place(self, message_ids: list[str]) -> None:
+        """Lay these messages out again, in place; the reader keeps what they were reading."""
         bar = self.verticalScrollBar()
         following, from_bottom = self._follow, bar.maximum() - bar.value()
-        for message_id in list(self._pending_highlight):
-            self._pending_highlight.discard(message_id)
-            self._relayout(message_id)  # adds it again if a block is still pending
+        for message_id in message_ids:
+            self._relayout(message_id)
         if following:
             self._scroll_to_bottom()
         else:
