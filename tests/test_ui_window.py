@@ -254,7 +254,30 @@ def test_enter_sends_and_the_answer_appears(qtbot, window, fake_openai):
     requests = chat_requests(fake_openai)
     assert len(requests) == 1
     assert requests[0].messages[-1] == {"role": "user", "content": "Capital of France?"}
-    assert tab.send_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert tab.model_picker.isEnabled() and not tab.stop_button.isEnabled()  # idle again
+
+
+def test_send_is_lit_only_when_there_is_something_to_send(qtbot, window):
+    tab = current(window)
+    assert not tab.send_button.isEnabled()  # an empty message box
+    tab.composer.setPlainText("hello")
+    assert tab.send_button.isEnabled()
+    tab.composer.clear()
+    assert not tab.send_button.isEnabled()
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    tab.composer.insertFromMimeData(_image_mime(image))  # a pasted image alone can be sent
+    assert tab.pending_attachments and tab.send_button.isEnabled()
+
+
+def _image_mime(image: object) -> object:
+    from PySide6.QtCore import QMimeData
+
+    mime = QMimeData()
+    mime.setImageData(image)
+    return mime
 
 
 def test_shift_enter_inserts_a_newline_and_does_not_send(qtbot, window, fake_openai):
@@ -317,7 +340,7 @@ def assert_interrupted(qtbot: QtBot, window: MainWindow, tab: ConversationTab, s
     assert "LAST" not in text
     assert "interrupted" in text, "the header says the answer was interrupted"
     assert not tab_text(window, tab).startswith(STREAMING_MARK)
-    assert tab.send_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert tab.model_picker.isEnabled() and not tab.stop_button.isEnabled()  # idle again
     assert server.wait_for_disconnect(timeout=3.0), "the server never saw the client go"
     answer = tab.controller.store.get_conversation(tab.conversation_id).messages[-1]
     assert answer.role is Role.ASSISTANT
@@ -500,7 +523,7 @@ def test_errors_show_an_inline_notice(qtbot, window, fake_openai, behaviour, hin
     assert "will this fail?" in view_text(tab)
     messages = window.store.get_conversation(tab.conversation_id).messages
     assert [(m.role, m.content) for m in messages] == [(Role.USER, "will this fail?")]
-    assert tab.send_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert tab.model_picker.isEnabled() and not tab.stop_button.isEnabled()  # idle again
     assert not tab_text(window, tab).startswith(STREAMING_MARK)
 
 

@@ -629,6 +629,7 @@ class ConversationTab(TabChrome):
         layout.insertWidget(layout.indexOf(self.composer_box), self.attachment_chips)
         self.attachment_chips.changed.connect(self._context_timer.start)
         self.attachment_chips.changed.connect(self._update_buttons)
+        self.composer.textChanged.connect(self._update_send)
         self.composer.attachments_offered.connect(self.attach)
         # Qt hands a drop only to a widget that accepts drops: the (read-only) view's viewport.
         self.message_view.setAcceptDrops(True)
@@ -1120,11 +1121,16 @@ class ConversationTab(TabChrome):
     def _update_buttons(self) -> None:
         streaming = self.is_streaming
         self.stop_button.setEnabled(streaming)
-        self.send_button.setEnabled(not streaming)
+        self._update_send()
         self.model_picker.setEnabled(not streaming)
         self.profile_picker.setEnabled(not streaming)
         if hasattr(self, "compare_bar"):
             self.compare_bar.setEnabled(not streaming)
+
+    def _update_send(self) -> None:
+        """Send is lit when there is something to send: text or a file, and no answer coming."""
+        has_draft = not self.composer.document().isEmpty() or bool(self.attachment_chips.chips())
+        self.send_button.setEnabled(has_draft and not self.is_streaming)
 
     # --- the searchable model picker (Ctrl+L) --------------------------------------------------
 
