@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.api import ChatFailure
-from desktop_chat.controller import DEFAULT_TITLE, FRAME_SECONDS, _Run, _spawn
+from desktop_chat.controller import FRAME_SECONDS, _Run, _spawn
 from desktop_chat.domain import (
     SAVE_EVERY_SECONDS,
     Attachment,
@@ -39,7 +39,6 @@ from desktop_chat.domain import (
     Usage,
     estimate_tokens,
     request_history,
-    title_from_prompt,
 )
 from desktop_chat.store import StoreError, new_id
 
@@ -159,27 +158,10 @@ class CompareRunner(QObject):
         """Save the prompt (with its attachments: every contender sees them), then ask every
         contender for an answer at once."""
         contenders = contenders[:MAX_CONTENDERS]
-        if (not text.strip() and not attachments) or not contenders:
+        if not contenders:
             return None
-        if self.controller.is_streaming(conversation_id):
-            return None
-        try:
-            conversation = self.store.get_conversation(conversation_id)
-            parent = conversation.last_message
-            prompt = self.store.add_message(
-                conversation_id,
-                parent.id if parent else None,
-                Role.USER,
-                text,
-                attachments=tuple(attachments),
-            )
-            if conversation.title == DEFAULT_TITLE and not conversation.messages:
-                first = text if text.strip() else attachments[0].name
-                self.store.update_conversation(conversation_id, title=title_from_prompt(first))
-        except StoreError as error:
-            self.controller.storage_error.emit(str(error))
-            return None
-        return self.compare_again(prompt.id, contenders)
+        prompt = self.controller.commit_prompt(conversation_id, text, attachments)
+        return None if prompt is None else self.compare_again(prompt.id, contenders)
 
     def compare_again(self, prompt_id: str, contenders: list[Contender]) -> Comparison | None:
         """Answer an existing prompt with every contender (Regenerate on a compared turn)."""
@@ -306,8 +288,7 @@ class CompareRunner(QObject):
                     run.pending.append(event.text)
                     run.length += len(event.text)
                     if not self._flush_scheduled:
-                        self._flush_scheduled = True
-                        self._flush_timer.start()
+                        self._schedule_flush()
                 elif isinstance(event, RequestSent):
                     run.request = {"endpoint": event.endpoint, **event.body}
                 elif isinstance(event, ReasoningDelta):
@@ -317,8 +298,7 @@ class CompareRunner(QObject):
                     run.pending_thinking.append(event.text)
                     run.length += len(event.text)
                     if not self._flush_scheduled:
-                        self._flush_scheduled = True
-                        self._flush_timer.start()
+                        self._schedule_flush()
                 elif isinstance(event, StreamFinished):
                     run.prompt_tokens = event.prompt_tokens
                     run.completion_tokens = event.completion_tokens
@@ -336,6 +316,11 @@ class CompareRunner(QObject):
             )
         finally:
             self._finish(comparison, index, run, status, error)
+
+    def _schedule_flush(self) -> None:
+        """The next frame shows what came meanwhile, in every column at once."""
+        self._flush_scheduled = True
+        self._flush_timer.start()
 
     def _flush(self) -> None:
         self._flush_scheduled = False

@@ -344,12 +344,25 @@ class ChatController(QObject):
         self, conversation_id: str, text: str, attachments: Sequence[Attachment] = ()
     ) -> Message | None:
         """Save the prompt (committed before the request goes out), then stream an answer."""
+        user = self.commit_prompt(conversation_id, text, attachments)
+        if user is None:
+            return None
+        # `started` tells the views (they reload once); without a start, say the store changed.
+        if not self._start(conversation_id, user):
+            self.conversation_changed.emit(conversation_id)
+        return user
+
+    def commit_prompt(
+        self, conversation_id: str, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Message | None:
+        """Store a prompt (text, files or both) at the end of the chat, which a first prompt
+        names; None if there is nothing to send, an answer is coming, or the store failed."""
         if (not text.strip() and not attachments) or self.is_streaming(conversation_id):
             return None
         try:
             conversation = self.store.get_conversation(conversation_id)
             parent = conversation.last_message
-            user = self.store.add_message(
+            prompt = self.store.add_message(
                 conversation_id,
                 parent.id if parent else None,
                 Role.USER,
@@ -362,10 +375,7 @@ class ChatController(QObject):
         except StoreError as error:
             self.storage_error.emit(str(error))
             return None
-        # `started` tells the views (they reload once); without a start, say the store changed.
-        if not self._start(conversation_id, user):
-            self.conversation_changed.emit(conversation_id)
-        return user
+        return prompt
 
     def retry(self, conversation_id: str) -> None:
         """Ask again for the last prompt of the active branch (after a failure)."""

@@ -212,7 +212,7 @@ def _math_images(body: str, formulas: list[tuple[str, bool]]) -> str:
         number = int(match.group(2))
         if number >= len(formulas):
             return match.group(0)
-        tag = f'<img src="{MATH_SCHEME}:{number}" />'
+        tag = formula_placeholder(number)
         if match.group(1) == _DISPLAY_MARK:
             return f'<p align="center">{tag}</p>'
         return tag
@@ -220,15 +220,27 @@ def _math_images(body: str, formulas: list[tuple[str, bool]]) -> str:
     return _MARKED.sub(image, body) if formulas else body
 
 
+def written_formula(source: str, display: bool) -> str:
+    """A formula as the model wrote it (what copying it gives)."""
+    return f"$${source}$$" if display else f"${source}$"
+
+
+def formula_as_code(source: str, display: bool) -> str:
+    """A formula that is not typeset: its source, as inline code."""
+    return f"<code>{html.escape(written_formula(source, display))}</code>"
+
+
+def formula_placeholder(number: int) -> str:
+    """Where formula `number` stands in `Rendered.html`, for the view to replace."""
+    return f'<img src="{MATH_SCHEME}:{number}" />'
+
+
 def formulas_as_source(rendered: Rendered) -> str:
     """The HTML with each formula shown as its LaTeX source, in code (for a view that does
     not typeset: its <img src="math:N"> would show nothing)."""
     body = rendered.html
     for number, (source, display) in enumerate(rendered.formulas):
-        written = f"$${source}$$" if display else f"${source}$"
-        body = body.replace(
-            f'<img src="{MATH_SCHEME}:{number}" />', f"<code>{html.escape(written)}</code>", 1
-        )
+        body = body.replace(formula_placeholder(number), formula_as_code(source, display), 1)
     return body
 
 

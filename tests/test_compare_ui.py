@@ -28,6 +28,29 @@ def _compare_send(qtbot, tab: ConversationTab, text: str) -> None:
     qtbot.keyClick(tab.composer, Qt.Key.Key_Return)
 
 
+def _two_models(window: MainWindow, fake_openai, own: str, own_reply, other: str, other_reply=None):
+    """A wide window whose chat asks `own` and compares `other` (scripted unless None)."""
+    window.resize(1300, 800)
+    tab = _tab(window)
+    tab.model_picker.setCurrentText(own)
+    fake_openai.script_model(own, own_reply)
+    if other_reply is not None:
+        fake_openai.script_model(other, other_reply)
+    tab.compare_bar.add(other)
+    return tab
+
+
+def _compared_conversation(controller: ChatController, fake_openai, replies: dict[str, object]):
+    """A conversation whose prompt "hi" these models answer side by side (no tab open)."""
+    from desktop_chat.compare import Contender
+
+    for model, reply in replies.items():
+        fake_openai.script_model(model, reply)
+    conversation = controller.store.create_conversation(model=next(iter(replies)))
+    controller.compare.send(conversation.id, "hi", [Contender(m) for m in replies])
+    return conversation
+
+
 def test_compare_streams_columns_with_own_stop_then_continue_with_this(
     qtbot, open_window: Callable[[ChatController], MainWindow], controller, fake_openai
 ):
@@ -135,14 +158,10 @@ def test_a_finished_column_renders_markdown_and_its_code_copy_link_works(
 
     from desktop_chat.render import COPY_CODE_SCHEME
 
-    window = open_window(controller)
-    window.resize(1300, 800)
-    tab = _tab(window)
-    tab.model_picker.setCurrentText("m-code")
-    fake_openai.script_model(
-        "m-code", fake.reply(["**bold** and $E = mc^2$\n\n```python\nprint(1)\n```\n"])
+    answer = "**bold** and $E = mc^2$\n\n```python\nprint(1)\n```\n"
+    tab = _two_models(
+        open_window(controller), fake_openai, "m-code", fake.reply([answer]), "m-other"
     )
-    tab.compare_bar.add("m-other")
     _compare_send(qtbot, tab, "code please")
     view = tab.compare_view
     qtbot.waitUntil(lambda: not tab.is_streaming, timeout=TIMEOUT)
@@ -157,13 +176,9 @@ def test_a_finished_column_renders_markdown_and_its_code_copy_link_works(
 def test_a_tab_opened_while_a_comparison_streams_shows_its_columns(
     qtbot, open_window: Callable[[ChatController], MainWindow], controller, fake_openai
 ):
-    from desktop_chat.compare import Contender
-
     open_window(controller)
-    for name in ("r1", "r2"):
-        fake_openai.script_model(name, fake.slow(["y "] * 20, delay=0.1))
-    conversation = controller.store.create_conversation(model="r1")
-    controller.compare.send(conversation.id, "hi", [Contender("r1"), Contender("r2")])
+    replies = {name: fake.slow(["y "] * 20, delay=0.1) for name in ("r1", "r2")}
+    conversation = _compared_conversation(controller, fake_openai, replies)
     tab = ConversationTab(controller.store.get_conversation(conversation.id), controller)
     qtbot.addWidget(tab)
     assert not tab.compare_view.isHidden() and len(tab.compare_view.columns) == 2
@@ -177,13 +192,9 @@ def test_a_tab_closed_before_its_answers_are_laid_out_leaves_no_pending_work(
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    from desktop_chat.compare import Contender
-
     open_window(controller)
-    fake_openai.script_model("r1", fake.reply(["**one**"]))
-    fake_openai.script_model("r2", fake.reply(["**two**"]))
-    conversation = controller.store.create_conversation(model="r1")
-    controller.compare.send(conversation.id, "hi", [Contender("r1"), Contender("r2")])
+    replies = {"r1": fake.reply(["**one**"]), "r2": fake.reply(["**two**"])}
+    conversation = _compared_conversation(controller, fake_openai, replies)
     qtbot.waitUntil(lambda: not controller.is_streaming(conversation.id), timeout=TIMEOUT)
     tab = ConversationTab(controller.store.get_conversation(conversation.id), controller)
     view = tab.compare_view
@@ -196,16 +207,12 @@ def test_a_tab_closed_before_its_answers_are_laid_out_leaves_no_pending_work(
 def test_a_column_says_how_far_a_model_has_thought_before_it_answers(
     qtbot, open_window: Callable[[ChatController], MainWindow], controller, fake_openai
 ):
-    window = open_window(controller)
-    window.resize(1300, 800)
-    tab = _tab(window)
-    tab.model_picker.setCurrentText("thinker")
-    fake_openai.script_model(
-        "thinker",
-        fake.reply(["<think>", "Let me add ", "two and ", "two.", "</think>", "Four", "."], 0.3),
+    thinking = fake.reply(
+        ["<think>", "Let me add ", "two and ", "two.", "</think>", "Four", "."], 0.3
     )
-    fake_openai.script_model("plain", fake.reply(["Four."]))
-    tab.compare_bar.add("plain")
+    tab = _two_models(
+        open_window(controller), fake_openai, "thinker", thinking, "plain", fake.reply(["Four."])
+    )
     _compare_send(qtbot, tab, "2 + 2?")
     view = tab.compare_view
     column = view.columns[0]

@@ -256,6 +256,8 @@ class CompareColumn(QFrame):
         self.column = column
         self.text.clear()
         self._cursor = None
+        self._counted_chars = self._counted_words = 0  # a retry thinks anew
+        self._counted_ends_in_word = False
         if column.streaming:
             self._cursor = QTextCursor(self.text.document())
             self._cursor.insertText(self.view.runner.live_text(column))
@@ -284,11 +286,26 @@ class CompareColumn(QFrame):
             # says so, and how far it got, instead of looking stalled.
             thought = runner.live_thinking(column)
             if thought:
-                words = len(thought.split())
+                words = self._count_words(thought)
                 self.usage.setText(translate("MessageView", "Thinking (%n words)", "", words) + "…")
                 return
         usage = runner.live_usage(column)
         self.usage.setText(usage_line(column.contender.model, usage, self.view.prices))
+
+    _counted_chars = 0  # of the thinking, the words counted so far (only new text is split:
+    _counted_words = 0  # a model may think for megabytes)
+    _counted_ends_in_word = False
+
+    def _count_words(self, thought: str) -> int:
+        new = thought[self._counted_chars :]
+        if new:
+            words = len(new.split())
+            if words and self._counted_ends_in_word and not new[0].isspace():
+                words -= 1  # the word cut between two counts is one word
+            self._counted_words += words
+            self._counted_chars = len(thought)
+            self._counted_ends_in_word = not new[-1].isspace()
+        return self._counted_words
 
     def thought(self) -> None:
         """Its thinking grew: the word count follows, as often as the usage line does."""

@@ -1128,9 +1128,7 @@ class ConversationTab(TabChrome):
             self.compare_bar.setEnabled(not streaming)
 
     def _update_send(self) -> None:
-        """Send is lit when there is something to send: text or a file, and no answer coming."""
-        has_draft = not self.composer.document().isEmpty() or bool(self.attachment_chips.chips())
-        self.send_button.setEnabled(has_draft and not self.is_streaming)
+        self.update_send(self.is_streaming, bool(self.attachment_chips.chips()))
 
     # --- the searchable model picker (Ctrl+L) --------------------------------------------------
 

@@ -187,13 +187,8 @@ class MainWindow(QMainWindow):
         # Until attach: the look of a new chat, and anything typed there is kept.
         self._placeholder: TabChrome | None = TabChrome(QTextBrowser(), self.tabs)
         self._placeholder.stop_button.setEnabled(False)  # nothing is answering yet
-        placeholder = self._placeholder
-        placeholder.send_button.setEnabled(False)  # lit by typing, as in a chat tab
-        placeholder.composer.textChanged.connect(
-            lambda: placeholder.send_button.setEnabled(
-                not placeholder.composer.document().isEmpty()
-            )
-        )
+        self._placeholder.update_send()  # lit by typing, as in a chat tab
+        self._placeholder.composer.textChanged.connect(self._placeholder.update_send)
         self.tabs.addTab(self._placeholder, translate("MainWindow", "New chat"))
         # The frame's pages: the placeholder, and plain pages for the session's other tabs.
         self._frame_pages: list[QWidget] = [self._placeholder]

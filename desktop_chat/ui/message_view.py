@@ -46,7 +46,14 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QToolButton, QW
 from desktop_chat import highlight
 from desktop_chat.domain import Message, MessageStatus, Role
 from desktop_chat.pricing import cost, price_table
-from desktop_chat.render import COPY_CODE_SCHEME, MATH_SCHEME, is_safe_link, render_markdown
+from desktop_chat.render import (
+    COPY_CODE_SCHEME,
+    formula_as_code,
+    formula_placeholder,
+    is_safe_link,
+    render_markdown,
+    written_formula,
+)
 from desktop_chat.ui.i18n import (
     QT_TRANSLATE_NOOP,
     decimal,
@@ -941,22 +948,21 @@ class MessageView(QTextBrowser):
                     image = self._math_images[key] = QImage.fromData(png) if png else QImage()
                 else:
                     waiting = True
-            written = f"$${source}$$" if display else f"${source}$"
             if image is None or image.isNull():
-                replacement = f"<code>{html.escape(written)}</code>"
+                replacement = formula_as_code(source, display)
             else:
                 image.setDevicePixelRatio(ratio)
                 name = f"mathimg:{_href_part(message_id)}/{number}/{colour}/{ratio}/{size}"
                 self.document().addResource(
                     QTextDocument.ResourceType.ImageResource, QUrl(name), image
                 )
-                self._formula_sources[name] = written
+                self._formula_sources[name] = written_formula(source, display)
                 width, height = round(image.width() / ratio), round(image.height() / ratio)
                 replacement = (
                     f'<img src="{html.escape(name)}" width="{width}" height="{height}" '
                     'style="vertical-align:middle" />'
                 )
-            body = body.replace(f'<img src="{MATH_SCHEME}:{number}" />', replacement, 1)
+            body = body.replace(formula_placeholder(number), replacement, 1)
         if waiting:
             self._pending_math.add(message_id)
             if not ready:

@@ -47,8 +47,6 @@ def new_chat_button(parent: QWidget) -> QToolButton:
 def tab_close_button(parent: QWidget) -> QToolButton:
     """A tab's ✕: a quiet icon that shows a panel under the pointer (Qt's own is a red
     square on every tab)."""
-    from PySide6.QtCore import QSize
-
     from desktop_chat.ui import icons
 
     button = QToolButton(parent)
@@ -166,6 +164,12 @@ class TabChrome(QWidget):
             button.setIconSize(QSize(18, 18))
         self._style_composer()
         layout.addWidget(self.composer_box)
+
+    def update_send(self, answering: bool = False, files: bool = False) -> None:
+        """Send is lit when there is something to send (text, or files) and no answer is
+        coming."""
+        has_draft = files or not self.composer.document().isEmpty()
+        self.send_button.setEnabled(has_draft and not answering)
 
     def _style_composer(self) -> None:
         """Colours from the palette (again on a theme change): the box, and round Send/Stop
